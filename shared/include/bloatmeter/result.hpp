@@ -1,0 +1,121 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bloatmeter/clock.hpp"
+#include "bloatmeter/grade.hpp"
+#include "bloatmeter/plan.hpp"
+#include "bloatmeter/stats.hpp"
+
+namespace bloatmeter {
+
+// ---- Raw samples: what was observed, nothing derived. -------------------
+// All client times are microseconds since the test started, on the client's
+// monotonic clock. Server times are on the server's monotonic clock (its own
+// epoch); the offset between the two is estimated, never assumed.
+
+struct ProbeRecord {
+  std::uint32_t seq = 0;
+  Micros sent_us = 0;
+  std::optional<Micros> received_us;     // absent: never answered
+  std::optional<Micros> server_recv_us;  // server's receive time
+  std::optional<Micros> server_echo_us;  // server's read-to-write delay
+};
+
+// Bytes that arrived in one interval on one stream, counted where they
+// arrive (client for download, server for upload).
+struct ThroughputInterval {
+  Direction direction = Direction::Download;
+  int stream = 0;
+  Micros start_us = 0;
+  Micros duration_us = 0;
+  std::uint64_t bytes = 0;
+};
+
+// When a phase actually ran (an aborted test ends a phase early).
+struct PhaseRecord {
+  std::string name;
+  Micros start_us = 0;
+  Micros end_us = 0;
+};
+
+// How late the client's own timers ran: a starved client measures itself.
+struct LagSample {
+  Micros at_us = 0;
+  double lag_ms = 0;
+};
+
+struct StreamCounts {
+  int download = 0;
+  int upload = 0;
+};
+
+struct RawData {
+  std::vector<ProbeRecord> probes;
+  std::vector<ThroughputInterval> throughput;
+  std::vector<PhaseRecord> phases;
+  std::vector<LagSample> client_lag;
+  StreamCounts streams;
+  bool aborted = false;
+  std::string abort_reason;
+  bool server_shed_load = false;
+};
+
+// ---- Summary: derived from raw samples alone by recompute(). ------------
+
+enum class Flag { ClientBusy, ServerBusy, TooFewProbes, NotSaturated, Aborted };
+std::string_view to_string(Flag f);
+std::optional<Flag> flag_from_string(std::string_view s);
+std::string_view describe(Flag f);  // the sentence a person reads
+
+struct PhaseSummary {
+  std::string name;
+  bool graded = false;
+  std::size_t probes_sent = 0;
+  std::size_t probes_answered = 0;
+  std::size_t probes_late = 0;
+  std::optional<SeriesStats> rtt_ms;
+  std::optional<double> upload_delay_median_ms;
+  std::optional<double> download_delay_median_ms;
+  std::optional<double> increase_ms;      // median RTT - baseline
+  std::optional<double> increase_p95_ms;  // p95 RTT - baseline
+  std::optional<Grade> grade;
+  std::optional<double> download_mbps;
+  std::optional<double> upload_mbps;
+  bool valid = true;  // false: too few answered probes
+};
+
+struct Summary {
+  std::optional<double> baseline_ms;
+  std::optional<double> clock_offset_ms;  // server clock - client clock
+  std::vector<PhaseSummary> phases;
+  std::optional<Grade> overall;
+  std::optional<double> rpm;
+  std::optional<double> download_mbps;
+  std::optional<double> upload_mbps;
+  std::vector<Flag> flags;
+  StreamCounts streams;
+  bool low_confidence() const { return !flags.empty(); }
+  const PhaseSummary* phase(const std::string& name) const;
+};
+
+struct ResultMeta {
+  std::string tool = "bloatmeter";
+  std::string tool_version;
+  std::string client;      // "browser" or "native"
+  std::string started_at;  // ISO 8601, UTC
+  std::string server;      // what the client connected to
+  std::string user_agent;
+  std::string mode = "single";
+};
+
+struct Result {
+  ResultMeta meta;
+  PhasePlan plan;
+  RawData raw;
+  Summary summary;
+};
+
+}  // namespace bloatmeter

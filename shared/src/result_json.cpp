@@ -1,0 +1,313 @@
+#include "bloatmeter/result_json.hpp"
+
+#include "json_reader.hpp"
+
+namespace bloatmeter {
+
+using nlohmann::json;
+using detail::JsonFieldError;
+using detail::JsonReader;
+
+namespace {
+
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json plan_to_json(const PhasePlan& p) {
+  json phases = json::array();
+  for (const auto& ph : p.phases)
+    phases.push_back({{"name", ph.name},
+                      {"label", ph.label},
+                      {"duration_us", ph.duration_us},
+                      {"load", to_string(ph.load)},
+                      {"graded", ph.graded},
+                      {"warmup", ph.warmup},
+                      {"grade_skip_us", ph.grade_skip_us}});
+  return {{"name", p.name},
+          {"phases", phases},
+          {"probe_interval_us", p.probe_interval_us},
+          {"late_after_us", p.late_after_us},
+          {"throughput_interval_us", p.throughput_interval_us},
+          {"initial_streams", p.initial_streams},
+          {"max_streams", p.max_streams},
+          {"stream_growth_threshold", p.stream_growth_threshold},
+          {"stream_add_interval_us", p.stream_add_interval_us},
+          {"min_answered_ratio", p.min_answered_ratio},
+          {"client_lag_p95_limit_ms", p.client_lag_p95_limit_ms},
+          {"server_echo_p99_limit_ms", p.server_echo_p99_limit_ms}};
+}
+
+json stats_to_json(const SeriesStats& s) {
+  return {{"count", s.count}, {"min", s.min},   {"p25", s.p25}, {"median", s.median},
+          {"mean", s.mean},   {"p75", s.p75},   {"p90", s.p90}, {"p95", s.p95},
+          {"p99", s.p99},     {"max", s.max},   {"jitter", opt(s.jitter)}};
+}
+
+json raw_to_json(const RawData& r) {
+  json probes = json::array();
+  for (const auto& p : r.probes)
+    probes.push_back({{"seq", p.seq},
+                      {"sent_us", p.sent_us},
+                      {"received_us", opt(p.received_us)},
+                      {"server_recv_us", opt(p.server_recv_us)},
+                      {"server_echo_us", opt(p.server_echo_us)}});
+  json tput = json::array();
+  for (const auto& t : r.throughput)
+    tput.push_back({{"direction", to_string(t.direction)},
+                    {"stream", t.stream},
+                    {"start_us", t.start_us},
+                    {"duration_us", t.duration_us},
+                    {"bytes", t.bytes}});
+  json phases = json::array();
+  for (const auto& p : r.phases) phases.push_back({{"name", p.name}, {"start_us", p.start_us}, {"end_us", p.end_us}});
+  json lag = json::array();
+  for (const auto& l : r.client_lag) lag.push_back({{"at_us", l.at_us}, {"lag_ms", l.lag_ms}});
+  return {{"probes", probes},
+          {"throughput", tput},
+          {"phases", phases},
+          {"client_lag", lag},
+          {"streams", {{"download", r.streams.download}, {"upload", r.streams.upload}}},
+          {"aborted", r.aborted},
+          {"abort_reason", r.abort_reason},
+          {"server_shed_load", r.server_shed_load}};
+}
+
+PhasePlan plan_from(const JsonReader& in) {
+  PhasePlan p;
+  p.name = in.string("name");
+  in.each("phases", [&](const JsonReader& ph) {
+    PhaseSpec s;
+    s.name = ph.string("name");
+    s.label = ph.string_or("label", s.name);
+    s.duration_us = ph.non_negative("duration_us");
+    if (!phase_load_from_string(ph.string("load"), s.load)) ph.fail("load", "expected none, download, upload or both");
+    s.graded = ph.boolean("graded");
+    s.warmup = ph.boolean_or("warmup", false);
+    s.grade_skip_us = ph.has("grade_skip_us") ? ph.non_negative("grade_skip_us") : 0;
+    p.phases.push_back(std::move(s));
+  }, 64);
+  if (p.phases.empty()) in.fail("phases", "a plan needs at least one phase");
+  auto positive = [&](const char* key) {
+    const auto v = in.integer(key);
+    if (v <= 0) in.fail(key, "must be positive");
+    return v;
+  };
+  p.probe_interval_us = positive("probe_interval_us");
+  p.late_after_us = positive("late_after_us");
+  p.throughput_interval_us = positive("throughput_interval_us");
+  p.initial_streams = static_cast<int>(positive("initial_streams"));
+  p.max_streams = static_cast<int>(positive("max_streams"));
+  p.stream_growth_threshold = in.number("stream_growth_threshold");
+  p.stream_add_interval_us = positive("stream_add_interval_us");
+  p.min_answered_ratio = in.number("min_answered_ratio");
+  p.client_lag_p95_limit_ms = in.number("client_lag_p95_limit_ms");
+  p.server_echo_p99_limit_ms = in.number("server_echo_p99_limit_ms");
+  return p;
+}
+
+RawData raw_from(const JsonReader& in) {
+  RawData r;
+  in.each("probes", [&](const JsonReader& p) {
+    ProbeRecord rec;
+    const auto seq = p.non_negative("seq");
+    if (seq > UINT32_MAX) p.fail("seq", "out of range");
+    rec.seq = static_cast<std::uint32_t>(seq);
+    rec.sent_us = p.integer("sent_us");
+    rec.received_us = p.optional_integer("received_us");
+    rec.server_recv_us = p.optional_integer("server_recv_us");
+    rec.server_echo_us = p.optional_integer("server_echo_us");
+    if (rec.received_us && *rec.received_us < rec.sent_us) p.fail("received_us", "earlier than sent_us");
+    r.probes.push_back(rec);
+  });
+  in.each("throughput", [&](const JsonReader& t) {
+    ThroughputInterval iv;
+    if (!direction_from_string(t.string("direction"), iv.direction)) t.fail("direction", "expected download or upload");
+    iv.stream = static_cast<int>(t.non_negative("stream"));
+    iv.start_us = t.integer("start_us");
+    iv.duration_us = t.non_negative("duration_us");
+    iv.bytes = static_cast<std::uint64_t>(t.non_negative("bytes"));
+    r.throughput.push_back(iv);
+  });
+  in.each("phases", [&](const JsonReader& p) {
+    PhaseRecord rec{p.string("name"), p.integer("start_us"), p.integer("end_us")};
+    if (rec.end_us < rec.start_us) p.fail("end_us", "earlier than start_us");
+    r.phases.push_back(std::move(rec));
+  }, 64);
+  if (in.has("client_lag"))
+    in.each("client_lag", [&](const JsonReader& l) { r.client_lag.push_back({l.integer("at_us"), l.number("lag_ms")}); });
+  if (in.has("streams")) {
+    const auto s = in.object("streams");
+    r.streams.download = static_cast<int>(s.non_negative("download"));
+    r.streams.upload = static_cast<int>(s.non_negative("upload"));
+  }
+  r.aborted = in.boolean("aborted");
+  r.abort_reason = in.string_or("abort_reason", "");
+  r.server_shed_load = in.boolean_or("server_shed_load", false);
+  return r;
+}
+
+std::optional<Grade> grade_from(const JsonReader& in, const std::string& key) {
+  if (!in.has(key)) return std::nullopt;
+  auto g = grade_from_string(in.string(key));
+  if (!g) in.fail(key, "expected a grade (A+, A, B, C, D or F)");
+  return g;
+}
+
+Summary summary_from(const JsonReader& in) {
+  Summary s;
+  s.baseline_ms = in.optional_number("baseline_ms");
+  s.clock_offset_ms = in.optional_number("clock_offset_ms");
+  in.each("phases", [&](const JsonReader& p) {
+    PhaseSummary ps;
+    ps.name = p.string("name");
+    ps.graded = p.boolean("graded");
+    ps.probes_sent = static_cast<std::size_t>(p.non_negative("probes_sent"));
+    ps.probes_answered = static_cast<std::size_t>(p.non_negative("probes_answered"));
+    ps.probes_late = static_cast<std::size_t>(p.non_negative("probes_late"));
+    if (p.has("rtt_ms")) {
+      const auto r = p.object("rtt_ms");
+      SeriesStats st;
+      st.count = static_cast<std::size_t>(r.non_negative("count"));
+      st.min = r.number("min");
+      st.p25 = r.number("p25");
+      st.median = r.number("median");
+      st.mean = r.number("mean");
+      st.p75 = r.number("p75");
+      st.p90 = r.number("p90");
+      st.p95 = r.number("p95");
+      st.p99 = r.number("p99");
+      st.max = r.number("max");
+      st.jitter = r.optional_number("jitter");
+      ps.rtt_ms = st;
+    }
+    ps.upload_delay_median_ms = p.optional_number("upload_delay_median_ms");
+    ps.download_delay_median_ms = p.optional_number("download_delay_median_ms");
+    ps.increase_ms = p.optional_number("increase_ms");
+    ps.increase_p95_ms = p.optional_number("increase_p95_ms");
+    ps.grade = grade_from(p, "grade");
+    ps.download_mbps = p.optional_number("download_mbps");
+    ps.upload_mbps = p.optional_number("upload_mbps");
+    ps.valid = p.boolean("valid");
+    s.phases.push_back(std::move(ps));
+  }, 64);
+  s.overall = grade_from(in, "overall");
+  s.rpm = in.optional_number("rpm");
+  s.download_mbps = in.optional_number("download_mbps");
+  s.upload_mbps = in.optional_number("upload_mbps");
+  in.each("flags", [&](const JsonReader& f) {
+    if (!f.node().is_string()) throw JsonFieldError(f.path() + ": expected a flag name");
+    auto flag = flag_from_string(f.node().get<std::string>());
+    if (!flag) throw JsonFieldError(f.path() + ": unknown flag '" + f.node().get<std::string>() + "'");
+    s.flags.push_back(*flag);
+  }, 16);
+  const auto st = in.object("streams");
+  s.streams.download = static_cast<int>(st.non_negative("download"));
+  s.streams.upload = static_cast<int>(st.non_negative("upload"));
+  return s;
+}
+
+}  // namespace
+
+json to_json(const Summary& s) {
+  json phases = json::array();
+  for (const auto& p : s.phases)
+    phases.push_back({{"name", p.name},
+                      {"graded", p.graded},
+                      {"probes_sent", p.probes_sent},
+                      {"probes_answered", p.probes_answered},
+                      {"probes_late", p.probes_late},
+                      {"rtt_ms", p.rtt_ms ? stats_to_json(*p.rtt_ms) : json(nullptr)},
+                      {"upload_delay_median_ms", opt(p.upload_delay_median_ms)},
+                      {"download_delay_median_ms", opt(p.download_delay_median_ms)},
+                      {"increase_ms", opt(p.increase_ms)},
+                      {"increase_p95_ms", opt(p.increase_p95_ms)},
+                      {"grade", p.grade ? json(to_string(*p.grade)) : json(nullptr)},
+                      {"download_mbps", opt(p.download_mbps)},
+                      {"upload_mbps", opt(p.upload_mbps)},
+                      {"valid", p.valid}});
+  json flags = json::array();
+  for (auto f : s.flags) flags.push_back(to_string(f));
+  return {{"baseline_ms", opt(s.baseline_ms)},
+          {"clock_offset_ms", opt(s.clock_offset_ms)},
+          {"phases", phases},
+          {"overall", s.overall ? json(to_string(*s.overall)) : json(nullptr)},
+          {"low_confidence", s.low_confidence()},
+          {"rpm", opt(s.rpm)},
+          {"download_mbps", opt(s.download_mbps)},
+          {"upload_mbps", opt(s.upload_mbps)},
+          {"flags", flags},
+          {"streams", {{"download", s.streams.download}, {"upload", s.streams.upload}}}};
+}
+
+json to_json(const Result& r) {
+  return {{"format", kResultFormat},
+          {"version", kResultVersion},
+          {"meta",
+           {{"tool", r.meta.tool},
+            {"tool_version", r.meta.tool_version},
+            {"client", r.meta.client},
+            {"started_at", r.meta.started_at},
+            {"server", r.meta.server},
+            {"user_agent", r.meta.user_agent},
+            {"mode", r.meta.mode}}},
+          {"plan", plan_to_json(r.plan)},
+          {"raw", raw_to_json(r.raw)},
+          {"summary", to_json(r.summary)}};
+}
+
+std::string serialize_result(const Result& r, int indent) { return to_json(r).dump(indent); }
+
+Outcome<Result> result_from_json(const json& doc) {
+  try {
+    if (!doc.is_object()) return Outcome<Result>::failure("not a bloatmeter result: the document is not a JSON object");
+    if (!doc.contains("format") || !doc["format"].is_string() || doc["format"].get<std::string>() != kResultFormat)
+      return Outcome<Result>::failure("not a bloatmeter result: \"format\" must be \"bloatmeter-result\"");
+    if (!doc.contains("version") || !doc["version"].is_number_integer())
+      return Outcome<Result>::failure("\"version\": missing or not an integer");
+    const auto version = doc["version"].get<std::int64_t>();
+    if (version != kResultVersion)
+      return Outcome<Result>::failure("unsupported result version " + std::to_string(version) +
+                                      " (this build reads version " + std::to_string(kResultVersion) + ")");
+    const JsonReader root(doc, "");
+    Result r;
+    const auto meta = root.object("meta");
+    r.meta.tool = meta.string_or("tool", "bloatmeter");
+    r.meta.tool_version = meta.string_or("tool_version", "");
+    r.meta.client = meta.string_or("client", "");
+    r.meta.started_at = meta.string_or("started_at", "");
+    r.meta.server = meta.string_or("server", "");
+    r.meta.user_agent = meta.string_or("user_agent", "");
+    r.meta.mode = meta.string_or("mode", "single");
+    r.plan = plan_from(root.object("plan"));
+    r.raw = raw_from(root.object("raw"));
+    if (root.has("summary")) r.summary = summary_from(root.object("summary"));
+    return Outcome<Result>::success(std::move(r));
+  } catch (const JsonFieldError& e) {
+    return Outcome<Result>::failure(e.what());
+  } catch (const json::exception& e) {
+    return Outcome<Result>::failure(std::string("invalid value: ") + e.what());
+  }
+}
+
+Outcome<Result> parse_result(std::string_view text) {
+  if (text.size() > kMaxResultBytes)
+    return Outcome<Result>::failure("result file too large (" + std::to_string(text.size()) + " bytes; limit " +
+                                    std::to_string(kMaxResultBytes) + ")");
+  json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Outcome<Result>::failure("not valid JSON");
+  return result_from_json(doc);
+}
+
+Outcome<Summary> summary_from_json(const json& doc) {
+  try {
+    return Outcome<Summary>::success(summary_from(JsonReader(doc, "summary")));
+  } catch (const JsonFieldError& e) {
+    return Outcome<Summary>::failure(e.what());
+  } catch (const json::exception& e) {
+    return Outcome<Summary>::failure(std::string("invalid value: ") + e.what());
+  }
+}
+
+}  // namespace bloatmeter

@@ -1,0 +1,127 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "bloatmeter/result_json.hpp"
+
+using namespace bloatmeter;
+using nlohmann::json;
+
+namespace {
+Result sample_result() {
+  Result r;
+  r.meta.tool_version = "0.1.0";
+  r.meta.client = "native";
+  r.meta.started_at = "2026-11-23T10:00:00Z";
+  r.meta.server = "http://127.0.0.1:8080";
+  r.plan = quick_plan();
+  r.raw.probes = {{1, 0, 12'000, 500'000, 40}, {2, 50'000, std::nullopt, std::nullopt, std::nullopt}};
+  r.raw.throughput = {{Direction::Upload, 2, 250'000, 250'000, 123456}};
+  r.raw.phases = {{"baseline", 0, 2'000'000}};
+  r.raw.client_lag = {{100, 1.5}};
+  r.raw.streams = {5, 4};
+  r.raw.aborted = true;
+  r.raw.abort_reason = "connection lost";
+  r.summary.baseline_ms = 12.0;
+  PhaseSummary ps;
+  ps.name = "baseline";
+  ps.graded = true;
+  ps.probes_sent = 2;
+  ps.probes_answered = 1;
+  ps.rtt_ms = summarize(std::vector<double>{12.0});
+  ps.grade = Grade::B;
+  r.summary.phases.push_back(ps);
+  r.summary.overall = Grade::B;
+  r.summary.flags = {Flag::Aborted, Flag::TooFewProbes};
+  r.summary.streams = {5, 4};
+  return r;
+}
+}  // namespace
+
+TEST_CASE("a result survives serialization unchanged") {
+  const auto r = sample_result();
+  const auto text = serialize_result(r);
+  const auto back = parse_result(text);
+  REQUIRE_MESSAGE(back.ok(), back.error());
+  // Serializing the parsed result gives the identical document.
+  CHECK(serialize_result(back.value()) == text);
+  const auto& b = back.value();
+  CHECK(b.raw.probes.size() == 2);
+  CHECK(b.raw.probes[0].received_us == 12'000);
+  CHECK_FALSE(b.raw.probes[1].received_us.has_value());
+  CHECK(b.raw.throughput[0].direction == Direction::Upload);
+  CHECK(b.raw.throughput[0].bytes == 123456);
+  CHECK(b.raw.aborted);
+  CHECK(b.summary.overall == Grade::B);
+  CHECK(b.summary.flags.size() == 2);
+  CHECK(b.summary.low_confidence());
+  CHECK(b.plan.total_duration_us() == quick_plan().total_duration_us());
+  const auto doc = json::parse(text);
+  CHECK(doc["format"] == "bloatmeter-result");
+  CHECK(doc["version"] == 1);
+}
+
+TEST_CASE("malformed documents get errors that name the problem") {
+  CHECK(parse_result("{not json").error() == "not valid JSON");
+  CHECK(parse_result("[1,2]").error().find("not a JSON object") != std::string::npos);
+  CHECK(parse_result(R"({"format":"other","version":1})").error().find("bloatmeter-result") != std::string::npos);
+
+  auto doc = to_json(sample_result());
+  doc["version"] = 2;
+  auto wrong_version = parse_result(doc.dump());
+  CHECK_FALSE(wrong_version.ok());
+  CHECK(wrong_version.error().find("unsupported result version 2") != std::string::npos);
+
+  doc = to_json(sample_result());
+  doc["raw"]["probes"][1]["sent_us"] = "soon";
+  CHECK(parse_result(doc.dump()).error() == "raw.probes[1].sent_us: expected an integer");
+
+  doc = to_json(sample_result());
+  doc["raw"]["probes"][0].erase("seq");
+  CHECK(parse_result(doc.dump()).error() == "raw.probes[0].seq: missing");
+
+  doc = to_json(sample_result());
+  doc["raw"]["throughput"][0]["direction"] = "sideways";
+  CHECK(parse_result(doc.dump()).error().find("raw.throughput[0].direction") == 0);
+
+  doc = to_json(sample_result());
+  doc["raw"]["throughput"][0]["bytes"] = -5;
+  CHECK(parse_result(doc.dump()).error() == "raw.throughput[0].bytes: must not be negative");
+
+  doc = to_json(sample_result());
+  doc["raw"]["probes"][0]["received_us"] = -1;
+  CHECK(parse_result(doc.dump()).error() == "raw.probes[0].received_us: earlier than sent_us");
+
+  doc = to_json(sample_result());
+  doc["summary"]["overall"] = "Z";
+  CHECK(parse_result(doc.dump()).error().find("summary.overall") == 0);
+
+  doc = to_json(sample_result());
+  doc["plan"]["phases"] = json::array();
+  CHECK(parse_result(doc.dump()).error().find("plan.phases") == 0);
+
+  doc = to_json(sample_result());
+  doc.erase("raw");
+  CHECK(parse_result(doc.dump()).error() == "raw: missing");
+}
+
+TEST_CASE("oversized documents are refused before parsing") {
+  const std::string huge(kMaxResultBytes + 1, ' ');
+  CHECK(parse_result(huge).error().find("too large") != std::string::npos);
+}
+
+TEST_CASE("a document without a summary still parses, for recomputation") {
+  auto doc = to_json(sample_result());
+  doc.erase("summary");
+  const auto r = parse_result(doc.dump());
+  REQUIRE(r.ok());
+  CHECK(r.value().summary.phases.empty());
+}
+
+TEST_CASE("flags have stable ids and sentences") {
+  for (auto f : {Flag::ClientBusy, Flag::ServerBusy, Flag::TooFewProbes, Flag::NotSaturated, Flag::Aborted}) {
+    CHECK(flag_from_string(to_string(f)) == f);
+    CHECK_FALSE(describe(f).empty());
+  }
+  CHECK_FALSE(flag_from_string("bogus").has_value());
+}
