@@ -1,0 +1,58 @@
+#include "listener.hpp"
+
+#include "http_session.hpp"
+
+namespace bloatmeter::server {
+
+Listener::Listener(net::io_context& ioc, ServerContext& ctx, ssl::context* tls)
+    : ioc_(ioc), ctx_(ctx), tls_(tls), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()) {}
+
+std::string Listener::open(const tcp::endpoint& ep) {
+  beast::error_code ec;
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec && ep.address().is_v6()) acceptor_.set_option(net::ip::v6_only(false), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return "cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) + ": " + ec.message();
+  return {};
+}
+
+std::uint16_t Listener::port() const {
+  beast::error_code ec;
+  return acceptor_.local_endpoint(ec).port();
+}
+
+void Listener::run() { do_accept(); }
+
+void Listener::close() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+    self->retry_.cancel();
+  });
+}
+
+void Listener::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    if (tls_) std::make_shared<TlsHttpSession>(std::move(socket), *tls_, ctx_)->run();
+    else std::make_shared<PlainHttpSession>(std::move(socket), ctx_)->run();
+  }
+  if (ec) {
+    // A failed accept (e.g. too many open files) must not stop the server,
+    // nor spin: try again shortly.
+    retry_.expires_after(std::chrono::milliseconds(50));
+    retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  do_accept();
+}
+
+}  // namespace bloatmeter::server

@@ -1,0 +1,31 @@
+#pragma once
+#include <memory>
+
+#include "http_types.hpp"
+#include "server_context.hpp"
+
+namespace bloatmeter::server {
+
+// Accepts connections on one endpoint and starts an HTTP session for each,
+// on a strand of its own. With a TLS context, sessions speak HTTPS.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, ServerContext& ctx, ssl::context* tls);
+  // Binds; on failure returns the reason.
+  std::string open(const tcp::endpoint& ep);
+  std::uint16_t port() const;
+  void run();
+  void close();
+
+ private:
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+
+  net::io_context& ioc_;
+  ServerContext& ctx_;
+  ssl::context* tls_;
+  tcp::acceptor acceptor_;
+  net::steady_timer retry_;
+};
+
+}  // namespace bloatmeter::server

@@ -1,0 +1,35 @@
+#include <iostream>
+
+#include "bloatmeter/version.hpp"
+#include "server.hpp"
+#include "server_options.hpp"
+
+int main(int argc, char** argv) {
+  using namespace bloatmeter::server;
+  auto opts = parse_server_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!opts) {
+    std::cerr << "bloatmeter-server: " << opts.error() << "\n";
+    return 2;
+  }
+  if (opts.value().show_help) {
+    std::cout << server_usage();
+    return 0;
+  }
+  if (opts.value().show_version) {
+    std::cout << "bloatmeter-server " << bloatmeter::kVersion << "\n";
+    return 0;
+  }
+  Server server(std::move(opts.value()));
+  if (auto err = server.start(); !err.empty()) {
+    std::cerr << "bloatmeter-server: " << err << "\n";
+    return 1;
+  }
+  const auto& o = server.context().options;
+  auto shown = [](const Endpoint& ep) { return ep.host.empty() || ep.host == "0.0.0.0" || ep.host == "::" ? std::string("localhost") : (ep.host.find(':') != std::string::npos ? "[" + ep.host + "]" : ep.host); };
+  if (o.listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on http://" << shown(*o.listen) << ":" << server.http_port() << "/" << std::endl;
+  if (o.tls_listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on https://" << shown(*o.tls_listen) << ":" << server.tls_port() << "/" << std::endl;
+  server.stop_on_signals();
+  server.run();
+  std::cout << "bloatmeter-server stopped" << std::endl;
+  return 0;
+}

@@ -1,0 +1,89 @@
+#include "server.hpp"
+
+#include <iostream>
+
+#include "tls_identity.hpp"
+
+namespace bloatmeter::server {
+namespace fs = std::filesystem;
+
+namespace {
+std::string resolve(const Endpoint& ep, tcp::endpoint& out) {
+  beast::error_code ec;
+  const auto addr = net::ip::make_address(ep.host.empty() ? "::" : ep.host, ec);
+  if (ec) return "bad listen address '" + ep.host + "' (use a literal IPv4 or IPv6 address)";
+  out = tcp::endpoint(addr, ep.port);
+  return {};
+}
+}  // namespace
+
+Server::Server(ServerOptions options) : ctx_(std::move(options)), ioc_(static_cast<int>(ctx_.options.threads)) {}
+
+Server::~Server() { stop(); }
+
+std::string Server::start() {
+  auto& o = ctx_.options;
+  std::error_code ec;
+  ctx_.web_root = fs::canonical(o.web_root, ec);
+  if (ec || !fs::is_directory(ctx_.web_root)) return "web root not found: " + o.web_root.string();
+  fs::create_directories(o.data_dir, ec);
+  if (ec) return "cannot create data folder " + o.data_dir.string() + ": " + ec.message();
+
+  if (o.listen) {
+    tcp::endpoint ep;
+    if (auto err = resolve(*o.listen, ep); !err.empty()) return err;
+    plain_ = std::make_shared<Listener>(ioc_, ctx_, nullptr);
+    if (auto err = plain_->open(ep); !err.empty()) return err;
+  }
+  if (o.tls_listen) {
+    auto files = ensure_tls_files(o.cert, o.key, o.data_dir);
+    if (!files) return files.error();
+    if (files.value().generated) std::cout << "generated a self-signed certificate: " << files.value().cert << "\n";
+    tls_.emplace(ssl::context::tls_server);
+    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code tec;
+    tls_->use_certificate_chain_file(files.value().cert.string(), tec);
+    if (!tec) tls_->use_private_key_file(files.value().key.string(), ssl::context::pem, tec);
+    if (tec) return "cannot load TLS certificate/key: " + tec.message();
+    tcp::endpoint ep;
+    if (auto err = resolve(*o.tls_listen, ep); !err.empty()) return err;
+    secure_ = std::make_shared<Listener>(ioc_, ctx_, &*tls_);
+    if (auto err = secure_->open(ep); !err.empty()) return err;
+  }
+  if (!plain_ && !secure_) return "nothing to listen on";
+  if (plain_) plain_->run();
+  if (secure_) secure_->run();
+  return {};
+}
+
+std::uint16_t Server::http_port() const { return plain_ ? plain_->port() : 0; }
+std::uint16_t Server::tls_port() const { return secure_ ? secure_->port() : 0; }
+
+void Server::run() {
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < ctx_.options.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop_on_signals() {
+  signals_.emplace(ioc_, SIGINT, SIGTERM);
+  signals_->async_wait([this](beast::error_code ec, int) {
+    if (!ec) stop();
+  });
+}
+
+void Server::stop() {
+  if (plain_) plain_->close();
+  if (secure_) secure_->close();
+  if (signals_) {
+    beast::error_code ec;
+    signals_->cancel(ec);
+  }
+  // Stopping the context abandons every session's pending operation; the
+  // sessions (and their sockets) are destroyed with the context.
+  ioc_.stop();
+}
+
+}  // namespace bloatmeter::server

@@ -1,0 +1,117 @@
+#include "server_options.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "bloatmeter/key_values.hpp"
+
+namespace bloatmeter::server {
+
+Outcome<Endpoint> parse_endpoint(const std::string& text) {
+  Endpoint ep;
+  std::string port_text = text;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return Outcome<Endpoint>::failure("bad address '" + text + "': expected [IPv6]:PORT");
+    ep.host = text.substr(1, close - 1);
+    port_text = text.substr(close + 2);
+  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
+    ep.host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto* end = port_text.data() + port_text.size();
+  const auto [ptr, ec] = std::from_chars(port_text.data(), end, value);
+  if (port_text.empty() || ec != std::errc{} || ptr != end || value > 65535)
+    return Outcome<Endpoint>::failure("bad port in '" + text + "': expected 0-65535");
+  ep.port = static_cast<std::uint16_t>(value);
+  return Outcome<Endpoint>::success(ep);
+}
+
+std::string server_usage() {
+  return R"(Usage: bloatmeter-server [options]
+
+Serves the bloatmeter web client, its probe and load endpoints and the
+result API.
+
+Options:
+  --listen ADDR:PORT      plain HTTP listener (default 0.0.0.0:8080)
+  --tls-listen ADDR:PORT  HTTPS listener (off unless given)
+  --cert FILE             PEM certificate chain for HTTPS; with --key.
+                          Without both, a self-signed pair is generated
+                          once under DATA_DIR/tls/ and reused.
+  --key FILE              PEM private key for HTTPS
+  --web-root DIR          the web client's build output (default: web)
+  --data-dir DIR          results database, generated certificates
+                          (default: data)
+  --config FILE           key=value settings (sponsor_name, sponsor_url,
+                          sponsor_city, ...); '#' comments, quotes allowed
+  --threads N             I/O threads (default: one per core)
+  --version               print the version and exit
+  --help                  print this help and exit
+
+ADDR may be an IPv4 address, [IPv6], or empty (":8080") for all interfaces.
+Port 0 picks a free port; the chosen one is printed on start.
+)";
+}
+
+Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args) {
+  using R = Outcome<ServerOptions>;
+  ServerOptions o;
+  bool listen_given = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) -> bool {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      o.show_help = true;
+    } else if (a == "--version") {
+      o.show_version = true;
+    } else if (a == "--listen" || a == "--tls-listen") {
+      if (!value(v)) return R::failure(a + " needs ADDR:PORT");
+      auto ep = parse_endpoint(v);
+      if (!ep) return R::failure(a + ": " + ep.error());
+      (a == "--listen" ? o.listen : o.tls_listen) = ep.value();
+      if (a == "--listen") listen_given = true;
+    } else if (a == "--cert" || a == "--key" || a == "--web-root" || a == "--data-dir" || a == "--config") {
+      if (!value(v)) return R::failure(a + " needs a path");
+      if (a == "--cert") o.cert = v;
+      else if (a == "--key") o.key = v;
+      else if (a == "--web-root") o.web_root = v;
+      else if (a == "--data-dir") o.data_dir = v;
+      else o.config = v;
+    } else if (a == "--threads") {
+      if (!value(v)) return R::failure("--threads needs a number");
+      unsigned n = 0;
+      const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc{} || ptr != v.data() + v.size() || n == 0 || n > 256)
+        return R::failure("--threads: expected 1-256, got '" + v + "'");
+      o.threads = n;
+    } else {
+      return R::failure("unknown option '" + a + "' (see --help)");
+    }
+  }
+  if (o.show_help || o.show_version) return R::success(std::move(o));
+  if (!listen_given) o.listen = Endpoint{"0.0.0.0", 8080};
+  if (o.cert.empty() != o.key.empty()) return R::failure("--cert and --key go together");
+  if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (!o.config.empty()) {
+    std::ifstream in(o.config, std::ios::binary);
+    if (!in) return R::failure("cannot read config file " + o.config.string());
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto kv = parse_key_values(ss.str());
+    if (!kv) return R::failure("config file " + o.config.string() + ": " + kv.error());
+    o.config_values = std::move(kv.value());
+  }
+  return R::success(std::move(o));
+}
+
+}  // namespace bloatmeter::server

@@ -1,0 +1,40 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bloatmeter/outcome.hpp"
+
+namespace bloatmeter::server {
+
+struct Endpoint {
+  std::string host;  // literal address; "" means all interfaces
+  std::uint16_t port = 0;
+};
+
+struct ServerOptions {
+  std::optional<Endpoint> listen;      // plain HTTP
+  std::optional<Endpoint> tls_listen;  // HTTPS
+  std::filesystem::path cert;          // empty: data_dir/tls/cert.pem, generated
+  std::filesystem::path key;
+  std::filesystem::path web_root = "web";
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path config;        // the seed's key=value file, optional
+  std::map<std::string, std::string> config_values;
+  unsigned threads = 0;                // 0: one per core
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// "127.0.0.1:8080", "[::1]:0", ":8080", "8080".
+Outcome<Endpoint> parse_endpoint(const std::string& text);
+
+// Parses the command line and, when --config is given, reads that file.
+Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args);
+
+std::string server_usage();
+
+}  // namespace bloatmeter::server
