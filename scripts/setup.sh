@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   emscripten
   libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlite3-dev doctest-dev zlib1g-dev
-  fonts-dejavu-core openssl curl
+  fonts-dejavu-core fonts-inter openssl curl
   chromium
   dpkg-dev
   iproute2 iputils-ping

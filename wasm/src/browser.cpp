@@ -1,0 +1,38 @@
+#include "browser.hpp"
+
+#include <cmath>
+
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+
+namespace bloatmeter::web {
+
+EM_JS(void, js_set_mirror, (const char* text), {
+  var el = document.getElementById('status-mirror');
+  if (el) el.textContent = UTF8ToString(text);
+});
+
+EM_JS(void, js_set_state, (const char* state), { document.body.dataset.state = UTF8ToString(state); });
+
+void set_dom_mirror(const std::string& text) { js_set_mirror(text.c_str()); }
+void set_page_state(const std::string& state) { js_set_state(state.c_str()); }
+
+CanvasSize sync_canvas_size() {
+  double w = 0, h = 0;
+  emscripten_get_element_css_size("#canvas", &w, &h);
+  CanvasSize s;
+  s.css_width = static_cast<int>(std::lround(w));
+  s.css_height = static_cast<int>(std::lround(h));
+  s.device_pixel_ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  if (s.device_pixel_ratio <= 0) s.device_pixel_ratio = 1;
+  const int pw = static_cast<int>(std::lround(w * s.device_pixel_ratio));
+  const int ph = static_cast<int>(std::lround(h * s.device_pixel_ratio));
+  int cw = 0, ch = 0;
+  emscripten_get_canvas_element_size("#canvas", &cw, &ch);
+  if (cw != pw || ch != ph) emscripten_set_canvas_element_size("#canvas", pw, ph);
+  return s;
+}
+
+double now_ms() { return emscripten_get_now(); }
+
+}  // namespace bloatmeter::web

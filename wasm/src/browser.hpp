@@ -1,0 +1,24 @@
+#pragma once
+// The thin adapter to the page around the canvas: the DOM mirror (text for
+// screen readers and tests), the ready signal, the canvas size.
+#include <string>
+
+namespace bloatmeter::web {
+
+// Replaces the DOM mirror's text (an aria-live region beside the canvas).
+void set_dom_mirror(const std::string& text);
+// Sets document.body's data-state attribute (tests wait on it).
+void set_page_state(const std::string& state);
+
+struct CanvasSize {
+  int css_width = 0;
+  int css_height = 0;
+  float device_pixel_ratio = 1;
+};
+// Keeps the canvas's backing store at CSS size x device pixel ratio, so
+// drawing is sharp on high-DPI screens. Returns the current sizes.
+CanvasSize sync_canvas_size();
+
+double now_ms();  // performance.now()
+
+}  // namespace bloatmeter::web
