@@ -1,0 +1,75 @@
+// Shared pieces of the browser tests: start the real server on a free
+// loopback port, launch Debian's Chromium headless through playwright-core
+// (never a downloaded browser), collect console errors, save screenshots.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export function parseArgs(argv) {
+  const out = {};
+  for (let i = 2; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const k of ['server', 'web-root', 'artifacts']) if (!out[k]) throw new Error(`missing --${k}`);
+  mkdirSync(out.artifacts, { recursive: true });
+  return out;
+}
+
+export async function startServer(binary, webRoot, extraArgs = []) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bloatmeter-e2e-'));
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--web-root', webRoot, '--data-dir', dataDir, ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + text)), 10000);
+    child.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}/`); }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${text}`)));
+  });
+  return {
+    url, dataDir,
+    async stop() {
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'bloatmeter-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync'],
+  });
+  return { browser, async close() { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
+}
+
+// A page that records every console error and uncaught exception.
+export async function openPage(browser, url, viewport, options = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    isMobile: options.isMobile ?? false, hasTouch: options.hasTouch ?? false });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { page, context, errors };
+}
+
+let failures = 0;
+let passes = 0;
+export function check(condition, what) {
+  if (condition) { passes++; console.log(`  ok   ${what}`); } else { failures++; console.log(`  FAIL ${what}`); }
+}
+export function summary() {
+  console.log(`${passes} passed, ${failures} failed`);
+  return failures === 0 && passes > 0 ? 0 : 1;
+}

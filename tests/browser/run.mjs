@@ -1,0 +1,67 @@
+// Browser end-to-end tests: the real server serving the real WASM build,
+// in headless Chromium. Screenshots go to --artifacts.
+import path from 'node:path';
+import { check, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+
+const args = parseArgs(process.argv);
+const server = await startServer(args.server, args['web-root']);
+const { browser, close } = await launchBrowser();
+const shot = (name) => path.join(args.artifacts, name);
+
+try {
+  console.log('skeleton: desktop, high-DPI');
+  {
+    const { page, errors } = await openPage(browser, server.url, { width: 1280, height: 800 }, { deviceScaleFactor: 2 });
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+    const mirror = await page.textContent('#status-mirror');
+    const health = await (await fetch(server.url + 'api/health')).json();
+    check(mirror.includes(`Server version ${health.version}`), `DOM mirror names the server's version (${mirror})`);
+    const canvas = await page.evaluate(() => {
+      const c = document.getElementById('canvas');
+      const r = c.getBoundingClientRect();
+      return { w: c.width, h: c.height, cssW: r.width, cssH: r.height, dpr: devicePixelRatio };
+    });
+    check(canvas.cssW === 1280 && canvas.cssH === 800, 'the canvas fills the window');
+    check(canvas.w === canvas.cssW * 2 && canvas.h === canvas.cssH * 2, `the backing store follows the pixel ratio (${canvas.w}x${canvas.h})`);
+    await page.screenshot({ path: shot('skeleton-desktop.png') });
+    // The canvas really drew something: its pixels are not one flat colour.
+    const png = await page.locator('#canvas').screenshot();
+    check(png.length > 8000, `the canvas shows the rendered UI (${png.length} bytes of PNG)`);
+
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.waitForFunction(() => document.getElementById('canvas').width === 1800, null, { timeout: 5000 })
+      .then(() => check(true, 'the canvas follows a resize'), () => check(false, 'the canvas follows a resize'));
+    check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
+  }
+
+  console.log('skeleton: phone, touch');
+  {
+    const { page, errors } = await openPage(browser, server.url, { width: 360, height: 640 },
+      { deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+    await page.screenshot({ path: shot('skeleton-phone.png') });
+    check(errors.length === 0, `no console errors on a phone (${errors.join(' | ')})`);
+  }
+
+  console.log('skeleton: server gone');
+  {
+    const { page, errors } = await openPage(browser, server.url, { width: 800, height: 600 });
+    await page.route('**/api/health', (route) => route.abort('connectionrefused'));
+    await page.reload();
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+    const mirror = await page.textContent('#status-mirror');
+    check(mirror.includes('unavailable'), `an unreachable server is said plainly (${mirror})`);
+    await page.screenshot({ path: shot('skeleton-unreachable.png') });
+    // The refused request itself is logged, and Chromium logs its request
+    // interception as "Permissions check failed"; anything else is a defect.
+    const unexpected = errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED') && !e.includes('Permissions check failed'));
+    check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
+  }
+} catch (e) {
+  console.log('  FAIL ' + (e.stack || e));
+  check(false, 'the browser test ran to the end');
+} finally {
+  await close();
+  await server.stop();
+}
+process.exit(summary());
