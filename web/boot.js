@@ -1,5 +1,6 @@
 // Configures the Emscripten module before bloatmeter.js loads: where the
-// canvas is, and how start-up failures reach the person and the tests.
+// canvas is, how start-up failures reach the person and the tests, and how
+// a saved result file (picker or drag and drop) reaches the client.
 (function () {
   'use strict';
   var mirror = function (text) {
@@ -19,4 +20,36 @@
     document.body.dataset.state = 'error';
     mirror('This browser cannot run the test (no WebAssembly support).');
   }
+
+  // A result file's text goes to the client, which validates and replays it.
+  var openText = function (text) {
+    if (Module.ccall) Module.ccall('bm_open_result_text', null, ['string'], [text]);
+  };
+  var readFile = function (file) {
+    if (!file) return;
+    if (file.size > 8 * 1024 * 1024) { openText('{"error": "file too large"}'); return; }
+    file.text().then(openText, function () { openText(''); });
+  };
+  // The accessible twins of the canvas's buttons.
+  document.querySelectorAll('#actions button').forEach(function (b) {
+    b.addEventListener('click', function () {
+      if (Module.ccall) Module.ccall('bm_action', null, ['number'], [Number(b.dataset.action)]);
+    });
+  });
+  var syncActions = function () {
+    var state = document.body.dataset.state;
+    document.querySelectorAll('#actions button').forEach(function (b) {
+      b.hidden = b.dataset.show.split(' ').indexOf(state) < 0;
+    });
+  };
+  new MutationObserver(syncActions).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  syncActions();
+
+  var input = document.getElementById('file-input');
+  input.addEventListener('change', function () { readFile(input.files[0]); input.value = ''; });
+  window.addEventListener('dragover', function (e) { e.preventDefault(); });
+  window.addEventListener('drop', function (e) {
+    e.preventDefault();
+    if (e.dataTransfer && e.dataTransfer.files.length) readFile(e.dataTransfer.files[0]);
+  });
 })();

@@ -1,7 +1,12 @@
 #pragma once
-// The browser client's state: plain structs, drawn each frame by the view.
+// The browser client's state: plain structs, drawn each frame by the views.
 // Nothing here knows about ImGui or the browser.
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "bloatmeter/result.hpp"
+#include "charts.hpp"
 
 namespace bloatmeter::web {
 
@@ -14,8 +19,41 @@ struct ServerHealth {
   std::string error;  // why it is unreachable, in words
 };
 
+struct Sponsor {
+  std::string name, url, city;
+};
+
+// What the results view shows, prepared once from a Result.
+struct ResultViewModel {
+  TimeChart latency{"latency"};
+  TimeChart throughput{"throughput"};
+  std::vector<BoxStats> boxes;
+};
+
+enum class Screen { Start, Running, Results };
+
+// A finished (or aborted, or replayed) result and where it came from.
+struct ShownResult {
+  Result result;
+  ResultViewModel view;
+  bool replayed = false;          // opened from a file, recomputed locally
+  std::string share_id;           // set once the server stored it
+  std::string submit_error;       // why the server did not store it
+  bool submitting = false;
+};
+
+// Buttons the views report; main acts on them (the views never do I/O).
+// Numbered: the page's accessible buttons send these numbers (web/index.html).
+enum class Action { None = 0, Start = 1, SaveFile = 2, CopyLink = 3, SavePng = 4, RunAgain = 5, OpenFile = 6, OpenSponsor = 7 };
+
 struct AppState {
   ServerHealth health;
+  Sponsor sponsor;
+  Screen screen = Screen::Start;
+  std::optional<ShownResult> shown;
+  std::string notice;  // a transient message ("Link copied")
+  double notice_until_ms = 0;
+  std::string error;   // a failure to show on the start screen
   bool first_frame_drawn = false;
 };
 

@@ -7,6 +7,8 @@
 #include <imgui.h>
 
 #include "bloatmeter/version.hpp"
+#include "results_view.hpp"
+#include "widgets.hpp"
 
 namespace bloatmeter::web {
 namespace {
@@ -20,92 +22,189 @@ std::string format_uptime(double seconds) {
   return buf;
 }
 
-// A rounded card with padding; returns after drawing `body` inside it.
-template <class F>
-void card(const char* id, const Theme& t, float width, float height, F&& body) {
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(t.pt(22), t.pt(20)));
-  ImGui::BeginChild(id, ImVec2(width, height), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
-  body();
-  ImGui::EndChild();
-  ImGui::PopStyleVar();
+void wrapped_muted(const Theme& t, float width, const char* text) {
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextColored(t.palette.text_muted, "%s", text);
+  ImGui::PopTextWrapPos();
 }
 
-void status_dot(const Theme& t, const ImVec4& color) {
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  const float r = t.pt(6);
-  const float line = ImGui::GetTextLineHeight();
-  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + r, p.y + line * 0.5f), r, to_u32(color), 24);
-  ImGui::Dummy(ImVec2(r * 2 + t.pt(4), line));
-  ImGui::SameLine();
-}
-
-void draw_server_card(const AppState& s, const Theme& t, float width) {
+Action draw_start(const AppState& s, const Theme& t, float width) {
+  Action action = Action::None;
   const auto& h = s.health;
-  card("server", t, width, t.pt(132), [&] {
+  begin_card("server", t, width, 0);
+  ImGui::PushFont(t.fonts.small);
+  ImGui::TextColored(t.palette.text_muted, "TEST SERVER");
+  ImGui::PopFont();
+  ImGui::PushFont(t.fonts.heading);
+  const bool ready = h.status == ServerHealth::Status::Ok;
+  status_dot(t, ready ? t.palette.good : (h.status == ServerHealth::Status::Loading ? t.palette.warn : t.palette.bad));
+  ImGui::TextUnformatted(ready ? "Ready" : (h.status == ServerHealth::Status::Loading ? "Connecting\xE2\x80\xA6" : "Unavailable"));
+  ImGui::PopFont();
+  if (ready)
+    ImGui::TextColored(t.palette.text_muted, "bloatmeter server %s  \xE2\x80\xA2  up %s", h.version.c_str(),
+                       format_uptime(h.uptime_seconds).c_str());
+  else if (h.status == ServerHealth::Status::Unreachable)
+    wrapped_muted(t, width - t.pt(40), ("Sorry: " + h.error + ". You can still open a saved result.").c_str());
+  if (!s.sponsor.name.empty()) {
+    // The seed's line: "Sponsor: NAME | CITY", the name linking to the URL.
+    ImGui::TextColored(t.palette.text_muted, "Sponsor:");
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, t.palette.accent);
+    ImGui::TextUnformatted(s.sponsor.name.c_str());
+    ImGui::PopStyleColor();
+    if (!s.sponsor.url.empty() && ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    if (!s.sponsor.url.empty() && ImGui::IsItemClicked()) action = Action::OpenSponsor;
+    if (!s.sponsor.city.empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(t.palette.text_muted, "| %s", s.sponsor.city.c_str());
+    }
+  }
+  ImGui::Dummy(ImVec2(0, t.pt(4)));
+  end_card();
+  if (!s.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, t.palette.bad);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextUnformatted(s.error.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+  }
+  ImGui::Dummy(ImVec2(0, t.pt(6)));
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const bool wide = width >= t.pt(520);
+  const float bw = wide ? (width - gap) / 2 : width;
+  ImGui::BeginDisabled(!ready);
+  if (primary_button("Start the test", t, bw)) action = Action::Start;
+  ImGui::EndDisabled();
+  if (wide) ImGui::SameLine(0, gap);
+  if (secondary_button("Open a saved result", t, bw)) action = Action::OpenFile;
+  ImGui::PushFont(t.fonts.small);
+  wrapped_muted(t, width,
+                "The test takes about 40 seconds and briefly fills your connection in each direction. For a fair "
+                "result, pause other downloads and video. You can also drop a saved result file here.");
+  ImGui::PopFont();
+  return action;
+}
+
+void draw_live(const TestRunner& runner, const Theme& t, float width) {
+  const auto& live = runner.live();
+  const auto& plan = runner.plan();
+  const auto& p = t.palette;
+  // Phase stepper: one segment per phase, the current one lit.
+  const float gap = t.pt(6);
+  const float seg = (width - gap * static_cast<float>(plan.phases.size() - 1)) / static_cast<float>(plan.phases.size());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  for (std::size_t i = 0; i < plan.phases.size(); ++i) {
+    const float x = o.x + static_cast<float>(i) * (seg + gap);
+    const bool done = static_cast<int>(i) < live.phase_index;
+    const bool now = static_cast<int>(i) == live.phase_index;
+    dl->AddRectFilled(ImVec2(x, o.y), ImVec2(x + seg, o.y + t.pt(6)), to_u32(done || now ? p.accent : p.surface_hi, now ? 1.0f : 0.6f), t.pt(3));
+    if (now) {
+      const float frac = 1.0f - static_cast<float>(live.phase_left_s * 1e6 / static_cast<double>(plan.phases[i].duration_us));
+      dl->AddRectFilled(ImVec2(x, o.y), ImVec2(x + seg * std::clamp(frac, 0.0f, 1.0f), o.y + t.pt(6)), to_u32(p.accent_hi), t.pt(3));
+    }
+  }
+  ImGui::Dummy(ImVec2(width, t.pt(12)));
+  ImGui::PushFont(t.fonts.heading);
+  if (runner.state() == TestRunner::State::Connecting) ImGui::TextUnformatted("Connecting\xE2\x80\xA6");
+  else ImGui::Text("%s", live.phase_label.c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextColored(p.text_muted, "  %.0f s left in this phase", std::max(0.0, std::ceil(live.phase_left_s)));
+
+  // Current values, large.
+  const float cgap = ImGui::GetStyle().ItemSpacing.x;
+  const float cw = (width - 2 * cgap) / 3;
+  auto value_card = [&](const char* id, const char* title, const std::string& v, const char* unit, const ImVec4& col) {
+    begin_card(id, t, cw, t.pt(110));
     ImGui::PushFont(t.fonts.small);
-    ImGui::TextColored(t.palette.text_muted, "TEST SERVER");
+    ImGui::TextColored(p.text_muted, "%s", title);
     ImGui::PopFont();
-    ImGui::PushFont(t.fonts.heading);
-    switch (h.status) {
-      case ServerHealth::Status::Loading:
-        status_dot(t, t.palette.warn);
-        ImGui::TextUnformatted("Connecting\xE2\x80\xA6");
-        break;
-      case ServerHealth::Status::Ok:
-        status_dot(t, t.palette.good);
-        ImGui::TextUnformatted("Ready");
-        break;
-      case ServerHealth::Status::Unreachable:
-        status_dot(t, t.palette.bad);
-        ImGui::TextUnformatted("Unavailable");
-        break;
-    }
+    ImGui::PushFont(t.fonts.display);
+    ImGui::TextColored(col, "%s", v.c_str());
     ImGui::PopFont();
-    ImGui::PushFont(t.fonts.body);
-    if (h.status == ServerHealth::Status::Ok) {
-      ImGui::TextColored(t.palette.text_muted, "bloatmeter server %s  \xE2\x80\xA2  up %s", h.version.c_str(),
-                         format_uptime(h.uptime_seconds).c_str());
-    } else if (h.status == ServerHealth::Status::Unreachable) {
-      ImGui::TextColored(t.palette.text_muted, "Sorry: %s.", h.error.c_str());
-    } else {
-      ImGui::TextColored(t.palette.text_muted, "Checking the test server\xE2\x80\xA6");
-    }
+    ImGui::PushFont(t.fonts.small);
+    ImGui::TextColored(p.text_muted, "%s", unit);
     ImGui::PopFont();
-  });
+    end_card();
+  };
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", live.last_rtt_ms.value_or(0));
+  value_card("rtt", "LATENCY", live.last_rtt_ms ? buf : "–", "ms round trip", p.text);
+  ImGui::SameLine(0, cgap);
+  std::snprintf(buf, sizeof buf, "%.0f", live.download_mbps);
+  value_card("dl", "DOWNLOAD", buf, "Mbit/s", p.accent);
+  ImGui::SameLine(0, cgap);
+  std::snprintf(buf, sizeof buf, "%.0f", live.upload_mbps);
+  value_card("ul", "UPLOAD", buf, "Mbit/s", p.upload);
+
+  section_title(t, "Latency");
+  draw_time_chart(live.latency, t, ImVec2(width, t.pt(width < t.pt(520) ? 200 : 240)));
+  section_title(t, "Throughput");
+  draw_time_chart(live.throughput, t, ImVec2(width, t.pt(width < t.pt(520) ? 150 : 180)));
+  legend(t, live.throughput.series);
 }
 
 }  // namespace
 
-void draw_app(AppState& s, const Theme& t, float width, float height) {
+Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, float width, float height) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, height));
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
-  ImGui::Begin("bloatmeter", nullptr, flags);
-  // One centred column, at most 760 points wide; phones use the full width.
-  const float margin = width < t.pt(520) ? t.pt(16) : t.pt(32);
-  const float column = std::min(width - 2 * margin, t.pt(760));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, t.pt(8));
+  ImGui::Begin("bloatmeter", nullptr, flags & ~ImGuiWindowFlags_NoScrollbar);
+  // One centred column, at most 860 points wide; phones use the full width.
+  const float margin = width < t.pt(520) ? t.pt(14) : t.pt(32);
+  const float column = std::min(width - 2 * margin, t.pt(860));
   const float left = std::floor((width - column) * 0.5f);
-  ImGui::SetCursorPos(ImVec2(left, t.pt(28)));
+  ImGui::SetCursorPos(ImVec2(left, t.pt(24)));
   ImGui::BeginGroup();
   ImGui::PushFont(t.fonts.display);
   ImGui::TextUnformatted("bloatmeter");
   ImGui::PopFont();
-  ImGui::PushFont(t.fonts.body);
   ImGui::PushTextWrapPos(left + column);
   ImGui::TextColored(t.palette.text_muted,
                      "How does your connection feel when it is busy? This test measures the delay a game or a "
                      "video call feels while the line is full.");
   ImGui::PopTextWrapPos();
-  ImGui::PopFont();
-  ImGui::Dummy(ImVec2(0, t.pt(8)));
-  draw_server_card(s, t, column);
+  ImGui::Dummy(ImVec2(0, t.pt(6)));
+  Action action = Action::None;
+  switch (s.screen) {
+    case Screen::Start: action = draw_start(s, t, column); break;
+    case Screen::Running: draw_live(runner, t, column); break;
+    case Screen::Results:
+      if (s.shown) action = draw_results(*s.shown, t, column);
+      break;
+  }
+  if (!s.notice.empty()) {
+    ImGui::PushFont(t.fonts.small);
+    ImGui::TextColored(t.palette.accent, "%s", s.notice.c_str());
+    ImGui::PopFont();
+  }
+  ImGui::Dummy(ImVec2(0, t.pt(24)));
   ImGui::EndGroup();
   ImGui::End();
+  ImGui::PopStyleVar();
+  return action;
 }
 
-std::string mirror_text(const AppState& s) {
+std::string mirror_text(const AppState& s, const TestRunner& runner) {
+  switch (s.screen) {
+    case Screen::Running: {
+      const auto& live = runner.live();
+      if (runner.state() == TestRunner::State::Connecting) return "Test starting: connecting to the test server.";
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "Test running. Phase: %s, %.0f seconds left.", live.phase_label.c_str(),
+                    std::max(0.0, std::ceil(live.phase_left_s)));
+      return buf;
+    }
+    case Screen::Results:
+      if (s.shown) return describe_result(*s.shown);
+      break;
+    case Screen::Start: break;
+  }
+  if (!s.error.empty()) return s.error;
   switch (s.health.status) {
     case ServerHealth::Status::Loading: return "Connecting to the test server.";
     case ServerHealth::Status::Ok:

@@ -1,34 +1,211 @@
 // The browser client's entry: a GLFW window on the page's canvas (WebGL2),
-// Dear ImGui drawn each frame from AppState, driven by the browser's
-// animation frames.
+// Dear ImGui drawn each frame from AppState, the test driven by a 5 ms
+// timer. This file wires state, views and adapters together; it holds no
+// measurement logic.
 #include <cstdio>
 #include <string>
 
 #include <GLFW/glfw3.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <nlohmann/json.hpp>
 
 #include "app_state.hpp"
 #include "app_view.hpp"
+#include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
+#include "bloatmeter/version.hpp"
 #include "browser.hpp"
+#include "page_io.hpp"
+#include "results_view.hpp"
 #include "server_api.hpp"
+#include "test_runner.hpp"
 #include "theme.hpp"
 #include "touch_input.hpp"
 
 namespace {
 
+using namespace bloatmeter;
 using namespace bloatmeter::web;
 
 struct Client {
   GLFWwindow* window = nullptr;
   Theme theme;
   AppState state;
+  TestRunner runner;
   std::string last_mirror;
+  std::string last_page_state;
+  Action pending_action = Action::None;  // from the page's accessible buttons
 };
 
 Client* g_client = nullptr;
+
+EM_JS(char*, js_now_iso, (), {
+  var v = new Date().toISOString();
+  var len = lengthBytesUTF8(v) + 1;
+  var p = _malloc(len);
+  stringToUTF8(v, p, len);
+  return p;
+});
+EM_JS(char*, js_user_agent, (), {
+  var v = navigator.userAgent;
+  var len = lengthBytesUTF8(v) + 1;
+  var p = _malloc(len);
+  stringToUTF8(v, p, len);
+  return p;
+});
+EM_JS(void, js_after_frame, (), {
+  if (Module.afterFrame) { var f = Module.afterFrame; Module.afterFrame = null; f(); }
+});
+EM_JS(void, js_open_url, (const char* url), { window.open(UTF8ToString(url), '_blank', 'noopener'); });
+
+std::string take(char* p) {
+  std::string s(p ? p : "");
+  free(p);
+  return s;
+}
+
+std::string ws_origin() {
+  std::string origin = page_origin();
+  if (origin.rfind("https:", 0) == 0) return "wss:" + origin.substr(6);
+  if (origin.rfind("http:", 0) == 0) return "ws:" + origin.substr(5);
+  return origin;
+}
+
+void notify(const std::string& text) {
+  g_client->state.notice = text;
+  g_client->state.notice_until_ms = emscripten_get_now() + 4000;
+}
+
+void show_result(Result result, bool replayed, std::string share_id = {}) {
+  AppState& s = g_client->state;
+  result.summary = recompute(result);  // the shared core, never a claimed summary
+  ShownResult shown;
+  shown.view = prepare_result_view(result, g_client->theme.palette);
+  shown.result = std::move(result);
+  shown.replayed = replayed;
+  shown.share_id = std::move(share_id);
+  s.shown = std::move(shown);
+  s.screen = Screen::Results;
+  s.error.clear();
+  ImGui::SetScrollY(0);
+}
+
+void submit_shown_result() {
+  AppState& s = g_client->state;
+  if (!s.shown) return;
+  s.shown->submitting = true;
+  http_request("POST", "api/results", serialize_result(s.shown->result), [](const HttpReply& r) {
+    AppState& st = g_client->state;
+    if (!st.shown) return;
+    st.shown->submitting = false;
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if ((r.status == 200 || r.status == 201) && doc.is_object() && doc.contains("id") && doc["id"].is_string()) {
+      st.shown->share_id = doc["id"].get<std::string>();
+    } else if (r.status == 0) {
+      st.shown->submit_error = "the server could not be reached";
+    } else {
+      st.shown->submit_error = doc.is_object() && doc.contains("error") && doc["error"].is_string()
+                                   ? doc["error"].get<std::string>()
+                                   : "HTTP " + std::to_string(r.status);
+    }
+  });
+}
+
+void start_test() {
+  PhasePlan plan;
+  if (!plan_by_name(url_param("plan"), plan)) plan = standard_plan();
+  g_client->state.screen = Screen::Running;
+  g_client->state.error.clear();
+  g_client->runner.start(plan, ws_origin(), g_client->theme.palette);
+}
+
+// Called when the runner has stopped: a result, or a failure to start.
+void on_runner_finished() {
+  Client& c = *g_client;
+  if (!c.runner.failure().empty()) {
+    c.state.screen = Screen::Start;
+    c.state.error = "The test could not run: " + c.runner.failure() + ".";
+    return;
+  }
+  Result r = c.runner.take_result();
+  r.meta.tool_version = kVersion;
+  r.meta.client = "browser";
+  r.meta.started_at = take(js_now_iso());
+  r.meta.server = page_origin();
+  r.meta.user_agent = take(js_user_agent());
+  show_result(std::move(r), false);
+  submit_shown_result();
+}
+
+void open_shared_result(const std::string& id) {
+  http_request("GET", "api/results/" + id, {}, [](const HttpReply& r) {
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !doc.is_object() || !doc.contains("result")) {
+      g_client->state.error = "That shared result was not found.";
+      return;
+    }
+    auto parsed = result_from_json(doc["result"]);
+    if (!parsed) {
+      g_client->state.error = "That shared result could not be read: " + parsed.error();
+      return;
+    }
+    show_result(std::move(parsed.value()), false, doc.value("id", ""));
+  });
+}
+
+void handle(Action a) {
+  AppState& s = g_client->state;
+  switch (a) {
+    case Action::None: break;
+    case Action::Start:
+    case Action::RunAgain: start_test(); break;
+    case Action::OpenFile: open_file_picker(); break;
+    case Action::OpenSponsor:
+      if (!s.sponsor.url.empty()) js_open_url(s.sponsor.url.c_str());
+      break;
+    case Action::SaveFile:
+      if (s.shown) {
+        const std::string name = "bloatmeter-" + s.shown->result.meta.started_at.substr(0, 19) + ".json";
+        save_text_file(name, serialize_result(s.shown->result, 1), "application/json");
+        notify("Result file saved.");
+      }
+      break;
+    case Action::SavePng:
+      save_canvas_png("bloatmeter-result.png");
+      notify("Picture saved.");
+      break;
+    case Action::CopyLink:
+      if (s.shown && !s.shown->share_id.empty()) {
+        copy_to_clipboard(page_origin() + page_path() + "?result=" + s.shown->share_id);
+        notify("Share link copied.");
+      }
+      break;
+  }
+}
+
+std::string page_state() {
+  const AppState& s = g_client->state;
+  if (s.screen == Screen::Running) return "running";
+  if (s.screen == Screen::Results && s.shown) {
+    if (s.shown->replayed) return "replayed";
+    return s.shown->submitting ? "submitting" : "done";
+  }
+  if (!s.error.empty()) return "error";
+  return s.health.status == ServerHealth::Status::Loading ? "ui" : "ready";
+}
+
+void on_timer(void*) {
+  Client& c = *g_client;
+  const auto before = c.runner.state();
+  c.runner.tick(emscripten_get_now());
+  if (before != TestRunner::State::Finished && before != TestRunner::State::Idle &&
+      c.runner.state() == TestRunner::State::Finished)
+    on_runner_finished();
+}
 
 // Browsers report wheel deltas in pixels (~100 a notch); ImGui wants notches.
 void on_scroll(GLFWwindow*, double dx, double dy) {
@@ -39,6 +216,7 @@ void on_scroll(GLFWwindow*, double dx, double dy) {
 
 void frame() {
   Client& c = *g_client;
+  on_timer(nullptr);  // frames also advance the test (timers may be throttled)
   const CanvasSize size = sync_canvas_size();
   if (size.device_pixel_ratio != c.theme.scale) apply_theme(c.theme, size.device_pixel_ratio);
   const int fb_w = static_cast<int>(size.css_width * size.device_pixel_ratio);
@@ -53,8 +231,9 @@ void frame() {
   io.DisplaySize = ImVec2(static_cast<float>(fb_w), static_cast<float>(fb_h));
   io.DisplayFramebufferScale = ImVec2(1, 1);
   apply_touch_input();
+  if (!c.state.notice.empty() && emscripten_get_now() > c.state.notice_until_ms) c.state.notice.clear();
   ImGui::NewFrame();
-  draw_app(c.state, c.theme, io.DisplaySize.x, io.DisplaySize.y);
+  const Action action = draw_app(c.state, c.runner, c.theme, io.DisplaySize.x, io.DisplaySize.y);
   ImGui::Render();
 
   glViewport(0, 0, fb_w, fb_h);
@@ -62,20 +241,46 @@ void frame() {
   glClearColor(bg.x, bg.y, bg.z, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  js_after_frame();
+  handle(action);
+  if (c.pending_action != Action::None) {
+    const Action a = c.pending_action;
+    c.pending_action = Action::None;
+    if (a != Action::Start || c.state.screen != Screen::Running) handle(a);
+  }
 
-  const std::string mirror = mirror_text(c.state);
+  const std::string mirror = mirror_text(c.state, c.runner);
   if (mirror != c.last_mirror) {
     set_dom_mirror(mirror);
     c.last_mirror = mirror;
   }
-  if (!c.state.first_frame_drawn) {
-    c.state.first_frame_drawn = true;
-    set_page_state("ui");
+  const std::string ps = page_state();
+  if (ps != c.last_page_state) {
+    set_page_state(ps);
+    c.last_page_state = ps;
   }
-  if (c.state.health.status != ServerHealth::Status::Loading) set_page_state("ready");
 }
 
 }  // namespace
+
+// Called by the page (file picker, drag and drop) with a result file's text.
+extern "C" EMSCRIPTEN_KEEPALIVE void bm_open_result_text(const char* text) {
+  if (!g_client || g_client->state.screen == Screen::Running) return;
+  auto parsed = parse_result(text ? text : "");
+  if (!parsed) {
+    g_client->state.screen = Screen::Start;
+    g_client->state.shown.reset();
+    g_client->state.error = "That file is not a readable bloatmeter result: " + parsed.error() + ".";
+    return;
+  }
+  show_result(std::move(parsed.value()), true);
+}
+
+// Called by the page's accessible buttons (web/index.html) with an Action.
+extern "C" EMSCRIPTEN_KEEPALIVE void bm_action(int action) {
+  if (!g_client || action <= 0 || action > static_cast<int>(Action::OpenSponsor)) return;
+  g_client->pending_action = static_cast<Action>(action);
+}
 
 int main() {
   if (!glfwInit()) {
@@ -110,7 +315,18 @@ int main() {
   install_touch_input();
   apply_theme(client.theme, size.device_pixel_ratio);
 
-  request_health(client.state.health);
+  if (served_over_http()) {
+    request_health(client.state.health);
+    request_sponsor(client.state.sponsor);
+    const std::string shared = url_param("result");
+    if (!shared.empty()) open_shared_result(shared);
+    else if (url_param("autostart") == "1") start_test();
+  } else {
+    // Opened from disk: no server, but saved results still replay.
+    client.state.health.status = ServerHealth::Status::Unreachable;
+    client.state.health.error = "this page was opened from a file, without a test server";
+  }
+  emscripten_set_interval(on_timer, 5, nullptr);
   emscripten_set_main_loop(frame, 0, false);
   return 0;
 }

@@ -1,7 +1,7 @@
 #include "server_api.hpp"
 
 #include <cstring>
-#include <string>
+#include <memory>
 
 #include <emscripten/fetch.h>
 #include <nlohmann/json.hpp>
@@ -9,43 +9,66 @@
 namespace bloatmeter::web {
 namespace {
 
-void on_health_success(emscripten_fetch_t* fetch) {
-  auto& out = *static_cast<ServerHealth*>(fetch->userData);
-  const auto doc = nlohmann::json::parse(fetch->data, fetch->data + fetch->numBytes, nullptr, false);
-  if (fetch->status != 200 || !doc.is_object() || !doc.contains("version") || !doc["version"].is_string()) {
-    out.status = ServerHealth::Status::Unreachable;
-    out.error = "the server answered, but not as a bloatmeter server (HTTP " + std::to_string(fetch->status) + ")";
-  } else {
-    out.status = doc.value("status", "") == "ok" ? ServerHealth::Status::Ok : ServerHealth::Status::Unreachable;
-    out.version = doc["version"].get<std::string>();
-    out.uptime_seconds = doc.value("uptime_seconds", 0.0);
-    out.active_connections = doc.value("active_connections", 0);
-    if (out.status != ServerHealth::Status::Ok) out.error = "the server reports status '" + doc.value("status", "") + "'";
-  }
-  emscripten_fetch_close(fetch);
-}
+struct Pending {
+  ReplyHandler done;
+  std::string body;              // kept alive while the request is in flight
+  const char* headers[3] = {"Content-Type", "application/json", nullptr};
+};
 
-void on_health_error(emscripten_fetch_t* fetch) {
-  auto& out = *static_cast<ServerHealth*>(fetch->userData);
-  out.status = ServerHealth::Status::Unreachable;
-  out.error = fetch->status == 0 ? "the test server could not be reached"
-                                 : "the test server answered HTTP " + std::to_string(fetch->status);
+void finish(emscripten_fetch_t* fetch) {
+  std::unique_ptr<Pending> pending(static_cast<Pending*>(fetch->userData));
+  HttpReply reply{fetch->status, std::string(fetch->data ? fetch->data : "", fetch->data ? fetch->numBytes : 0)};
   emscripten_fetch_close(fetch);
+  pending->done(reply);
 }
 
 }  // namespace
 
-void request_health(ServerHealth& out) {
-  out.status = ServerHealth::Status::Loading;
+void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done) {
+  auto* pending = new Pending{std::move(done), body};
   emscripten_fetch_attr_t attr;
   emscripten_fetch_attr_init(&attr);
-  std::strcpy(attr.requestMethod, "GET");
+  std::strncpy(attr.requestMethod, method, sizeof attr.requestMethod - 1);
   attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY;
-  attr.timeoutMSecs = 10000;
-  attr.userData = &out;
-  attr.onsuccess = on_health_success;
-  attr.onerror = on_health_error;
-  emscripten_fetch(&attr, "api/health");
+  attr.timeoutMSecs = 15000;
+  attr.userData = pending;
+  attr.onsuccess = finish;
+  attr.onerror = finish;
+  if (!pending->body.empty()) {
+    attr.requestData = pending->body.data();
+    attr.requestDataSize = pending->body.size();
+    attr.requestHeaders = pending->headers;
+  }
+  emscripten_fetch(&attr, url.c_str());
+}
+
+void request_health(ServerHealth& out) {
+  out.status = ServerHealth::Status::Loading;
+  http_request("GET", "api/health", {}, [&out](const HttpReply& r) {
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status == 0) {
+      out.status = ServerHealth::Status::Unreachable;
+      out.error = "the test server could not be reached";
+    } else if (r.status != 200 || !doc.is_object() || !doc.contains("version") || !doc["version"].is_string()) {
+      out.status = ServerHealth::Status::Unreachable;
+      out.error = "the server answered, but not as a bloatmeter server (HTTP " + std::to_string(r.status) + ")";
+    } else {
+      out.status = doc.value("status", "") == "ok" ? ServerHealth::Status::Ok : ServerHealth::Status::Unreachable;
+      out.version = doc["version"].get<std::string>();
+      out.uptime_seconds = doc.value("uptime_seconds", 0.0);
+      out.active_connections = doc.value("active_connections", 0);
+      if (out.status != ServerHealth::Status::Ok) out.error = "the server reports status '" + doc.value("status", "") + "'";
+    }
+  });
+}
+
+void request_sponsor(Sponsor& out) {
+  http_request("GET", "api/sponsor", {}, [&out](const HttpReply& r) {
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !doc.is_object()) return;
+    auto str = [&](const char* k) { return doc.contains(k) && doc[k].is_string() ? doc[k].get<std::string>() : std::string(); };
+    out = {str("name"), str("url"), str("city")};
+  });
 }
 
 }  // namespace bloatmeter::web

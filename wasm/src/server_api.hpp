@@ -1,10 +1,24 @@
 #pragma once
-// Requests to the bloatmeter server over the browser's fetch API.
+// Requests to the bloatmeter server over the browser's fetch API. Each
+// completes asynchronously and calls back on the main thread.
+#include <functional>
+#include <string>
+
 #include "app_state.hpp"
 
 namespace bloatmeter::web {
 
-// Fetches /api/health and fills `out` when it answers (asynchronously).
+struct HttpReply {
+  int status = 0;  // 0: no answer (unreachable)
+  std::string body;
+};
+using ReplyHandler = std::function<void(const HttpReply&)>;
+
+void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done);
+
+// Fetches /api/health and fills `out` when it answers.
 void request_health(ServerHealth& out);
+// Fetches /api/sponsor (nothing shown when unset or unreachable).
+void request_sponsor(Sponsor& out);
 
 }  // namespace bloatmeter::web

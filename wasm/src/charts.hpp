@@ -1,0 +1,56 @@
+#pragma once
+// Time-series charts drawn with ImGui's draw lists (ImPlot is not packaged):
+// lines over time with shaded phase bands, a hover read-out, and a
+// per-phase distribution (box) chart.
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "theme.hpp"
+
+namespace bloatmeter::web {
+
+struct ChartPoint {
+  float t;  // seconds since the test started
+  float v;
+};
+
+struct ChartSeries {
+  std::string name;
+  ImVec4 color;
+  std::vector<ChartPoint> points;
+  bool dots = false;  // scattered samples (probes) rather than a line
+};
+
+struct ChartBand {
+  float t0, t1;
+  std::string label;
+  bool highlighted = false;  // graded phases are shaded a little stronger
+};
+
+struct TimeChart {
+  const char* id;
+  std::string unit;     // "ms", "Mbit/s"
+  float t_max = 0;      // x axis length (seconds)
+  float y_min_top = 0;  // the y axis reaches at least this
+  std::vector<ChartBand> bands;
+  std::vector<ChartSeries> series;
+};
+
+// Draws the chart in a box of the given size; hovering or touching shows
+// the nearest value of each series at that time.
+void draw_time_chart(const TimeChart& chart, const Theme& theme, ImVec2 size);
+
+struct BoxStats {
+  std::string label;
+  float min, p25, median, p75, p95;
+  ImVec4 color;
+};
+// Horizontal box plots, one row per phase, on one shared ms axis.
+void draw_box_chart(const char* id, const std::vector<BoxStats>& rows, const Theme& theme, float width);
+
+// A "nice" axis top for a maximum value (1, 2, 2.5, 5 x 10^k).
+float nice_ceiling(float v);
+
+}  // namespace bloatmeter::web

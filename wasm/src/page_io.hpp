@@ -1,0 +1,20 @@
+#pragma once
+// What the client asks of the page: files, clipboard, URL parameters.
+#include <string>
+
+namespace bloatmeter::web {
+
+// Offers `text` as a file download named `filename`.
+void save_text_file(const std::string& filename, const std::string& text, const std::string& mime);
+// Saves the canvas as a PNG file (drawn on the next frame's end).
+void save_canvas_png(const std::string& filename);
+void copy_to_clipboard(const std::string& text);
+// Opens the file picker; the chosen file arrives via bm_open_result_text().
+void open_file_picker();
+std::string url_param(const std::string& name);
+std::string page_origin();  // "http://host:port"
+std::string page_path();    // "/" or "/sub/"
+// Is the page served by a bloatmeter server (not opened from disk)?
+bool served_over_http();
+
+}  // namespace bloatmeter::web

@@ -1,0 +1,276 @@
+#include "results_view.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "bloatmeter/grade.hpp"
+#include "widgets.hpp"
+
+namespace bloatmeter::web {
+
+ImVec4 grade_color(const Palette& p, Grade g) {
+  switch (g) {
+    case Grade::APlus:
+    case Grade::A: return p.good;
+    case Grade::B: return ImVec4(0.639f, 0.835f, 0.298f, 1);
+    case Grade::C: return p.warn;
+    case Grade::D: return ImVec4(0.965f, 0.557f, 0.259f, 1);
+    case Grade::F: return p.bad;
+  }
+  return p.text;
+}
+
+namespace {
+
+const char* phase_title(const std::string& name) {
+  if (name == "baseline") return "Idle";
+  if (name == "download") return "Download";
+  if (name == "upload") return "Upload";
+  if (name == "bidirectional") return "Both ways";
+  return "";
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+void metric_card(const char* id, const Theme& t, float w, const char* title, const std::string& value,
+                 const std::string& caption, std::optional<Grade> grade) {
+  begin_card(id, t, w, t.pt(128));
+  ImGui::PushFont(t.fonts.small);
+  ImGui::TextColored(t.palette.text_muted, "%s", title);
+  ImGui::PopFont();
+  ImGui::PushFont(t.fonts.display);
+  ImGui::TextUnformatted(value.c_str());
+  ImGui::PopFont();
+  ImGui::PushFont(t.fonts.small);
+  ImGui::TextColored(t.palette.text_muted, "%s", caption.c_str());
+  ImGui::PopFont();
+  if (grade) {
+    // The grade as a chip in the card's top-right corner.
+    const char* g = to_string(*grade).data();
+    ImGui::PushFont(t.fonts.heading);
+    const ImVec2 ts = ImGui::CalcTextSize(g);
+    const ImVec2 wp = ImGui::GetWindowPos();
+    const ImVec2 a(wp.x + w - ts.x - t.pt(40), wp.y + t.pt(16));
+    const ImVec2 b(wp.x + w - t.pt(16), a.y + ts.y + t.pt(8));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(a, b, to_u32(grade_color(t.palette, *grade), 0.18f), t.pt(8));
+    dl->AddText(ImVec2(a.x + t.pt(12), a.y + t.pt(4)), to_u32(grade_color(t.palette, *grade)), g);
+    ImGui::PopFont();
+  }
+  end_card();
+}
+
+}  // namespace
+
+ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
+  ResultViewModel vm;
+  const float total_s = static_cast<float>(r.plan.total_duration_us()) / 1e6f;
+  vm.latency.unit = "ms";
+  vm.latency.t_max = total_s;
+  vm.latency.y_min_top = 20;
+  vm.throughput.unit = "Mbit/s";
+  vm.throughput.t_max = total_s;
+  vm.throughput.y_min_top = 1;
+  for (const auto& ph : r.raw.phases) {
+    const auto* spec = r.plan.find(ph.name);
+    ChartBand band{static_cast<float>(ph.start_us) / 1e6f, static_cast<float>(ph.end_us) / 1e6f,
+                   spec ? spec->label : ph.name, spec && spec->graded};
+    vm.latency.bands.push_back(band);
+    vm.throughput.bands.push_back(band);
+  }
+  ChartSeries rtt{"RTT", p.text, {}, true};
+  ChartSeries up_delay{"Upload delay", p.upload, {}, false};
+  ChartSeries down_delay{"Download delay", p.accent, {}, false};
+  const auto offset_us = r.summary.clock_offset_ms ? *r.summary.clock_offset_ms * 1000.0 : 0.0;
+  for (const auto& pr : r.raw.probes) {
+    if (!pr.received_us) continue;
+    const float t = static_cast<float>(pr.sent_us) / 1e6f;
+    const double rtt_ms = static_cast<double>(*pr.received_us - pr.sent_us) / 1000.0;
+    rtt.points.push_back({t, static_cast<float>(rtt_ms)});
+    if (r.summary.clock_offset_ms && pr.server_recv_us) {
+      const double up_ms = (static_cast<double>(*pr.server_recv_us) + offset_us - static_cast<double>(pr.sent_us)) / 1000.0;
+      up_delay.points.push_back({t, static_cast<float>(std::max(0.0, up_ms))});
+      down_delay.points.push_back({t, static_cast<float>(std::max(0.0, rtt_ms - up_ms))});
+    }
+  }
+  std::sort(rtt.points.begin(), rtt.points.end(), [](auto& a, auto& b) { return a.t < b.t; });
+  vm.latency.series = {rtt, down_delay, up_delay};
+  // Throughput per direction: sum streams per interval start.
+  for (Direction d : {Direction::Download, Direction::Upload}) {
+    std::vector<std::pair<Micros, std::pair<std::uint64_t, Micros>>> sums;
+    for (const auto& iv : r.raw.throughput) {
+      if (iv.direction != d || iv.duration_us <= 0) continue;
+      auto it = std::find_if(sums.begin(), sums.end(), [&](auto& s) { return s.first == iv.start_us; });
+      if (it == sums.end()) sums.push_back({iv.start_us, {iv.bytes, iv.duration_us}});
+      else it->second.first += iv.bytes;
+    }
+    std::sort(sums.begin(), sums.end());
+    ChartSeries s{d == Direction::Download ? "Download" : "Upload", d == Direction::Download ? p.accent : p.upload, {}, false};
+    for (const auto& [start, v] : sums)
+      s.points.push_back({static_cast<float>(start + v.second / 2) / 1e6f,
+                          static_cast<float>(static_cast<double>(v.first) * 8.0 / static_cast<double>(v.second))});
+    vm.throughput.series.push_back(std::move(s));
+  }
+  for (const auto& ps : r.summary.phases) {
+    if (!ps.graded || !ps.rtt_ms) continue;
+    const auto& st = *ps.rtt_ms;
+    vm.boxes.push_back({phase_title(ps.name), static_cast<float>(st.min), static_cast<float>(st.p25),
+                        static_cast<float>(st.median), static_cast<float>(st.p75), static_cast<float>(st.p95),
+                        ps.grade ? grade_color(p, *ps.grade) : p.text_muted});
+  }
+  return vm;
+}
+
+Action draw_results(const ShownResult& shown, const Theme& t, float width) {
+  const auto& s = shown.result.summary;
+  const auto& p = t.palette;
+  Action action = Action::None;
+  const bool wide = width >= t.pt(640);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+
+  // The grade, large, with what it means.
+  begin_card("grade", t, width, t.pt(wide ? 200 : 250));
+  {
+    const std::string g = s.overall ? std::string(to_string(*s.overall)) : "–";
+    ImGui::PushFont(t.fonts.grade);
+    ImGui::TextColored(s.overall ? grade_color(p, *s.overall) : p.text_muted, "%s", g.c_str());
+    ImGui::PopFont();
+    if (wide) ImGui::SameLine(0, t.pt(28));
+    ImGui::BeginGroup();
+    ImGui::Dummy(ImVec2(0, wide ? t.pt(14) : 0));
+    ImGui::PushFont(t.fonts.heading);
+    if (shown.result.raw.aborted) ImGui::TextColored(p.warn, "Aborted: partial result");
+    else if (s.overall) ImGui::TextUnformatted("Your connection under load");
+    else ImGui::TextUnformatted("No grade: too little was measured");
+    ImGui::PopFont();
+    ImGui::PushTextWrapPos(ImGui::GetWindowPos().x + width - t.pt(24));
+    if (s.overall) {
+      for (const auto& band : default_grade_table())
+        if (band.grade == *s.overall) ImGui::TextColored(p.text_muted, "%s.", std::string(band.label).c_str());
+    }
+    if (s.low_confidence()) {
+      ImGui::TextColored(p.warn, "Low confidence:");
+      for (Flag f : s.flags) ImGui::TextColored(p.text_muted, "\xE2\x80\xA2 %s", std::string(describe(f)).c_str());
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+  }
+  end_card();
+
+  // Per-phase cards: idle latency, then each loaded phase's increase.
+  const float card_w = wide ? (width - 3 * gap) / 4 : (width - gap) / 2;
+  int n = 0;
+  for (const char* name : {"baseline", "download", "upload", "bidirectional"}) {
+    const auto* ps = s.phase(name);
+    std::string value = "–", caption = "not measured";
+    std::optional<Grade> grade;
+    if (ps && ps->rtt_ms) {
+      if (std::string(name) == "baseline") {
+        value = fmt("%.1f ms", ps->rtt_ms->median);
+        caption = "median round trip";
+      } else if (ps->increase_ms) {
+        value = fmt("%+.1f ms", *ps->increase_ms);
+        caption = ps->increase_p95_ms ? fmt("p95 %+.0f ms", *ps->increase_p95_ms) : "";
+        grade = ps->grade;
+      }
+    }
+    if (n % (wide ? 4 : 2) != 0) ImGui::SameLine(0, gap);
+    metric_card(name, t, card_w, phase_title(name), value, caption, grade);
+    ++n;
+  }
+  // Throughput and responsiveness.
+  const float third = (width - 2 * gap) / 3;
+  metric_card("down", t, third, "DOWNLOAD", s.download_mbps ? fmt("%.1f", *s.download_mbps) : "–", "Mbit/s", std::nullopt);
+  ImGui::SameLine(0, gap);
+  metric_card("up", t, third, "UPLOAD", s.upload_mbps ? fmt("%.1f", *s.upload_mbps) : "–", "Mbit/s", std::nullopt);
+  ImGui::SameLine(0, gap);
+  metric_card("rpm", t, third, "RESPONSIVENESS", s.rpm ? fmt("%.0f", *s.rpm) : "–", "round trips per minute", std::nullopt);
+
+  // Charts of the whole run.
+  section_title(t, "Latency during the test");
+  draw_time_chart(shown.view.latency, t, ImVec2(width, t.pt(wide ? 260 : 220)));
+  legend(t, shown.view.latency.series);
+  section_title(t, "Throughput");
+  draw_time_chart(shown.view.throughput, t, ImVec2(width, t.pt(wide ? 200 : 170)));
+  legend(t, shown.view.throughput.series);
+  if (!shown.view.boxes.empty()) {
+    section_title(t, "Latency distribution per phase");
+    draw_box_chart("boxes", shown.view.boxes, t, width);
+  }
+
+  // How the grade was chosen.
+  section_title(t, "How the grade is chosen");
+  ImGui::PushTextWrapPos(ImGui::GetCursorScreenPos().x + width);
+  ImGui::TextColored(p.text_muted,
+                     "Each loaded phase is graded by how much its median latency rises over idle. The overall grade "
+                     "is the worst of download, upload and both ways: a household feels its worst direction.");
+  ImGui::PopTextWrapPos();
+  if (ImGui::BeginTable("grades", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(width, 0))) {
+    ImGui::TableSetupColumn("Grade", ImGuiTableColumnFlags_WidthFixed, t.pt(70));
+    ImGui::TableSetupColumn("Latency increase", ImGuiTableColumnFlags_WidthFixed, t.pt(150));
+    ImGui::TableSetupColumn("Meaning");
+    double lower = 0;
+    for (const auto& band : default_grade_table()) {
+      ImGui::TableNextRow();
+      const bool mine = s.overall && *s.overall == band.grade;
+      if (mine) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, to_u32(grade_color(p, band.grade), 0.15f));
+      ImGui::TableNextColumn();
+      ImGui::TextColored(grade_color(p, band.grade), "%s", std::string(to_string(band.grade)).c_str());
+      ImGui::TableNextColumn();
+      if (std::isinf(band.below_ms)) ImGui::Text("\xE2\x89\xA5 %.0f ms", lower);
+      else if (lower == 0) ImGui::Text("< %.0f ms", band.below_ms);
+      else ImGui::Text("%.0f\xE2\x80\x93%.0f ms", lower, band.below_ms);
+      ImGui::TableNextColumn();
+      ImGui::TextColored(mine ? p.text : p.text_muted, "%s", std::string(band.label).c_str());
+      lower = band.below_ms;
+    }
+    ImGui::EndTable();
+  }
+
+  // Actions.
+  ImGui::Dummy(ImVec2(0, t.pt(8)));
+  const float bw = wide ? (width - 3 * gap) / 4 : (width - gap) / 2;
+  if (primary_button("Run again", t, bw)) action = Action::RunAgain;
+  ImGui::SameLine(0, gap);
+  if (secondary_button("Save result", t, bw)) action = Action::SaveFile;
+  if (wide) ImGui::SameLine(0, gap);
+  if (secondary_button("Save as PNG", t, bw)) action = Action::SavePng;
+  ImGui::SameLine(0, gap);
+  ImGui::BeginDisabled(shown.share_id.empty());
+  if (secondary_button("Copy share link", t, bw)) action = Action::CopyLink;
+  ImGui::EndDisabled();
+  ImGui::PushFont(t.fonts.small);
+  if (shown.replayed) ImGui::TextColored(p.text_muted, "Replayed from a saved file; recomputed on this device.");
+  else if (shown.submitting) ImGui::TextColored(p.text_muted, "Saving the result on the server\xE2\x80\xA6");
+  else if (!shown.submit_error.empty()) ImGui::TextColored(p.warn, "Not saved on the server: %s", shown.submit_error.c_str());
+  ImGui::PopFont();
+  return action;
+}
+
+std::string describe_result(const ShownResult& shown) {
+  const auto& s = shown.result.summary;
+  std::string out = shown.result.raw.aborted ? "Test aborted, partial result. " : "Test complete. ";
+  out += "Overall grade " + (s.overall ? std::string(to_string(*s.overall)) : std::string("none")) + ".";
+  if (s.baseline_ms) out += fmt(" Idle latency %.1f ms.", *s.baseline_ms);
+  for (const char* name : {"download", "upload", "bidirectional"})
+    if (const auto* ps = s.phase(name); ps && ps->increase_ms && ps->grade)
+      out += std::string(" ") + phase_title(name) + fmt(" latency increase %.1f ms", *ps->increase_ms) + ", grade " +
+             std::string(to_string(*ps->grade)) + ".";
+  if (s.download_mbps) out += fmt(" Download %.1f Mbit/s.", *s.download_mbps);
+  if (s.upload_mbps) out += fmt(" Upload %.1f Mbit/s.", *s.upload_mbps);
+  if (s.rpm) out += fmt(" Responsiveness %.0f RPM.", *s.rpm);
+  if (s.low_confidence()) {
+    out += " Low confidence:";
+    for (Flag f : s.flags) out += " " + std::string(describe(f));
+  }
+  if (!shown.share_id.empty()) out += " Result id " + shown.share_id + ".";
+  if (shown.replayed) out += " Replayed from a file.";
+  return out;
+}
+
+}  // namespace bloatmeter::web
