@@ -1,0 +1,11 @@
+#pragma once
+#include "bloatmeter/result.hpp"
+
+namespace bloatmeter {
+
+// Rebuilds the whole summary from the raw samples and the plan alone (the
+// method, §1-§3). Every reader of a result (replay, server, CLI report)
+// calls this; a summary a client claims is never trusted.
+Summary recompute(const Result& result);
+
+}  // namespace bloatmeter

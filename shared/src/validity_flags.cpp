@@ -1,0 +1,83 @@
+#include "validity_flags.hpp"
+
+#include <algorithm>
+
+#include "bloatmeter/stats.hpp"
+#include "bloatmeter/throughput_window.hpp"
+
+namespace bloatmeter::detail {
+namespace {
+
+std::optional<double> percentile_of(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  return percentile_sorted(values, p);
+}
+
+// Event-loop lag p95 above the limit in any graded window.
+bool client_busy(const Result& r, const std::vector<PhaseWindow>& windows) {
+  for (const auto& w : windows) {
+    if (!w.spec.graded) continue;
+    std::vector<double> lags;
+    for (const auto& s : r.raw.client_lag)
+      if (w.in_measured_window(s.at_us)) lags.push_back(s.lag_ms);
+    const auto p95 = percentile_of(std::move(lags), 95);
+    if (p95 && *p95 > r.plan.client_lag_p95_limit_ms) return true;
+  }
+  return false;
+}
+
+// Echo delay p99 over every answered probe of the test (a server busy in a
+// warm-up is as busy as one in a graded phase), or load shed.
+bool server_busy(const Result& r) {
+  if (r.raw.server_shed_load) return true;
+  std::vector<double> echo_ms;
+  for (const auto& p : r.raw.probes)
+    if (p.received_us && p.server_echo_us) echo_ms.push_back(static_cast<double>(*p.server_echo_us) / 1000.0);
+  const auto p99 = percentile_of(std::move(echo_ms), 99);
+  return p99 && *p99 > r.plan.server_echo_p99_limit_ms;
+}
+
+bool too_few_probes(const std::vector<PhaseSummary>& summaries) {
+  return std::any_of(summaries.begin(), summaries.end(), [](const PhaseSummary& s) { return s.graded && !s.valid; });
+}
+
+// Throughput of `direction` in the warm-up's last stream_add_interval_us
+// (1 s by default) grew by more than stream_growth_threshold over the one
+// before: the streams were still finding capacity when the load phase
+// began. Phases too short for two such spans, or with no counts in either,
+// cannot be judged and raise nothing.
+bool still_rising(const Result& r, const PhaseWindow& w, Direction direction) {
+  const Micros span = r.plan.stream_add_interval_us;
+  if (span <= 0 || w.end_us - 2 * span < w.start_us) return false;
+  const auto last = bytes_in_window(r.raw.throughput, direction, w.end_us - span, w.end_us);
+  const auto before = bytes_in_window(r.raw.throughput, direction, w.end_us - 2 * span, w.end_us - span);
+  if (!last || !before) return false;
+  if (*before == 0) return *last > 0;
+  const double growth = (static_cast<double>(*last) - static_cast<double>(*before)) / static_cast<double>(*before);
+  return growth > r.plan.stream_growth_threshold;
+}
+
+bool not_saturated(const Result& r, const std::vector<PhaseWindow>& windows) {
+  for (const auto& w : windows) {
+    if (!w.spec.warmup) continue;
+    const PhaseLoad load = w.spec.load;
+    if ((load == PhaseLoad::Download || load == PhaseLoad::Both) && still_rising(r, w, Direction::Download)) return true;
+    if ((load == PhaseLoad::Upload || load == PhaseLoad::Both) && still_rising(r, w, Direction::Upload)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Flag> validity_flags(const Result& result, const std::vector<PhaseWindow>& windows,
+                                 const std::vector<PhaseSummary>& summaries) {
+  std::vector<Flag> flags;
+  if (client_busy(result, windows)) flags.push_back(Flag::ClientBusy);
+  if (server_busy(result)) flags.push_back(Flag::ServerBusy);
+  if (too_few_probes(summaries)) flags.push_back(Flag::TooFewProbes);
+  if (not_saturated(result, windows)) flags.push_back(Flag::NotSaturated);
+  if (result.raw.aborted) flags.push_back(Flag::Aborted);
+  return flags;
+}
+
+}  // namespace bloatmeter::detail

@@ -1,0 +1,19 @@
+#include <doctest/doctest.h>
+
+#include "bloatmeter/lag_monitor.hpp"
+
+using namespace bloatmeter;
+
+TEST_CASE("lag is how late a timer fired, at the time it was due, never negative") {
+  LagMonitor monitor;
+  monitor.on_timer(1'000, 4'500);    // 3.5 ms late
+  monitor.on_timer(2'000, 1'900);    // early: no lag
+  monitor.on_timer(3'000, 3'000);
+  const auto& s = monitor.samples();
+  REQUIRE(s.size() == 3);
+  CHECK(s[0].at_us == 1'000);
+  CHECK(s[0].lag_ms == doctest::Approx(3.5));
+  CHECK(s[1].at_us == 2'000);
+  CHECK(s[1].lag_ms == 0.0);
+  CHECK(s[2].lag_ms == 0.0);
+}
