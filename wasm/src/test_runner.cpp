@@ -133,7 +133,7 @@ void TestRunner::send_due_probes(double now_ms) {
   const Micros t = now_us(now_ms);
   if (t < next_probe_us_) return;
   // How late this timer fired: a starved tab measures itself (client busy).
-  raw_.client_lag.push_back({t, static_cast<double>(t - next_probe_us_) / 1000.0});
+  lag_.on_timer(next_probe_us_, t);
   const auto seq = probes_.next_probe(t);
   lane_.send(seq, static_cast<std::uint64_t>(t));
   next_probe_us_ += plan_.probe_interval_us;
@@ -202,6 +202,7 @@ Result TestRunner::take_result() {
   r.plan = plan_;
   r.raw = raw_;
   r.raw.probes = probes_.records();
+  r.raw.client_lag = lag_.samples();
   if (meter_) r.raw.throughput = meter_->intervals();
   return r;
 }

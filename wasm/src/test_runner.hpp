@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bloatmeter/lag_monitor.hpp"
 #include "bloatmeter/plan.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/result.hpp"
@@ -72,6 +73,7 @@ class TestRunner {
   Micros next_probe_us_ = 0;
   ProbeLane lane_;
   ProbeTracker probes_;
+  LagMonitor lag_;
   std::unique_ptr<ThroughputMeter> meter_;
   std::optional<StreamDiscovery> discovery_[2];
   std::vector<int> streams_[2];  // open load sockets per direction
