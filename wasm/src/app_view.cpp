@@ -155,8 +155,9 @@ Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, flo
   ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, t.pt(8));
   ImGui::Begin("bloatmeter", nullptr, flags & ~ImGuiWindowFlags_NoScrollbar);
   // One centred column, at most 860 points wide; phones use the full width.
+  // The vertical scrollbar sits inside the window: keep the column clear of it.
   const float margin = width < t.pt(520) ? t.pt(14) : t.pt(32);
-  const float column = std::min(width - 2 * margin, t.pt(860));
+  const float column = std::min(width - 2 * margin - ImGui::GetStyle().ScrollbarSize, t.pt(860));
   const float left = std::floor((width - column) * 0.5f);
   ImGui::SetCursorPos(ImVec2(left, t.pt(24)));
   ImGui::BeginGroup();

@@ -41,7 +41,7 @@ void draw_time_chart(const TimeChart& c, const Theme& th, ImVec2 size) {
   const bool hovered = ImGui::IsItemHovered() || ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto& p = th.palette;
-  const float left_axis = th.pt(44), bottom_axis = th.pt(24), top_pad = th.pt(10), right_pad = th.pt(8);
+  const float left_axis = th.pt(44), bottom_axis = th.pt(24), top_pad = th.pt(16), right_pad = th.pt(8);
   const ImVec2 a(origin.x + left_axis, origin.y + top_pad);
   const ImVec2 b(origin.x + size.x - right_pad, origin.y + size.y - bottom_axis);
   const float w = b.x - a.x, h = b.y - a.y;
@@ -75,7 +75,7 @@ void draw_time_chart(const TimeChart& c, const Theme& th, ImVec2 size) {
     const ImVec2 ts = ImGui::CalcTextSize(lbl.c_str());
     dl->AddText(ImVec2(a.x - ts.x - th.pt(6), Y(v) - ts.y * 0.5f), to_u32(p.text_muted), lbl.c_str());
   }
-  dl->AddText(ImVec2(origin.x, b.y + th.pt(4)), to_u32(p.text_muted), c.unit.c_str());
+  dl->AddText(ImVec2(origin.x, origin.y - th.pt(6)), to_u32(p.text_muted), c.unit.c_str());
   for (float t = 0; t <= t_max + 1e-3f; t += t_max > 20 ? 10 : (t_max > 8 ? 2 : 1)) {
     const std::string lbl = axis_label(t) + " s";
     const ImVec2 ts = ImGui::CalcTextSize(lbl.c_str());
@@ -87,11 +87,19 @@ void draw_time_chart(const TimeChart& c, const Theme& th, ImVec2 size) {
     const ImU32 col = to_u32(s.color);
     if (s.dots) {
       for (const auto& pt : s.points) dl->AddCircleFilled(ImVec2(X(pt.t), Y(pt.v)), th.pt(1.6f), col, 6);
-    } else if (s.points.size() >= 2) {
+    } else {
+      // A run of samples without a gap is one polyline; a gap (a phase
+      // without this load) is left empty, never bridged.
       std::vector<ImVec2> line;
-      line.reserve(s.points.size());
-      for (const auto& pt : s.points) line.emplace_back(X(pt.t), Y(pt.v));
-      dl->AddPolyline(line.data(), static_cast<int>(line.size()), col, 0, th.pt(2));
+      auto flush = [&] {
+        if (line.size() >= 2) dl->AddPolyline(line.data(), static_cast<int>(line.size()), col, 0, th.pt(2));
+        line.clear();
+      };
+      for (std::size_t i = 0; i < s.points.size(); ++i) {
+        if (i > 0 && s.max_gap > 0 && s.points[i].t - s.points[i - 1].t > s.max_gap) flush();
+        line.emplace_back(X(s.points[i].t), Y(s.points[i].v));
+      }
+      flush();
     }
   }
   dl->PopClipRect();

@@ -21,6 +21,7 @@ struct ChartSeries {
   ImVec4 color;
   std::vector<ChartPoint> points;
   bool dots = false;  // scattered samples (probes) rather than a line
+  float max_gap = 0;  // a line breaks where samples are further apart (s); 0: never
 };
 
 struct ChartBand {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/grade.hpp"
 #include "widgets.hpp"
 
@@ -39,11 +40,12 @@ std::string fmt(const char* f, double v) {
 
 void metric_card(const char* id, const Theme& t, float w, const char* title, const std::string& value,
                  const std::string& caption, std::optional<Grade> grade) {
-  begin_card(id, t, w, t.pt(128));
+  const bool narrow = w < t.pt(200);
+  begin_card(id, t, w, t.pt(narrow ? 112 : 128));
   ImGui::PushFont(t.fonts.small);
   ImGui::TextColored(t.palette.text_muted, "%s", title);
   ImGui::PopFont();
-  ImGui::PushFont(t.fonts.display);
+  ImGui::PushFont(narrow ? t.fonts.heading : t.fonts.display);
   ImGui::TextUnformatted(value.c_str());
   ImGui::PopFont();
   ImGui::PushFont(t.fonts.small);
@@ -86,19 +88,32 @@ ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
   ChartSeries rtt{"RTT", p.text, {}, true};
   ChartSeries up_delay{"Upload delay", p.upload, {}, false};
   ChartSeries down_delay{"Download delay", p.accent, {}, false};
-  const auto offset_us = r.summary.clock_offset_ms ? *r.summary.clock_offset_ms * 1000.0 : 0.0;
+  std::optional<ClockOffset> offset;
+  if (r.summary.clock_offset_ms) offset = ClockOffset{*r.summary.clock_offset_ms * 1000.0};
   for (const auto& pr : r.raw.probes) {
     if (!pr.received_us) continue;
     const float t = static_cast<float>(pr.sent_us) / 1e6f;
     const double rtt_ms = static_cast<double>(*pr.received_us - pr.sent_us) / 1000.0;
     rtt.points.push_back({t, static_cast<float>(rtt_ms)});
-    if (r.summary.clock_offset_ms && pr.server_recv_us) {
-      const double up_ms = (static_cast<double>(*pr.server_recv_us) + offset_us - static_cast<double>(pr.sent_us)) / 1000.0;
-      up_delay.points.push_back({t, static_cast<float>(std::max(0.0, up_ms))});
-      down_delay.points.push_back({t, static_cast<float>(std::max(0.0, rtt_ms - up_ms))});
+    if (offset && pr.server_recv_us) {
+      up_delay.points.push_back({t, static_cast<float>(offset->upload_delay_ms(pr))});
+      down_delay.points.push_back({t, static_cast<float>(offset->download_delay_ms(pr))});
     }
   }
   std::sort(rtt.points.begin(), rtt.points.end(), [](auto& a, auto& b) { return a.t < b.t; });
+  // One-way delays are smoothed over a few probes so the RTT dots stay
+  // readable beneath them.
+  for (auto* series : {&down_delay, &up_delay}) {
+    auto& pts = series->points;
+    std::vector<ChartPoint> smooth(pts.size());
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      const std::size_t lo = i >= 2 ? i - 2 : 0, hi = std::min(pts.size(), i + 3);
+      float sum = 0;
+      for (std::size_t j = lo; j < hi; ++j) sum += pts[j].v;
+      smooth[i] = {pts[i].t, sum / static_cast<float>(hi - lo)};
+    }
+    pts = std::move(smooth);
+  }
   vm.latency.series = {rtt, down_delay, up_delay};
   // Throughput per direction: sum streams per interval start.
   for (Direction d : {Direction::Download, Direction::Upload}) {
@@ -110,7 +125,8 @@ ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
       else it->second.first += iv.bytes;
     }
     std::sort(sums.begin(), sums.end());
-    ChartSeries s{d == Direction::Download ? "Download" : "Upload", d == Direction::Download ? p.accent : p.upload, {}, false};
+    ChartSeries s{d == Direction::Download ? "Download" : "Upload", d == Direction::Download ? p.accent : p.upload, {}, false,
+                  static_cast<float>(r.plan.throughput_interval_us) * 2.5f / 1e6f};
     for (const auto& [start, v] : sums)
       s.points.push_back({static_cast<float>(start + v.second / 2) / 1e6f,
                           static_cast<float>(static_cast<double>(v.first) * 8.0 / static_cast<double>(v.second))});
@@ -134,21 +150,25 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
 
   // The grade, large, with what it means.
-  begin_card("grade", t, width, t.pt(wide ? 200 : 250));
+  const float flag_lines = static_cast<float>(s.flags.size()) * (wide ? 1.0f : 2.2f);
+  begin_card("grade", t, width, t.pt(wide ? 170 : 140) + t.pt(22) * flag_lines);
   {
     const std::string g = s.overall ? std::string(to_string(*s.overall)) : "–";
+    // The letter: very large on desktops, large on phones.
     ImGui::PushFont(t.fonts.grade);
+    if (!wide) ImGui::SetWindowFontScale(0.62f);
     ImGui::TextColored(s.overall ? grade_color(p, *s.overall) : p.text_muted, "%s", g.c_str());
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::PopFont();
-    if (wide) ImGui::SameLine(0, t.pt(28));
+    ImGui::SameLine(0, t.pt(wide ? 28 : 18));
     ImGui::BeginGroup();
-    ImGui::Dummy(ImVec2(0, wide ? t.pt(14) : 0));
+    ImGui::Dummy(ImVec2(0, t.pt(wide ? 14 : 6)));
+    ImGui::PushTextWrapPos(ImGui::GetWindowPos().x + width - t.pt(24));
     ImGui::PushFont(t.fonts.heading);
     if (shown.result.raw.aborted) ImGui::TextColored(p.warn, "Aborted: partial result");
     else if (s.overall) ImGui::TextUnformatted("Your connection under load");
     else ImGui::TextUnformatted("No grade: too little was measured");
     ImGui::PopFont();
-    ImGui::PushTextWrapPos(ImGui::GetWindowPos().x + width - t.pt(24));
     if (s.overall) {
       for (const auto& band : default_grade_table())
         if (band.grade == *s.overall) ImGui::TextColored(p.text_muted, "%s.", std::string(band.label).c_str());
@@ -189,7 +209,7 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
   ImGui::SameLine(0, gap);
   metric_card("up", t, third, "UPLOAD", s.upload_mbps ? fmt("%.1f", *s.upload_mbps) : "–", "Mbit/s", std::nullopt);
   ImGui::SameLine(0, gap);
-  metric_card("rpm", t, third, "RESPONSIVENESS", s.rpm ? fmt("%.0f", *s.rpm) : "–", "round trips per minute", std::nullopt);
+  metric_card("rpm", t, third, wide ? "RESPONSIVENESS" : "RPM", s.rpm ? fmt("%.0f", *s.rpm) : "–", wide ? "round trips per minute" : "round trips/min", std::nullopt);
 
   // Charts of the whole run.
   section_title(t, "Latency during the test");

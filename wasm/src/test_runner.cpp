@@ -32,7 +32,7 @@ void TestRunner::start(PhasePlan plan, const std::string& ws_origin, const Palet
   live_.throughput.unit = "Mbit/s";
   live_.throughput.t_max = total;
   live_.throughput.y_min_top = 1;
-  live_.throughput.series = {{"Download", palette.accent, {}, false}, {"Upload", palette.upload, {}, false}};
+  live_.throughput.series = {{"Download", palette.accent, {}, false, 0.6f}, {"Upload", palette.upload, {}, false, 0.6f}};
   Micros t = 0;
   for (const auto& ph : plan_.phases) {
     const ChartBand band{static_cast<float>(t) / 1e6f, static_cast<float>(t + ph.duration_us) / 1e6f, ph.label, ph.graded};
@@ -168,8 +168,9 @@ void TestRunner::tick(double now_ms) {
     live_.download_mbps = meter_->current_mbps(Direction::Download, t, 2).value_or(0);
     live_.upload_mbps = meter_->current_mbps(Direction::Upload, t, 2).value_or(0);
     const float ts = static_cast<float>(t) / 1e6f;
-    live_.throughput.series[0].points.push_back({ts, static_cast<float>(live_.download_mbps)});
-    live_.throughput.series[1].points.push_back({ts, static_cast<float>(live_.upload_mbps)});
+    // Only directions under load are drawn: idle ones leave a gap.
+    if (!streams_[0].empty()) live_.throughput.series[0].points.push_back({ts, static_cast<float>(live_.download_mbps)});
+    if (!streams_[1].empty()) live_.throughput.series[1].points.push_back({ts, static_cast<float>(live_.upload_mbps)});
   }
 }
 
