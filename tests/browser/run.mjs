@@ -2,6 +2,7 @@
 // in headless Chromium. Screenshots go to --artifacts.
 import path from 'node:path';
 import { check, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+import { abortTest, singleUserTests } from './single_user.mjs';
 
 const args = parseArgs(process.argv);
 const server = await startServer(args.server, args['web-root']);
@@ -57,6 +58,9 @@ try {
     const unexpected = errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED') && !e.includes('Permissions check failed'));
     check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
   }
+
+  await singleUserTests(browser, server, args, shot);
+  await abortTest(browser, args, shot);
 } catch (e) {
   console.log('  FAIL ' + (e.stack || e));
   check(false, 'the browser test ran to the end');

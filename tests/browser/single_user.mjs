@@ -1,0 +1,116 @@
+// The single-user test end to end in headless Chromium against the real
+// server: a quick run to completion, the saved file, the server's stored
+// summary, replay (served and from disk), a phone-sized view, an abort.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { check, openPage, startServer } from './harness.mjs';
+
+const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
+
+function figures(mirror) {
+  const num = (re) => { const m = mirror.match(re); return m ? Number(m[1]) : null; };
+  return {
+    overall: (mirror.match(gradeRe) || [])[1] || null,
+    download: num(/Download ([0-9.]+) Mbit\/s/),
+    upload: num(/Upload ([0-9.]+) Mbit\/s/),
+    id: (mirror.match(/Result id ([0-9a-f]+)\./) || [])[1] || null,
+    grades: [...mirror.matchAll(/latency increase (-?[0-9.]+) ms, grade (A\+|A|B|C|D|F)/g)].map((m) => m[2]),
+  };
+}
+// The part of the account that replay must reproduce (not where it came from).
+const measured = (mirror) => mirror.replace(/ Result id [0-9a-f]+\./, '').replace(/ Replayed from a file\./, '');
+
+async function clickAction(page, label) {
+  await page.evaluate((l) => {
+    const b = [...document.querySelectorAll('#actions button')].find((x) => x.textContent === l);
+    if (!b || b.hidden) throw new Error('no visible action ' + l);
+    b.click();
+  }, label);
+}
+
+export async function singleUserTests(browser, server, args, shot) {
+  console.log('single user: a quick test runs to completion');
+  const { page, errors } = await openPage(browser, server.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+  await page.waitForSelector('body[data-state="running"]', { timeout: 30000 });
+  await page.waitForFunction(() => /Phase: Download,/.test(document.getElementById('status-mirror').textContent), null, { timeout: 20000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: shot('single-live-desktop.png') });
+  check((await page.textContent('#status-mirror')).startsWith('Test running.'), 'the mirror states the phase during the test');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 60000 });
+  const mirror = await page.textContent('#status-mirror');
+  const f = figures(mirror);
+  console.log('  ' + mirror);
+  check(f.overall !== null, `an overall grade is shown (${f.overall})`);
+  check(f.grades.length === 3, `download, upload and both-ways grades are shown (${f.grades.join(', ')})`);
+  check(f.download > 0 && f.upload > 0, `throughput > 0 both ways (${f.download} / ${f.upload} Mbit/s)`);
+  check(f.id !== null && /^[0-9a-f]{32}$/.test(f.id), `the server stored the result (id ${f.id})`);
+  await page.screenshot({ path: shot('single-results-desktop.png') });
+
+  // Save the result file, as a person would, and check it.
+  const [download] = await Promise.all([page.waitForEvent('download'), clickAction(page, 'Save result')]);
+  const savedPath = path.join(args.artifacts, 'single-result.json');
+  await download.saveAs(savedPath);
+  const saved = JSON.parse(readFileSync(savedPath, 'utf8'));
+  check(saved.format === 'bloatmeter-result' && saved.version === 1, 'the saved file is a bloatmeter result, version 1');
+  check(saved.raw.probes.length > 100 && saved.raw.throughput.length > 10, `the file holds raw samples (${saved.raw.probes.length} probes, ${saved.raw.throughput.length} intervals)`);
+  const revalidated = await fetch(server.url + 'api/results', { method: 'POST', body: JSON.stringify(saved), headers: { 'Content-Type': 'application/json' } });
+  check(revalidated.status === 201, `the saved file validates on the server (HTTP ${revalidated.status})`);
+
+  // The server's stored summary is the client's.
+  const stored = await (await fetch(server.url + 'api/results/' + f.id)).json();
+  check(JSON.stringify(stored.result.summary) === JSON.stringify(saved.summary), "the server's stored summary equals the client's");
+  check(!JSON.stringify(stored).includes('127.0.0.1'), 'the share view carries no IP address');
+
+  // Share link.
+  await clickAction(page, 'Copy share link');
+  await page.waitForFunction(() => document.body.dataset.clipboard, null, { timeout: 5000 });
+  const link = await page.evaluate(() => document.body.dataset.clipboard);
+  check(link.endsWith('?result=' + f.id), `the share link names the result (${link})`);
+  const { page: shared } = await openPage(browser, link, { width: 1280, height: 800 });
+  await shared.waitForSelector('body[data-state="done"]', { timeout: 30000 });
+  check(measured(await shared.textContent('#status-mirror')) === measured(mirror), 'the share link shows the same result');
+
+  // Phone-sized results.
+  await page.setViewportSize({ width: 360, height: 640 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: shot('single-results-phone.png') });
+  check(errors.length === 0, `no console errors during the test (${errors.join(' | ')})`);
+
+  console.log('single user: replay of the saved file');
+  const { page: replay, errors: replayErrors } = await openPage(browser, server.url, { width: 1280, height: 800 });
+  await replay.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+  await replay.setInputFiles('#file-input', savedPath);
+  await replay.waitForSelector('body[data-state="replayed"]', { timeout: 10000 });
+  check(measured(await replay.textContent('#status-mirror')) === measured(mirror), 'a replay shows the same grades and figures');
+  await replay.screenshot({ path: shot('single-replay-desktop.png') });
+  check(replayErrors.length === 0, `no console errors in replay (${replayErrors.join(' | ')})`);
+
+  console.log('single user: replay from disk, with no server');
+  const { page: offline, errors: offlineErrors } = await openPage(browser, 'file://' + path.resolve(args['web-root'], 'index.html'), { width: 1280, height: 800 });
+  await offline.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state) || document.body.dataset.state === 'ui', null, { timeout: 30000 });
+  await offline.setInputFiles('#file-input', savedPath);
+  await offline.waitForSelector('body[data-state="replayed"]', { timeout: 10000 });
+  check(measured(await offline.textContent('#status-mirror')) === measured(mirror), 'the page opened from disk replays the same result');
+  check(offlineErrors.length === 0, `no console errors offline (${offlineErrors.join(' | ')})`);
+
+  console.log('single user: a malformed file gets a clear error');
+  await replay.setInputFiles('#file-input', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"bloatmeter-result","version":7}') });
+  await replay.waitForFunction(() => /not a readable bloatmeter result/.test(document.getElementById('status-mirror').textContent), null, { timeout: 5000 })
+    .then(() => check(true, 'a wrong-version file is refused with a reason'), () => check(false, 'a wrong-version file is refused with a reason'));
+  check((await replay.textContent('#status-mirror')).includes('unsupported result version 7'), 'the reason names the version');
+}
+
+// A server that dies mid-test: the test stops, the partial result is shown
+// marked aborted, nothing invented.
+export async function abortTest(browser, args, shot) {
+  console.log('single user: the connection is lost mid-test');
+  const doomed = await startServer(args.server, args['web-root']);
+  const { page } = await openPage(browser, doomed.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+  await page.waitForFunction(() => /Phase: Download,/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
+  await doomed.stop();
+  await page.waitForSelector('body[data-state="done"]', { timeout: 30000 });
+  const mirror = await page.textContent('#status-mirror');
+  check(mirror.startsWith('Test aborted, partial result.'), `an aborted test says so (${mirror.slice(0, 60)}…)`);
+  check(!/Upload latency increase/.test(mirror), 'phases that never ran have no figures');
+  await page.screenshot({ path: shot('single-aborted-desktop.png') });
+}
