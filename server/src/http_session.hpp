@@ -3,11 +3,13 @@
 // shared logic lives here, PlainHttpSession and TlsHttpSession supply the
 // stream and how it closes. Async all the way; each session runs on its own
 // strand, so no locks.
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
 
 #include "http_types.hpp"
+#include "load_routes.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
 #include "server_context.hpp"
@@ -17,12 +19,24 @@ namespace bloatmeter::server {
 
 inline constexpr std::size_t kHeaderLimit = 16 * 1024;
 inline constexpr auto kIdleTimeout = std::chrono::seconds(30);
+inline constexpr std::size_t kUploadPiece = 64 * 1024;
+
+// The peer's address as routes see it: IPv4 clients of a dual-stack
+// listener show as plain IPv4.
+inline ClientInfo client_info_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) return {};
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  return {address.to_string()};
+}
 
 template <class Derived>
 class HttpSession {
  public:
-  HttpSession(ServerContext& ctx, beast::flat_buffer buffer)
-      : ctx_(ctx), count_(ctx), buffer_(std::move(buffer)) {}
+  HttpSession(ServerContext& ctx, beast::flat_buffer buffer, ClientInfo client)
+      : ctx_(ctx), count_(ctx), client_(std::move(client)), buffer_(std::move(buffer)) {}
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
@@ -30,6 +44,9 @@ class HttpSession {
   void do_read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
+    // The header is checked against the largest body any route takes; the
+    // route's own limit is applied once the header names the route.
+    parser_->body_limit(kMaxUploadBytes);
     beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
     http::async_read_header(derived().stream(), buffer_, *parser_,
                             beast::bind_front_handler(&HttpSession::on_header, derived().shared_from_this()));
@@ -50,14 +67,55 @@ class HttpSession {
       route_websocket(std::move(stream), std::move(request), std::move(buffer_), ctx_);
       return;
     }
-    parser_->body_limit(body_limit_for(req));
+    const auto limit = body_limit_for(req);
+    if (const auto declared = parser_->content_length(); declared && *declared > limit)
+      return send(error_response_unparsed(http::status::payload_too_large, "request body too large"));
+    parser_->body_limit(limit);
+    if (is_upload_sink(req)) return start_upload();
     http::async_read(derived().stream(), buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, derived().shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    send(handle_request(parser_->release(), ctx_));
+    // Routes may answer later from another thread; the answer is sent from
+    // this session's strand either way.
+    handle_request(parser_->release(), ctx_, client_, [self = derived().shared_from_this()](http::message_generator msg) {
+      net::dispatch(self->stream().get_executor(), [self, msg = std::move(msg)]() mutable {
+        static_cast<HttpSession&>(*self).send(std::move(msg));
+      });
+    });
+  }
+
+  // POST /upload: the body is counted piece by piece as it arrives, never
+  // stored, so a 1 GiB upload costs one 64 KiB buffer.
+  void start_upload() {
+    upload_started_ = std::chrono::steady_clock::now();
+    upload_bytes_ = 0;
+    upload_parser_.emplace(std::move(*parser_));
+    upload_parser_->body_limit(kMaxUploadBytes);
+    if (!upload_piece_) upload_piece_ = std::make_unique<std::array<char, kUploadPiece>>();
+    read_upload();
+  }
+
+  void read_upload() {
+    auto& body = upload_parser_->get().body();
+    body.data = upload_piece_->data();
+    body.size = upload_piece_->size();
+    beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
+    http::async_read(derived().stream(), buffer_, *upload_parser_,
+                     beast::bind_front_handler(&HttpSession::on_upload_read, derived().shared_from_this()));
+  }
+
+  void on_upload_read(beast::error_code ec, std::size_t) {
+    upload_bytes_ += upload_piece_->size() - upload_parser_->get().body().size;
+    if (ec == http::error::need_buffer) ec = {};  // the piece is full: count it and read on
+    if (ec) return on_read_error(ec);
+    if (!upload_parser_->is_done()) return read_upload();
+    const auto took = std::chrono::steady_clock::now() - upload_started_;
+    auto report = upload_report(upload_parser_->get().base(), upload_bytes_, took);
+    upload_parser_.reset();
+    send(std::move(report));
   }
 
   // Malformed input gets a JSON 4xx and the connection closes; transport
@@ -85,15 +143,20 @@ class HttpSession {
   }
 
   ConnectionCount count_;
+  ClientInfo client_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> upload_parser_;
+  std::unique_ptr<std::array<char, kUploadPiece>> upload_piece_;
+  std::chrono::steady_clock::time_point upload_started_;
+  std::uint64_t upload_bytes_ = 0;
 };
 
 class PlainHttpSession : public HttpSession<PlainHttpSession>,
                          public std::enable_shared_from_this<PlainHttpSession> {
  public:
   PlainHttpSession(tcp::socket&& socket, ServerContext& ctx)
-      : HttpSession(ctx, {}), stream_(std::move(socket)) {}
+      : HttpSession(ctx, {}, client_info_of(socket)), stream_(std::move(socket)) {}
 
   void run() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&PlainHttpSession::start, shared_from_this()));
@@ -116,7 +179,7 @@ class PlainHttpSession : public HttpSession<PlainHttpSession>,
 class TlsHttpSession : public HttpSession<TlsHttpSession>, public std::enable_shared_from_this<TlsHttpSession> {
  public:
   TlsHttpSession(tcp::socket&& socket, ssl::context& tls, ServerContext& ctx)
-      : HttpSession(ctx, {}), stream_(std::move(socket), tls) {}
+      : HttpSession(ctx, {}, client_info_of(socket)), stream_(std::move(socket), tls) {}
 
   void run() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&TlsHttpSession::start, shared_from_this()));

@@ -1,19 +1,30 @@
 #include "routes.hpp"
 
+#include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
+#include "load_routes.hpp"
 #include "responses.hpp"
+#include "result_routes.hpp"
 #include "static_files.hpp"
 #include "url_path.hpp"
 
 namespace bloatmeter::server {
 namespace {
 
+// How far back /api/health looks at probe echo delays.
+constexpr std::uint64_t kEchoWindowMs = 60'000;
+
 http::message_generator health(const Request& req, ServerContext& ctx) {
+  const auto echoes = ctx.echo_delays.recent(ctx.uptime_ms(), kEchoWindowMs);
   return json_response(http::status::ok,
                        {{"status", "ok"},
                         {"version", kVersion},
                         {"uptime_seconds", ctx.uptime_seconds()},
-                        {"active_connections", ctx.active_connections.load()}},
+                        {"active_connections", ctx.active_connections.load()},
+                        {"probe_echo_window_seconds", kEchoWindowMs / 1000},
+                        {"probe_echo_count", echoes.count},
+                        {"probe_echo_p99_us", echoes.p99_us},
+                        {"probe_echo_max_us", echoes.max_us}},
                        req);
 }
 
@@ -30,27 +41,67 @@ http::message_generator ping(const Request& req) {
   return res;
 }
 
+http::message_generator sponsor(const Request& req, const ServerContext& ctx) {
+  const auto value = [&](const char* key) {
+    const auto it = ctx.options.config_values.find(key);
+    return it == ctx.options.config_values.end() ? std::string() : it->second;
+  };
+  return json_response(http::status::ok,
+                       {{"name", value("sponsor_name")}, {"url", value("sponsor_url")}, {"city", value("sponsor_city")}},
+                       req);
+}
+
 bool is_get_or_head(const Request& req) {
   return req.method() == http::verb::get || req.method() == http::verb::head;
 }
 
+constexpr std::string_view kResultsPath = "/api/results";
+constexpr std::string_view kResultPrefix = "/api/results/";
+
 }  // namespace
 
-std::uint64_t body_limit_for(const Request&) { return 64 * 1024; }
+bool is_upload_sink(const Request& req) {
+  return req.method() == http::verb::post && target_path(req.target()) == "/upload";
+}
 
-http::message_generator handle_request(Request&& req, ServerContext& ctx) {
+std::uint64_t body_limit_for(const Request& req) {
+  if (is_upload_sink(req)) return kMaxUploadBytes;
+  if (req.method() == http::verb::post && target_path(req.target()) == kResultsPath) return kMaxResultBytes;
+  return 64 * 1024;
+}
+
+void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply) {
   const auto path = target_path(req.target());
+  const auto not_allowed = [&] { reply(error_response(http::status::method_not_allowed, "method not allowed", req)); };
   if (path == "/api/health") {
-    if (!is_get_or_head(req)) return error_response(http::status::method_not_allowed, "method not allowed", req);
-    return health(req, ctx);
+    if (!is_get_or_head(req)) return not_allowed();
+    return reply(health(req, ctx));
   }
   if (path == "/ping") {
-    if (!is_get_or_head(req)) return error_response(http::status::method_not_allowed, "method not allowed", req);
-    return ping(req);
+    if (!is_get_or_head(req)) return not_allowed();
+    return reply(ping(req));
+  }
+  if (path == "/download") {
+    if (req.method() != http::verb::get) return not_allowed();
+    return reply(download(req, ctx));
+  }
+  if (path == "/upload") return not_allowed();  // POST never gets here: the session streams it
+  if (path == "/api/sponsor") {
+    if (!is_get_or_head(req)) return not_allowed();
+    return reply(sponsor(req, ctx));
+  }
+  if (path == kResultsPath) {
+    if (req.method() != http::verb::post) return not_allowed();
+    return submit_result(std::move(req), ctx, client, std::move(reply));
+  }
+  if (path.starts_with(kResultPrefix)) {
+    if (req.method() != http::verb::get) return not_allowed();
+    const std::string id(path.substr(kResultPrefix.size()));
+    return fetch_result(std::move(req), id, ctx, std::move(reply));
   }
   if (path.starts_with("/api/") || path.starts_with("/ws/"))
-    return error_response(http::status::not_found, "no such endpoint", req);
-  return serve_static(req, ctx.web_root);
+    return reply(error_response(http::status::not_found, "no such endpoint", req));
+  reply(serve_static(req, ctx.web_root));
 }
 
 }  // namespace bloatmeter::server

@@ -17,9 +17,38 @@ std::string resolve(const Endpoint& ep, tcp::endpoint& out) {
 }
 }  // namespace
 
-Server::Server(ServerOptions options) : ctx_(std::move(options)), ioc_(static_cast<int>(ctx_.options.threads)) {}
+namespace {
+// config key result_retention: how many results to keep (default 1000).
+std::string retention_from_config(const ServerOptions& o, std::size_t& out) {
+  out = kDefaultResultRetention;
+  const auto it = o.config_values.find("result_retention");
+  if (it == o.config_values.end()) return {};
+  try {
+    std::size_t used = 0;
+    const auto n = std::stoull(it->second, &used);
+    if (used != it->second.size() || n == 0 || n > 100'000'000) throw std::out_of_range("range");
+    out = static_cast<std::size_t>(n);
+    return {};
+  } catch (const std::exception&) {
+    return "result_retention: expected a positive integer, got '" + it->second + "'";
+  }
+}
+}  // namespace
 
-Server::~Server() { stop(); }
+Server::Server(ServerOptions options)
+    : ctx_(std::move(options)),
+      ioc_(static_cast<int>(ctx_.options.threads)),
+      probe_work_(net::make_work_guard(probe_ioc_)) {
+  ctx_.probe_io = &probe_ioc_;
+  ctx_.results_executor = results_thread_.get_executor();
+}
+
+Server::~Server() {
+  stop();
+  // Pending storage jobs hold sessions of ioc_: finish them before the
+  // contexts go.
+  results_thread_.join();
+}
 
 std::string Server::start() {
   auto& o = ctx_.options;
@@ -28,6 +57,13 @@ std::string Server::start() {
   if (ec || !fs::is_directory(ctx_.web_root)) return "web root not found: " + o.web_root.string();
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir.string() + ": " + ec.message();
+
+  std::size_t retention = 0;
+  if (auto err = retention_from_config(o, retention); !err.empty()) return err;
+  auto store = ResultStore::open(o.data_dir / "bloatmeter.sqlite", retention);
+  if (!store) return store.error();
+  results_ = std::move(store).value();
+  ctx_.results = results_.get();
 
   if (o.listen) {
     tcp::endpoint ep;
@@ -61,10 +97,12 @@ std::uint16_t Server::http_port() const { return plain_ ? plain_->port() : 0; }
 std::uint16_t Server::tls_port() const { return secure_ ? secure_->port() : 0; }
 
 void Server::run() {
+  std::thread probe_thread([this] { probe_ioc_.run(); });
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < ctx_.options.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();
   for (auto& t : threads) t.join();
+  probe_thread.join();
 }
 
 void Server::stop_on_signals() {
@@ -84,6 +122,8 @@ void Server::stop() {
   // Stopping the context abandons every session's pending operation; the
   // sessions (and their sockets) are destroyed with the context.
   ioc_.stop();
+  probe_work_.reset();
+  probe_ioc_.stop();
 }
 
 }  // namespace bloatmeter::server

@@ -6,12 +6,15 @@
 
 #include "http_types.hpp"
 #include "listener.hpp"
+#include "result_store.hpp"
 #include "server_context.hpp"
 
 namespace bloatmeter::server {
 
 // The whole server: one io_context run by N threads, a listener per
-// endpoint. start() binds (errors as values), run() blocks until stop().
+// endpoint; a second io_context on a thread of its own for probe lanes, so
+// bulk traffic never delays an echo; one more thread for result storage.
+// start() binds (errors as values), run() blocks until stop().
 class Server {
  public:
   explicit Server(ServerOptions options);
@@ -33,6 +36,10 @@ class Server {
  private:
   ServerContext ctx_;  // declared before ioc_: outlives every session
   net::io_context ioc_;
+  net::io_context probe_ioc_{1};
+  net::executor_work_guard<net::io_context::executor_type> probe_work_;
+  std::unique_ptr<ResultStore> results_;  // declared before results_thread_: outlives its jobs
+  net::thread_pool results_thread_{1};
   std::optional<ssl::context> tls_;
   std::shared_ptr<Listener> plain_;
   std::shared_ptr<Listener> secure_;

@@ -3,12 +3,19 @@
 #include <chrono>
 #include <filesystem>
 
+#include "echo_delay_record.hpp"
+#include "http_types.hpp"
+#include "random_pool.hpp"
 #include "server_options.hpp"
 
 namespace bloatmeter::server {
 
+class ResultStore;
+
 // What every session may read: the options and the server's counters.
-// Nothing here is mutable except atomics, so sessions never contend.
+// Nothing here is mutable except atomics, so sessions never contend. The
+// pointers are set by Server::start() before the first connection and never
+// change afterwards.
 struct ServerContext {
   explicit ServerContext(ServerOptions opts)
       : options(std::move(opts)), started(std::chrono::steady_clock::now()) {}
@@ -18,10 +25,33 @@ struct ServerContext {
   std::filesystem::path web_root;  // canonical
   std::atomic<int> active_connections{0};
 
+  const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
+  EchoDelayRecord echo_delays;              // probe lanes write, health reads
+
+  // Probe lanes run here, on an I/O thread of their own, so bulk traffic on
+  // the main threads can never delay an echo. Null: use the main threads.
+  net::io_context* probe_io = nullptr;
+
+  // Result storage and the one thread it runs on (SQLite and JSON work stay
+  // off the I/O threads).
+  ResultStore* results = nullptr;
+  net::any_io_executor results_executor;
+
   double uptime_seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
+  std::uint64_t uptime_ms() const {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+  }
 };
+
+// The server's monotonic clock on the wire (protocol.md: µs, arbitrary epoch).
+inline std::int64_t steady_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Counts a connection for its lifetime (RAII member of each session).
 class ConnectionCount {

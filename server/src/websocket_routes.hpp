@@ -1,12 +1,19 @@
 #pragma once
 // Hands an upgraded connection to the session type for its path. Each
 // protocol has its own session type; this is the only place that knows them.
+#include <charconv>
 #include <memory>
+#include <optional>
+
+#include <unistd.h>
 
 #include "http_types.hpp"
 #include "responses.hpp"
 #include "server_context.hpp"
 #include "url_path.hpp"
+#include "websocket_bulk_download.hpp"
+#include "websocket_bulk_upload.hpp"
+#include "websocket_probe_session.hpp"
 
 namespace bloatmeter::server {
 
@@ -36,10 +43,73 @@ void reject_upgrade(Stream&& stream, http::status status, std::string_view messa
   std::make_shared<OneResponse<std::decay_t<Stream>>>(std::forward<Stream>(stream), std::move(res))->run();
 }
 
+// ?chunk=N for /ws/bulk-download; nothing when present but out of range.
+inline std::optional<std::size_t> download_chunk_size(const Request& req) {
+  const auto text = query_param(target_query(req.target()), "chunk");
+  if (!text) return kDefaultDownloadChunk;
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
+  if (n < kMinDownloadChunk || n > kMaxDownloadChunk) return std::nullopt;
+  return n;
+}
+
+// Probe lanes over plain TCP move to the probe I/O thread: the socket's
+// descriptor is released from the main io_context and adopted by one on
+// the probe context, so no bulk session can ever run ahead of an echo.
+inline void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ServerContext& ctx) {
+  if (!ctx.probe_io) {
+    std::make_shared<ProbeSession<beast::tcp_stream>>(std::move(stream), ctx)->run(std::move(req));
+    return;
+  }
+  beast::error_code ec;
+  auto& old_socket = stream.socket();
+  const auto protocol = old_socket.local_endpoint(ec).protocol();
+  if (ec) return;  // the peer is already gone
+  const auto fd = old_socket.release(ec);
+  if (ec) return;
+  tcp::socket moved(net::make_strand(*ctx.probe_io));
+  moved.assign(protocol, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return;
+  }
+  std::make_shared<ProbeSession<beast::tcp_stream>>(beast::tcp_stream(std::move(moved)), ctx)->run(std::move(req));
+}
+
+// Probe lanes over TLS stay on the main I/O threads, on their own strand:
+// an SSL stream's state (the OpenSSL session and its buffered records) is
+// bound to the stream object and its executor, and Asio offers no way to
+// move it to another io_context. TLS probes therefore get no priority over
+// bulk sessions; the echo delay they report makes any contention visible.
+template <class Stream>
+void start_probe_lane(Stream&& stream, Request&& req, ServerContext& ctx) {
+  std::make_shared<ProbeSession<std::decay_t<Stream>>>(std::forward<Stream>(stream), ctx)->run(std::move(req));
+}
+
 template <class Stream>
 void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer, ServerContext& ctx) {
-  (void)buffer;
-  (void)ctx;
+  using S = std::decay_t<Stream>;
+  // A client must wait for the handshake's answer before sending frames
+  // (RFC 6455 §4.1), so bytes already buffered after the upgrade request
+  // are a protocol error: refuse the upgrade rather than lose them.
+  if (buffer.size() != 0)
+    return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
+                          "data sent before the WebSocket handshake completed", req);
+  const auto path = target_path(req.target());
+  if (path == "/ws/probe") return start_probe_lane(std::forward<Stream>(stream), std::move(req), ctx);
+  if (path == "/ws/bulk-download") {
+    const auto chunk = download_chunk_size(req);
+    if (!chunk)
+      return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
+                            "chunk must be an integer from 4096 to 1048576", req);
+    std::make_shared<BulkDownloadSession<S>>(std::forward<Stream>(stream), ctx, *chunk)->run(std::move(req));
+    return;
+  }
+  if (path == "/ws/bulk-upload") {
+    std::make_shared<BulkUploadSession<S>>(std::forward<Stream>(stream), ctx)->run(std::move(req));
+    return;
+  }
   reject_upgrade(std::forward<Stream>(stream), http::status::not_found, "no such WebSocket endpoint", req);
 }
 

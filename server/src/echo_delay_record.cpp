@@ -1,0 +1,41 @@
+#include "echo_delay_record.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace bloatmeter::server {
+namespace {
+// One slot: the time in its high 40 bits (ms + 1, so 0 means empty; 34
+// years of uptime), the delay in its low 24 bits (clamped at 16.7 s).
+constexpr int kDelayBits = 24;
+constexpr std::uint64_t kDelayMask = (std::uint64_t{1} << kDelayBits) - 1;
+}  // namespace
+
+void EchoDelayRecord::record(std::uint64_t now_ms, std::uint32_t delay_us) {
+  const auto slot = next_.fetch_add(1, std::memory_order_relaxed) % kSlots;
+  const std::uint64_t word = ((now_ms + 1) << kDelayBits) | std::min<std::uint64_t>(delay_us, kDelayMask);
+  slots_[slot].store(word, std::memory_order_relaxed);
+}
+
+EchoDelayRecord::Summary EchoDelayRecord::recent(std::uint64_t now_ms, std::uint64_t window_ms) const {
+  std::vector<std::uint32_t> delays;
+  delays.reserve(kSlots);
+  for (const auto& s : slots_) {
+    const auto word = s.load(std::memory_order_relaxed);
+    if (word == 0) continue;
+    const auto at_ms = (word >> kDelayBits) - 1;
+    if (at_ms + window_ms < now_ms) continue;
+    delays.push_back(static_cast<std::uint32_t>(word & kDelayMask));
+  }
+  Summary out;
+  out.count = delays.size();
+  if (delays.empty()) return out;
+  // Nearest-rank p99.
+  const auto rank = (delays.size() * 99 + 99) / 100 - 1;
+  std::nth_element(delays.begin(), delays.begin() + static_cast<std::ptrdiff_t>(rank), delays.end());
+  out.p99_us = delays[rank];
+  out.max_us = *std::max_element(delays.begin(), delays.end());
+  return out;
+}
+
+}  // namespace bloatmeter::server

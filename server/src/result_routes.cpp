@@ -1,0 +1,85 @@
+#include "result_routes.hpp"
+
+#include <ctime>
+#include <exception>
+
+#include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
+#include "responses.hpp"
+#include "result_id.hpp"
+#include "result_store.hpp"
+
+namespace bloatmeter::server {
+namespace {
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// Runs on the results thread.
+http::message_generator store_submission(const Request& req, ServerContext& ctx, const std::string& client_ip) {
+  auto parsed = parse_result(req.body());
+  if (!parsed) return error_response(http::status::bad_request, parsed.error(), req);
+  Result result = std::move(parsed).value();
+  // The server keeps the summary it computes, never the one a client claims.
+  try {
+    result.summary = recompute(result);
+  } catch (const std::exception& e) {
+    return error_response(http::status::bad_request, std::string("cannot summarize this result: ") + e.what(), req);
+  }
+  const auto summary = to_json(result.summary);
+  const std::string overall = result.summary.overall ? std::string(to_string(*result.summary.overall)) : "";
+
+  NewResult row;
+  row.id = new_result_id();
+  if (row.id.empty()) return error_response(http::status::internal_server_error, "no random id available", req);
+  row.created_at = utc_now_iso8601();
+  row.client_ip = client_ip;
+  row.user_agent = std::string(req[http::field::user_agent]);
+  row.overall = overall;
+  row.summary_json = summary.dump();
+  row.document_json = serialize_result(result);
+  if (auto err = ctx.results->insert(row); !err.empty())
+    return error_response(http::status::internal_server_error, "could not store the result", req);
+
+  nlohmann::json body{{"id", row.id}, {"summary", summary}, {"overall", nullptr}};
+  if (!overall.empty()) body["overall"] = overall;
+  return json_response(http::status::created, body, req);
+}
+
+// Runs on the results thread.
+http::message_generator load_result(const Request& req, const std::string& id, ServerContext& ctx) {
+  auto found = ctx.results->find(id);
+  if (!found) return error_response(http::status::internal_server_error, "could not read results", req);
+  if (!found.value()) return error_response(http::status::not_found, "no such result", req);
+  const auto& stored = *found.value();
+  auto document = nlohmann::json::parse(stored.document_json, nullptr, false);
+  if (document.is_discarded()) return error_response(http::status::internal_server_error, "stored result unreadable", req);
+  return json_response(http::status::ok,
+                       {{"id", stored.id}, {"created_at", stored.created_at}, {"result", std::move(document)}}, req);
+}
+
+}  // namespace
+
+void submit_result(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply) {
+  if (!ctx.results) return reply(error_response(http::status::service_unavailable, "result storage is off", req));
+  net::post(ctx.results_executor, [req = std::move(req), &ctx, ip = client.ip, reply = std::move(reply)] {
+    reply(store_submission(req, ctx, ip));
+  });
+}
+
+void fetch_result(Request&& req, std::string_view id, ServerContext& ctx, Reply reply) {
+  // Malformed ids never reach the database.
+  if (!is_result_id(id)) return reply(error_response(http::status::not_found, "no such result", req));
+  if (!ctx.results) return reply(error_response(http::status::service_unavailable, "result storage is off", req));
+  net::post(ctx.results_executor, [req = std::move(req), id = std::string(id), &ctx, reply = std::move(reply)] {
+    reply(load_result(req, id, ctx));
+  });
+}
+
+}  // namespace bloatmeter::server

@@ -1,0 +1,98 @@
+#pragma once
+// /ws/bulk-upload: counts the payload bytes that arrive and reports the
+// running total every 250 ms as {"bytes": N, "server_us": T}. Upload
+// throughput is counted here, where the bytes arrive (method §2).
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http_types.hpp"
+#include "server_context.hpp"
+#include "websocket_common.hpp"
+
+namespace bloatmeter::server {
+
+inline constexpr auto kUploadReportInterval = std::chrono::milliseconds(250);
+
+template <class Stream>
+class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<Stream>> {
+ public:
+  BulkUploadSession(Stream&& stream, ServerContext& ctx)
+      : ws_(std::move(stream)), count_(ctx), report_timer_(ws_.get_executor()) {}
+
+  void run(Request req) {
+    req_ = std::move(req);
+    net::dispatch(ws_.get_executor(),
+                  beast::bind_front_handler(&BulkUploadSession::accept, this->shared_from_this()));
+  }
+
+ private:
+  void accept() {
+    configure_server_websocket(ws_);  // also limits messages to 1 MiB
+    ws_.text(true);                   // the server only ever sends reports
+    ws_.async_accept(req_, beast::bind_front_handler(&BulkUploadSession::on_accept, this->shared_from_this()));
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    // Read in pieces: a 1 MiB message never needs a 1 MiB buffer.
+    chunk_.resize(64 * 1024);
+    next_report_ = std::chrono::steady_clock::now();
+    schedule_report();
+    do_read();
+  }
+
+  void do_read() {
+    ws_.async_read_some(net::buffer(chunk_),
+                        beast::bind_front_handler(&BulkUploadSession::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t n) {
+    if (ec) {
+      report_timer_.cancel();  // lets the session end
+      return;
+    }
+    bytes_ += n;
+    do_read();
+  }
+
+  void schedule_report() {
+    // Fixed cadence from the start, not from each report: no drift.
+    next_report_ += kUploadReportInterval;
+    // After a stall, resume the cadence from now instead of firing a burst.
+    const auto now = std::chrono::steady_clock::now();
+    if (next_report_ < now) next_report_ = now + kUploadReportInterval;
+    report_timer_.expires_at(next_report_);
+    report_timer_.async_wait(beast::bind_front_handler(&BulkUploadSession::on_report_due, this->shared_from_this()));
+  }
+
+  void on_report_due(beast::error_code ec) {
+    if (ec || !ws_.is_open()) return;
+    // A client too slow to take the previous report just gets the next one:
+    // one write outstanding, reports never queue up.
+    if (!writing_) {
+      report_ = nlohmann::json{{"bytes", bytes_}, {"server_us", steady_now_us()}}.dump();
+      writing_ = true;
+      ws_.async_write(net::buffer(report_),
+                      beast::bind_front_handler(&BulkUploadSession::on_report_written, this->shared_from_this()));
+    }
+    schedule_report();
+  }
+
+  void on_report_written(beast::error_code, std::size_t) { writing_ = false; }
+
+  websocket::stream<Stream> ws_;
+  ConnectionCount count_;
+  net::steady_timer report_timer_;
+  Request req_;
+  std::vector<std::uint8_t> chunk_;
+  std::uint64_t bytes_ = 0;
+  std::chrono::steady_clock::time_point next_report_;
+  bool writing_ = false;
+  std::string report_;
+};
+
+}  // namespace bloatmeter::server

@@ -1,0 +1,81 @@
+#pragma once
+// /ws/probe: echoes each 12-byte probe at once with the server's receive
+// time and its own read-to-write delay. One probe in flight per lane: read,
+// echo, read again.
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "http_types.hpp"
+#include "probe_wire.hpp"
+#include "server_context.hpp"
+#include "websocket_common.hpp"
+
+namespace bloatmeter::server {
+
+template <class Stream>
+class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
+ public:
+  ProbeSession(Stream&& stream, ServerContext& ctx) : ws_(std::move(stream)), ctx_(ctx), count_(ctx) {}
+
+  // Accepts the already-read upgrade request on the session's own strand.
+  void run(Request req) {
+    req_ = std::move(req);
+    net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ProbeSession::accept, this->shared_from_this()));
+  }
+
+ private:
+  void accept() {
+    beast::error_code ec;
+    tcp_socket_of(ws_).set_option(tcp::no_delay(true), ec);  // a 24-byte echo must not wait for Nagle
+    configure_server_websocket(ws_);
+    ws_.binary(true);
+    ws_.async_accept(req_, beast::bind_front_handler(&ProbeSession::on_accept, this->shared_from_this()));
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    do_read();
+  }
+
+  void do_read() {
+    in_.clear();
+    ws_.async_read(in_, beast::bind_front_handler(&ProbeSession::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    // The receive time comes first, before anything else can delay it.
+    const auto received_us = steady_now_us();
+    if (ec) return;  // closed by the client or failed: the lane ends
+    if (!ws_.got_binary() || in_.size() != kProbeRequestBytes) return refuse_message();
+
+    std::array<std::uint8_t, kProbeRequestBytes> raw{};
+    net::buffer_copy(net::buffer(raw), in_.data());
+    const auto probe = decode_probe_request(raw);
+    ProbeEcho echo{probe.seq, probe.client_send_us, received_us, 0};
+    echo.echo_delay_us = static_cast<std::uint32_t>(std::max<std::int64_t>(0, steady_now_us() - received_us));
+    encode_probe_echo(echo, out_);
+    ws_.async_write(net::buffer(out_), beast::bind_front_handler(&ProbeSession::on_write, this->shared_from_this()));
+    ctx_.echo_delays.record(ctx_.uptime_ms(), echo.echo_delay_us);
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    do_read();
+  }
+
+  void refuse_message() {
+    ws_.async_close(websocket::close_reason(websocket::close_code::unknown_data,
+                                            "probe messages are 12-byte binary messages"),
+                    [self = this->shared_from_this()](beast::error_code) {});
+  }
+
+  websocket::stream<Stream> ws_;
+  ServerContext& ctx_;
+  ConnectionCount count_;
+  Request req_;
+  beast::flat_buffer in_;
+  std::array<std::uint8_t, kProbeEchoBytes> out_{};
+};
+
+}  // namespace bloatmeter::server
