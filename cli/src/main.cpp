@@ -1,10 +1,11 @@
-// bloatmeter: the native client. For now it names itself; the tests arrive
-// with the issues that bring them (test, report, household, rrul).
+// bloatmeter: the native client. Thin front end over the shared core.
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "bloatmeter/version.hpp"
+#include "exit_codes.hpp"
+#include "report.hpp"
 
 namespace {
 
@@ -13,27 +14,35 @@ constexpr const char* kUsage = R"(Usage: bloatmeter <command> [options]
 The bloatmeter native client: bufferbloat and latency-under-load tests from
 a terminal.
 
-Commands and options:
-  --version     print the version and exit
-  --help        print this help and exit
+Commands:
+  report FILE...   recompute and print the summary of result files (from
+                   the browser or this client); several files are compared
+                   side by side
+  --version        print the version and exit
+  --help           print this help and exit
 
 Exit codes:
   0  done
   2  bad command line
+  3  server unreachable
+  4  test aborted
+  5  invalid result file
 )";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  using namespace bloatmeter::cli;
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
-    return args.empty() ? 2 : 0;
+    return args.empty() ? kExitUsage : kExitDone;
   }
   if (args[0] == "--version" || args[0] == "version") {
     std::cout << bloatmeter::kToolName << " " << bloatmeter::kVersion << "\n";
-    return 0;
+    return kExitDone;
   }
+  if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
   std::cerr << "bloatmeter: unknown command '" << args[0] << "' (see --help)\n";
-  return 2;
+  return kExitUsage;
 }

@@ -1,0 +1,9 @@
+#pragma once
+// The native client's exit codes, documented in --help.
+namespace bloatmeter::cli {
+inline constexpr int kExitDone = 0;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUnreachable = 3;
+inline constexpr int kExitAborted = 4;
+inline constexpr int kExitInvalidFile = 5;
+}  // namespace bloatmeter::cli

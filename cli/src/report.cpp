@@ -1,0 +1,110 @@
+#include "report.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
+#include "exit_codes.hpp"
+
+namespace bloatmeter::cli {
+namespace {
+
+struct Loaded {
+  std::string file;
+  Result result;
+};
+
+std::string num(const std::optional<double>& v, const char* f = "%.1f") {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, f, *v);
+  return buf;
+}
+
+std::string grade(const std::optional<Grade>& g) { return g ? std::string(to_string(*g)) : "-"; }
+
+// One row per figure, one column per file.
+void print_table(const std::vector<Loaded>& runs, std::ostream& out) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+  auto row = [&](const std::string& name, auto&& cell) {
+    std::vector<std::string> cells;
+    for (const auto& r : runs) cells.push_back(cell(r.result.summary, r.result));
+    rows.emplace_back(name, std::move(cells));
+  };
+  row("client", [](const Summary&, const Result& r) { return r.meta.client.empty() ? "-" : r.meta.client; });
+  row("started", [](const Summary&, const Result& r) { return r.meta.started_at.empty() ? "-" : r.meta.started_at; });
+  row("plan", [](const Summary&, const Result& r) { return r.plan.name; });
+  row("overall grade", [](const Summary& s, const Result&) { return grade(s.overall); });
+  row("idle latency (ms)", [](const Summary& s, const Result&) { return num(s.baseline_ms); });
+  for (const char* phase : {"download", "upload", "bidirectional"}) {
+    row(std::string(phase) + " increase (ms)", [&](const Summary& s, const Result&) {
+      const auto* p = s.phase(phase);
+      return p ? num(p->increase_ms) + " (" + grade(p->grade) + ")" : std::string("-");
+    });
+    row(std::string(phase) + " p95 increase (ms)", [&](const Summary& s, const Result&) {
+      const auto* p = s.phase(phase);
+      return p ? num(p->increase_p95_ms) : std::string("-");
+    });
+  }
+  row("download (Mbit/s)", [](const Summary& s, const Result&) { return num(s.download_mbps); });
+  row("upload (Mbit/s)", [](const Summary& s, const Result&) { return num(s.upload_mbps); });
+  row("RPM", [](const Summary& s, const Result&) { return num(s.rpm, "%.0f"); });
+  row("streams down/up", [](const Summary& s, const Result&) {
+    return std::to_string(s.streams.download) + "/" + std::to_string(s.streams.upload);
+  });
+  row("flags", [](const Summary& s, const Result&) {
+    std::string f;
+    for (Flag flag : s.flags) f += (f.empty() ? "" : ",") + std::string(to_string(flag));
+    return f.empty() ? std::string("none") : f;
+  });
+  std::size_t name_w = 0;
+  for (const auto& [n, _] : rows) name_w = std::max(name_w, n.size());
+  std::vector<std::size_t> col_w(runs.size(), 0);
+  for (std::size_t c = 0; c < runs.size(); ++c) {
+    col_w[c] = runs[c].file.size();
+    for (const auto& [_, cells] : rows) col_w[c] = std::max(col_w[c], cells[c].size());
+  }
+  out << std::left << std::setw(static_cast<int>(name_w)) << "";
+  for (std::size_t c = 0; c < runs.size(); ++c) out << "  " << std::setw(static_cast<int>(col_w[c])) << runs[c].file;
+  out << "\n";
+  for (const auto& [name, cells] : rows) {
+    out << std::setw(static_cast<int>(name_w)) << name;
+    for (std::size_t c = 0; c < cells.size(); ++c) out << "  " << std::setw(static_cast<int>(col_w[c])) << cells[c];
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+int run_report(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
+  if (files.empty()) {
+    err << "bloatmeter report: name at least one result file\n";
+    return kExitUsage;
+  }
+  std::vector<Loaded> runs;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      err << "bloatmeter report: cannot read " << file << "\n";
+      return kExitInvalidFile;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = parse_result(text.str());
+    if (!parsed) {
+      err << "bloatmeter report: " << file << ": " << parsed.error() << "\n";
+      return kExitInvalidFile;
+    }
+    Result r = std::move(parsed.value());
+    r.summary = recompute(r);  // never the summary a file claims
+    runs.push_back({file, std::move(r)});
+  }
+  print_table(runs, out);
+  return kExitDone;
+}
+
+}  // namespace bloatmeter::cli
