@@ -140,6 +140,7 @@ void draw_live(const TestRunner& runner, const Theme& t, float width) {
 
   section_title(t, "Latency");
   draw_time_chart(live.latency, t, ImVec2(width, t.pt(width < t.pt(520) ? 200 : 240)));
+  legend(t, live.latency.series);
   section_title(t, "Throughput");
   draw_time_chart(live.throughput, t, ImVec2(width, t.pt(width < t.pt(520) ? 150 : 180)));
   legend(t, live.throughput.series);

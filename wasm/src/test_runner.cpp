@@ -4,6 +4,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include "bloatmeter/clock_offset.hpp"
 #include "load_sockets.hpp"
 
 namespace bloatmeter::web {
@@ -28,7 +29,9 @@ void TestRunner::start(PhasePlan plan, const std::string& ws_origin, const Palet
   live_.latency.unit = "ms";
   live_.latency.t_max = total;
   live_.latency.y_min_top = 20;
-  live_.latency.series = {{"RTT", palette.text, {}, true}};
+  live_.latency.series = {{"RTT", palette.text, {}, true},
+                           {"Download delay", palette.accent, {}, false, 0.5f},
+                           {"Upload delay", palette.upload, {}, false, 0.5f}};
   live_.throughput.unit = "Mbit/s";
   live_.throughput.t_max = total;
   live_.throughput.y_min_top = 1;
@@ -47,7 +50,12 @@ void TestRunner::start(PhasePlan plan, const std::string& ws_origin, const Palet
     if (!rtt) return;
     live_.last_rtt_ms = *rtt;
     const auto& rec = probes_.records()[e.seq];
-    live_.latency.series[0].points.push_back({static_cast<float>(rec.sent_us) / 1e6f, static_cast<float>(*rtt)});
+    const float at_s = static_cast<float>(rec.sent_us) / 1e6f;
+    live_.latency.series[0].points.push_back({at_s, static_cast<float>(*rtt)});
+    if (offset_) {  // one-way split, once the baseline gave a clock offset
+      live_.latency.series[1].points.push_back({at_s, static_cast<float>(offset_->download_delay_ms(rec))});
+      live_.latency.series[2].points.push_back({at_s, static_cast<float>(offset_->upload_delay_ms(rec))});
+    }
   });
 }
 
@@ -60,6 +68,13 @@ void TestRunner::begin(double now_ms) {
 
 void TestRunner::enter_phase(std::size_t index, Micros t) {
   if (index > 0) raw_.phases.back().end_us = t;
+  if (index == 1) {
+    // The baseline just ended: estimate the clock offset for the live
+    // one-way traces (the result recomputes it from the raw samples).
+    std::vector<const ProbeRecord*> baseline;
+    for (const auto& rec : probes_.records()) baseline.push_back(&rec);
+    offset_ = estimate_clock_offset(baseline);
+  }
   phase_ = index;
   phase_start_us_ = t;
   if (index >= plan_.phases.size()) return finish(t);

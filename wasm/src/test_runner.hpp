@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/lag_monitor.hpp"
 #include "bloatmeter/plan.hpp"
 #include "bloatmeter/probe_tracker.hpp"
@@ -74,6 +75,7 @@ class TestRunner {
   ProbeLane lane_;
   ProbeTracker probes_;
   LagMonitor lag_;
+  std::optional<ClockOffset> offset_;
   std::unique_ptr<ThroughputMeter> meter_;
   std::optional<StreamDiscovery> discovery_[2];
   std::vector<int> streams_[2];  // open load sockets per direction
