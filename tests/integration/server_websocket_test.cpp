@@ -214,3 +214,13 @@ TEST_CASE("a probe lane keeps echoing promptly while 4 download and 4 upload str
   const auto health = json::parse(get(srv.port(), "/api/health").body());
   MESSAGE("health: probe_echo_p99_us " << health["probe_echo_p99_us"] << ", max " << health["probe_echo_max_us"]);
 }
+
+TEST_CASE("bytes sent before the WebSocket handshake completes are refused, not dropped") {
+  TestServer srv;
+  const auto reply = raw_exchange(srv.port(),
+                                  "GET /ws/probe HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                                  "early frame bytes");
+  CHECK(reply.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(reply.find("before the WebSocket handshake") != std::string::npos);
+}
