@@ -52,10 +52,20 @@ export async function launchBrowser() {
   return { browser, async close() { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
 }
 
+const openContexts = new Set();
+
+// Closes every page opened so far: a page left open keeps drawing and would
+// compete for the CPU with the next test's measurements.
+export async function closePages() {
+  for (const c of openContexts) await c.close();
+  openContexts.clear();
+}
+
 // A page that records every console error and uncaught exception.
 export async function openPage(browser, url, viewport, options = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: options.deviceScaleFactor ?? 1,
     isMobile: options.isMobile ?? false, hasTouch: options.hasTouch ?? false });
+  openContexts.add(context);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -1,7 +1,7 @@
 // Browser end-to-end tests: the real server serving the real WASM build,
 // in headless Chromium. Screenshots go to --artifacts.
 import path from 'node:path';
-import { check, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+import { check, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
 import { abortTest, singleUserTests } from './single_user.mjs';
 
 const args = parseArgs(process.argv);
@@ -35,6 +35,7 @@ try {
     check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
   }
 
+  await closePages();
   console.log('skeleton: phone, touch');
   {
     const { page, errors } = await openPage(browser, server.url, { width: 360, height: 640 },
@@ -44,6 +45,7 @@ try {
     check(errors.length === 0, `no console errors on a phone (${errors.join(' | ')})`);
   }
 
+  await closePages();
   console.log('skeleton: server gone');
   {
     const { page, errors } = await openPage(browser, server.url, { width: 800, height: 600 });
@@ -59,7 +61,9 @@ try {
     check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
   }
 
+  await closePages();
   await singleUserTests(browser, server, args, shot);
+  await closePages();
   await abortTest(browser, args, shot);
 } catch (e) {
   console.log('  FAIL ' + (e.stack || e));

@@ -39,6 +39,13 @@ struct Client {
   std::string last_mirror;
   std::string last_page_state;
   Action pending_action = Action::None;  // from the page's accessible buttons
+  bool pointer_cursor = false;
+  // Redraw throttling (should_draw).
+  double last_draw_ms = 0;
+  double last_mouse_x = -1, last_mouse_y = -1;
+  int last_buttons = 0;
+  int last_css_width = 0, last_css_height = 0;
+  int busy_frames = 4;
 };
 
 Client* g_client = nullptr;
@@ -60,6 +67,7 @@ EM_JS(char*, js_user_agent, (), {
 EM_JS(void, js_after_frame, (), {
   if (Module.afterFrame) { var f = Module.afterFrame; Module.afterFrame = null; f(); }
 });
+EM_JS(void, js_set_cursor, (int pointer), { Module.canvas.style.cursor = pointer ? 'pointer' : 'default'; });
 EM_JS(void, js_open_url, (const char* url), { window.open(UTF8ToString(url), '_blank', 'noopener'); });
 
 std::string take(char* p) {
@@ -214,14 +222,41 @@ void on_scroll(GLFWwindow*, double dx, double dy) {
   io.MouseWheel -= static_cast<float>(dy / 100.0);
 }
 
+// Drawing competes with the probes for the page's one thread (and costs a
+// lot with software WebGL): during a test the view redraws ten times a
+// second; otherwise only while something moves, or twice a second.
+bool should_draw(Client& c, const CanvasSize& size) {
+  const double now = emscripten_get_now();
+  double mx = 0, my = 0;
+  glfwGetCursorPos(c.window, &mx, &my);
+  const int buttons = glfwGetMouseButton(c.window, GLFW_MOUSE_BUTTON_LEFT);
+  const bool input = mx != c.last_mouse_x || my != c.last_mouse_y || buttons != c.last_buttons ||
+                     ImGui::GetIO().MouseWheel != 0 || touch_active() ||
+                     size.css_width != c.last_css_width || size.css_height != c.last_css_height;
+  c.last_mouse_x = mx;
+  c.last_mouse_y = my;
+  c.last_buttons = buttons;
+  c.last_css_width = size.css_width;
+  c.last_css_height = size.css_height;
+  if (input || c.pending_action != Action::None) c.busy_frames = 4;  // let ImGui settle after input
+  const double interval = c.state.screen == Screen::Running ? 100 : (c.busy_frames > 0 ? 0 : 500);
+  if (c.busy_frames > 0) --c.busy_frames;
+  if (now - c.last_draw_ms < interval) return false;
+  c.last_draw_ms = now;
+  return true;
+}
+
 void frame() {
   Client& c = *g_client;
   on_timer(nullptr);  // frames also advance the test (timers may be throttled)
   const CanvasSize size = sync_canvas_size();
+  if (!should_draw(c, size)) return;
   if (size.device_pixel_ratio != c.theme.scale) apply_theme(c.theme, size.device_pixel_ratio);
   const int fb_w = static_cast<int>(size.css_width * size.device_pixel_ratio);
   const int fb_h = static_cast<int>(size.css_height * size.device_pixel_ratio);
-  glfwSetWindowSize(c.window, fb_w, fb_h);
+  // No glfwSetWindowSize here: Emscripten's GLFW turns a size equal to the
+  // screen into a fullscreen + pointer-lock request. The canvas is sized by
+  // sync_canvas_size() and ImGui's display size is set below.
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -235,6 +270,11 @@ void frame() {
   ImGui::NewFrame();
   const Action action = draw_app(c.state, c.runner, c.theme, io.DisplaySize.x, io.DisplaySize.y);
   ImGui::Render();
+  const bool pointer = ImGui::GetMouseCursor() == ImGuiMouseCursor_Hand || ImGui::IsAnyItemHovered();
+  if (pointer != c.pointer_cursor) {
+    js_set_cursor(pointer ? 1 : 0);
+    c.pointer_cursor = pointer;
+  }
 
   glViewport(0, 0, fb_w, fb_h);
   const auto& bg = c.theme.palette.background;
@@ -309,6 +349,10 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout is code, not saved state
   io.ConfigWindowsResizeFromEdges = false;
+  // The GLFW backend would set the cursor mode every frame, which in a
+  // browser means exitPointerLock() each frame (and errors); the page sets
+  // the CSS cursor itself instead.
+  io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   ImGui_ImplGlfw_InitForOpenGL(client.window, true);
   glfwSetScrollCallback(client.window, on_scroll);
   ImGui_ImplOpenGL3_Init("#version 300 es");

@@ -115,7 +115,8 @@ void TestRunner::set_streams(Direction d, int count) {
   }
   while (static_cast<int>(open.size()) < count)
     open.push_back(bulk_open(d == Direction::Download ? BulkKind::Download : BulkKind::Upload,
-                             d == Direction::Download ? "/ws/bulk-download" : "/ws/bulk-upload"));
+                             d == Direction::Download ? "/ws/bulk-download" : "/ws/bulk-upload",
+                             kUploadUnsentCap));
   if (d == Direction::Download) live_.download_streams = static_cast<int>(open.size());
   else live_.upload_streams = static_cast<int>(open.size());
   auto& rs = raw_.streams;
@@ -130,7 +131,6 @@ void TestRunner::poll_load(Micros t) {
       const int id = streams_[i][s];
       if (bulk_state(id) == BulkState::Failed || bulk_state(id) == BulkState::Closed)
         return abort("a load connection was lost", start_ms_ + static_cast<double>(t) / 1000.0);
-      if (d == Direction::Upload) bulk_pump(id, kUploadUnsentCap);
       const auto bytes = static_cast<std::uint64_t>(bulk_take_bytes(id));
       if (bytes == 0) continue;
       meter_->add(d, static_cast<int>(s), t, bytes);

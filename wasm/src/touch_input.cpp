@@ -63,6 +63,8 @@ void install_touch_input() {
   emscripten_set_touchcancel_callback("#canvas", nullptr, EM_TRUE, on_touch);
 }
 
+bool touch_active() { return g_touch.phase != Phase::Idle; }
+
 void apply_touch_input() {
   if (g_touch.phase == Phase::Idle) return;  // mouse users: leave io alone
   ImGuiIO& io = ImGui::GetIO();
