@@ -14,7 +14,7 @@ packages=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlite3-dev doctest-dev zlib1g-dev
   fonts-dejavu-core fonts-inter openssl curl
   chromium
-  dpkg-dev
+  dpkg-dev python3
   iproute2 iputils-ping
 )
 

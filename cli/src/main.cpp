@@ -6,6 +6,7 @@
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
 #include "report.hpp"
+#include "test_command.hpp"
 
 namespace {
 
@@ -15,6 +16,10 @@ The bloatmeter native client: bufferbloat and latency-under-load tests from
 a terminal.
 
 Commands:
+  test URL [--plan quick|standard] [--json FILE] [--insecure]
+                   run the single-user test against a bloatmeter server
+                   (http:// or https://); live progress, then the summary;
+                   --json writes the result file (the browser's format)
   report FILE...   recompute and print the summary of result files (from
                    the browser or this client); several files are compared
                    side by side
@@ -42,6 +47,7 @@ int main(int argc, char** argv) {
     std::cout << bloatmeter::kToolName << " " << bloatmeter::kVersion << "\n";
     return kExitDone;
   }
+  if (args[0] == "test") return run_test({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
   std::cerr << "bloatmeter: unknown command '" << args[0] << "' (see --help)\n";
   return kExitUsage;

@@ -13,11 +13,6 @@
 namespace bloatmeter::cli {
 namespace {
 
-struct Loaded {
-  std::string file;
-  Result result;
-};
-
 std::string num(const std::optional<double>& v, const char* f = "%.1f") {
   if (!v) return "-";
   char buf[32];
@@ -27,8 +22,10 @@ std::string num(const std::optional<double>& v, const char* f = "%.1f") {
 
 std::string grade(const std::optional<Grade>& g) { return g ? std::string(to_string(*g)) : "-"; }
 
-// One row per figure, one column per file.
-void print_table(const std::vector<Loaded>& runs, std::ostream& out) {
+}  // namespace
+
+// One row per figure, one column per result.
+void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
   auto row = [&](const std::string& name, auto&& cell) {
     std::vector<std::string> cells;
@@ -65,11 +62,11 @@ void print_table(const std::vector<Loaded>& runs, std::ostream& out) {
   for (const auto& [n, _] : rows) name_w = std::max(name_w, n.size());
   std::vector<std::size_t> col_w(runs.size(), 0);
   for (std::size_t c = 0; c < runs.size(); ++c) {
-    col_w[c] = runs[c].file.size();
+    col_w[c] = runs[c].title.size();
     for (const auto& [_, cells] : rows) col_w[c] = std::max(col_w[c], cells[c].size());
   }
   out << std::left << std::setw(static_cast<int>(name_w)) << "";
-  for (std::size_t c = 0; c < runs.size(); ++c) out << "  " << std::setw(static_cast<int>(col_w[c])) << runs[c].file;
+  for (std::size_t c = 0; c < runs.size(); ++c) out << "  " << std::setw(static_cast<int>(col_w[c])) << runs[c].title;
   out << "\n";
   for (const auto& [name, cells] : rows) {
     out << std::setw(static_cast<int>(name_w)) << name;
@@ -78,14 +75,12 @@ void print_table(const std::vector<Loaded>& runs, std::ostream& out) {
   }
 }
 
-}  // namespace
-
 int run_report(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
   if (files.empty()) {
     err << "bloatmeter report: name at least one result file\n";
     return kExitUsage;
   }
-  std::vector<Loaded> runs;
+  std::vector<NamedResult> runs;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {

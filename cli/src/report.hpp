@@ -5,7 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "bloatmeter/result.hpp"
+
 namespace bloatmeter::cli {
+
+struct NamedResult {
+  std::string title;  // the column's heading: a file name, "this test"
+  Result result;      // with its summary recomputed
+};
+
+// The summary table: one row per figure, one column per result.
+void print_table(const std::vector<NamedResult>& runs, std::ostream& out);
 
 // Returns the process exit code (exit_codes.hpp).
 int run_report(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);

@@ -31,8 +31,9 @@ struct ChartBand {
 };
 
 struct TimeChart {
-  const char* id;
-  std::string unit;     // "ms", "Mbit/s"
+  explicit TimeChart(const char* chart_id) : id(chart_id) {}
+  const char* id;         // ImGui id, unique per chart
+  std::string unit;       // "ms", "Mbit/s"
   float t_max = 0;      // x axis length (seconds)
   float y_min_top = 0;  // the y axis reaches at least this
   std::vector<ChartBand> bands;

@@ -50,13 +50,6 @@ struct Client {
 
 Client* g_client = nullptr;
 
-EM_JS(char*, js_now_iso, (), {
-  var v = new Date().toISOString();
-  var len = lengthBytesUTF8(v) + 1;
-  var p = _malloc(len);
-  stringToUTF8(v, p, len);
-  return p;
-});
 EM_JS(char*, js_user_agent, (), {
   var v = navigator.userAgent;
   var len = lengthBytesUTF8(v) + 1;
@@ -142,7 +135,6 @@ void on_runner_finished() {
   Result r = c.runner.take_result();
   r.meta.tool_version = kVersion;
   r.meta.client = "browser";
-  r.meta.started_at = take(js_now_iso());
   r.meta.server = page_origin();
   r.meta.user_agent = take(js_user_agent());
   show_result(std::move(r), false);

@@ -1,38 +1,35 @@
 #pragma once
-// Runs one single-user test in the browser: walks the plan's phases, sends
-// probes on the probe lane, opens and closes load streams, discovers the
-// stream count in warm-ups, and records raw samples. All measurement logic
-// comes from the shared core; this class only drives the sockets.
+// Runs one single-user test in the browser: connects the probe lane, then
+// drives the shared core's SingleUserSession with the page's clock, over a
+// transport made of the probe lane and the load worker's sockets. It adds
+// only what a browser needs: the connection timeout and the live charts.
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "bloatmeter/clock_offset.hpp"
-#include "bloatmeter/lag_monitor.hpp"
-#include "bloatmeter/plan.hpp"
-#include "bloatmeter/probe_tracker.hpp"
-#include "bloatmeter/result.hpp"
-#include "bloatmeter/stream_discovery.hpp"
-#include "bloatmeter/throughput_meter.hpp"
+#include "bloatmeter/single_user_session.hpp"
 #include "charts.hpp"
 #include "probe_lane.hpp"
 
 namespace bloatmeter::web {
 
 // What the live view shows, updated as the test runs.
-struct LiveFigures {
-  std::string phase_label;
-  int phase_index = 0;
-  double phase_left_s = 0;
-  double elapsed_s = 0;
-  std::optional<double> last_rtt_ms;
-  double download_mbps = 0;
-  double upload_mbps = 0;
-  int download_streams = 0;
-  int upload_streams = 0;
+struct LiveFigures : LiveStatus {
   TimeChart latency{"live-latency"};
   TimeChart throughput{"live-throughput"};
+};
+
+class BrowserTransport : public TestTransport {
+ public:
+  explicit BrowserTransport(ProbeLane& lane) : lane_(lane) {}
+  void send_probe(std::uint32_t seq, Micros sent_us) override;
+  int open_stream(Direction direction) override;
+  std::uint64_t take_stream_bytes(int id) override;
+  bool stream_lost(int id) override;
+  void close_stream(int id) override;
+
+ private:
+  ProbeLane& lane_;
 };
 
 class TestRunner {
@@ -51,6 +48,8 @@ class TestRunner {
   const PhasePlan& plan() const { return plan_; }
   // The raw samples once Finished (summary left to recompute()).
   Result take_result();
+  // The wall-clock time of the test's t = 0 (ISO 8601, UTC).
+  const std::string& started_at() const { return started_at_; }
   // Why the test could not run at all (server unreachable), when it failed
   // before measuring anything.
   const std::string& failure() const { return failure_; }
@@ -58,32 +57,20 @@ class TestRunner {
  private:
   Micros now_us(double now_ms) const { return static_cast<Micros>((now_ms - start_ms_) * 1000.0); }
   void begin(double now_ms);
-  void enter_phase(std::size_t index, Micros t);
-  void set_streams(Direction d, int count);
-  void poll_load(Micros t);
-  void send_due_probes(double now_ms);
-  void finish(Micros t);
+  void update_charts(Micros t);
+  void finish();
 
   State state_ = State::Idle;
   PhasePlan plan_;
-  std::string ws_origin_;
   double connect_started_ms_ = 0;
   double start_ms_ = 0;
-  std::size_t phase_ = 0;
-  Micros phase_start_us_ = 0;
-  Micros next_probe_us_ = 0;
+  std::string started_at_;
   ProbeLane lane_;
-  ProbeTracker probes_;
-  LagMonitor lag_;
-  std::optional<ClockOffset> offset_;
-  std::unique_ptr<ThroughputMeter> meter_;
-  std::optional<StreamDiscovery> discovery_[2];
-  std::vector<int> streams_[2];  // open load sockets per direction
-  int found_streams_[2] = {0, 0};
-  RawData raw_;
+  BrowserTransport transport_{lane_};
+  std::unique_ptr<SingleUserSession> session_;
   LiveFigures live_;
   std::string failure_;
-  Micros last_chart_us_ = 0;
+  Micros last_chart_us_ = -1;
 };
 
 }  // namespace bloatmeter::web

@@ -1,0 +1,180 @@
+#include "load_streams.hpp"
+
+#include <cstdlib>
+#include <random>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "ws_connect.hpp"
+
+namespace bloatmeter::cli {
+
+namespace {
+
+constexpr std::size_t kUploadMessageBytes = 256 * 1024;
+constexpr int kUnsentLowWater = 128 * 1024;  // bounded unsent data: the queue measured is the network's
+constexpr const char* kDownloadTarget = "/ws/bulk-download?chunk=262144";
+
+// The upload sink's report: {"bytes": N, "server_us": T}.
+bool parse_reported_bytes(const std::string& text, std::uint64_t& out) {
+  const auto key = text.find("\"bytes\"");
+  if (key == std::string::npos) return false;
+  const auto colon = text.find(':', key);
+  if (colon == std::string::npos) return false;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text.c_str() + colon + 1, &end, 10);
+  if (end == text.c_str() + colon + 1) return false;
+  out = v;
+  return true;
+}
+
+template <class Ws>
+class StreamImpl : public LoadStream, public std::enable_shared_from_this<StreamImpl<Ws>> {
+ public:
+  template <class... StreamArgs>
+  StreamImpl(Direction direction, std::shared_ptr<StreamCounters> counters, ServerUrl url,
+             tcp::resolver::results_type endpoints, bool verify,
+             std::shared_ptr<const std::vector<unsigned char>> payload, StreamArgs&&... args)
+      : direction_(direction), counters_(std::move(counters)), url_(std::move(url)),
+        endpoints_(std::move(endpoints)), verify_(verify), payload_(std::move(payload)),
+        ws_(std::forward<StreamArgs>(args)...) {}
+
+  void start() override {
+    auto self = this->shared_from_this();
+    asio::co_spawn(ws_.get_executor(), self->run(), [self](std::exception_ptr e) { self->ended(e); });
+  }
+
+  void close() override {
+    auto self = this->shared_from_this();
+    asio::post(ws_.get_executor(), [self] {
+      self->counters_->state = StreamCounters::Closing;
+      beast::error_code ec;
+      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+      beast::get_lowest_layer(self->ws_).close();
+    });
+  }
+
+ private:
+  asio::awaitable<void> run() {
+    const bool upload = direction_ == Direction::Upload;
+    co_await connect_ws(ws_, endpoints_, url_, upload ? "/ws/bulk-upload" : kDownloadTarget, verify_);
+    int expected = StreamCounters::Connecting;
+    if (!counters_->state.compare_exchange_strong(expected, StreamCounters::Open)) co_return;  // closed meanwhile
+    if (!upload) {
+      std::vector<unsigned char> buf(256 * 1024);
+      for (;;) {
+        const std::size_t n = co_await ws_.async_read_some(asio::buffer(buf), asio::use_awaitable);
+        counters_->bytes.fetch_add(n, std::memory_order_relaxed);
+      }
+    }
+#ifdef TCP_NOTSENT_LOWAT
+    const int lowat = kUnsentLowWater;
+    ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
+                 sizeof lowat);
+#endif
+    ws_.binary(true);
+    // The server's counts come back on the same socket, read alongside.
+    auto self = this->shared_from_this();
+    asio::co_spawn(ws_.get_executor(), self->read_counts(), asio::detached);
+    for (;;) co_await ws_.async_write(asio::buffer(*payload_), asio::use_awaitable);
+  }
+
+  asio::awaitable<void> read_counts() {
+    beast::flat_buffer buffer;
+    try {
+      for (;;) {
+        co_await ws_.async_read(buffer, asio::use_awaitable);
+        std::uint64_t reported = 0;
+        if (ws_.got_text() && parse_reported_bytes(beast::buffers_to_string(buffer.cdata()), reported))
+          counters_->bytes.store(reported, std::memory_order_relaxed);
+        buffer.consume(buffer.size());
+      }
+    } catch (const std::exception&) {
+      // The writer sees the same failure and reports it.
+    }
+  }
+
+  void ended(std::exception_ptr) {
+    // Closed by us: nothing lost. Otherwise the stream failed or the server
+    // closed it mid-test, which the session must know.
+    int s = counters_->state.load();
+    while (s != StreamCounters::Closing && !counters_->state.compare_exchange_weak(s, StreamCounters::Lost)) {
+    }
+  }
+
+  Direction direction_;
+  std::shared_ptr<StreamCounters> counters_;
+  ServerUrl url_;
+  tcp::resolver::results_type endpoints_;
+  bool verify_;
+  std::shared_ptr<const std::vector<unsigned char>> payload_;
+  Ws ws_;
+};
+
+}  // namespace
+
+LoadStreams::LoadStreams(const ServerUrl& url, const tcp::resolver::results_type& endpoints, ssl::context* tls,
+                         bool verify, int threads)
+    : url_(url), endpoints_(endpoints), tls_(tls), verify_(verify), work_(asio::make_work_guard(io_)) {
+  auto payload = std::make_shared<std::vector<unsigned char>>(kUploadMessageBytes);
+  std::mt19937_64 rng(std::random_device{}());
+  for (auto& b : *payload) b = static_cast<unsigned char>(rng() >> 56);
+  payload_ = std::move(payload);
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+}
+
+LoadStreams::~LoadStreams() { stop(); }
+
+int LoadStreams::open(Direction direction) {
+  Entry e;
+  e.counters = std::make_shared<StreamCounters>();
+  auto strand = asio::make_strand(io_);
+  if (tls_)
+    e.stream = std::make_shared<StreamImpl<TlsWs>>(direction, e.counters, url_, endpoints_, verify_, payload_, strand, *tls_);
+  else
+    e.stream = std::make_shared<StreamImpl<PlainWs>>(direction, e.counters, url_, endpoints_, verify_, payload_, strand);
+  e.stream->start();
+  const int id = next_id_++;
+  streams_.emplace(id, std::move(e));
+  return id;
+}
+
+std::uint64_t LoadStreams::take_bytes(int id) {
+  const auto it = streams_.find(id);
+  if (it == streams_.end()) return 0;
+  const std::uint64_t total = it->second.counters->bytes.load(std::memory_order_relaxed);
+  const std::uint64_t d = total > it->second.taken ? total - it->second.taken : 0;
+  it->second.taken = std::max(total, it->second.taken);
+  return d;
+}
+
+bool LoadStreams::lost(int id) const {
+  const auto it = streams_.find(id);
+  return it == streams_.end() || it->second.counters->state.load() == StreamCounters::Lost;
+}
+
+void LoadStreams::close(int id) {
+  const auto it = streams_.find(id);
+  if (it == streams_.end()) return;
+  it->second.counters->state = StreamCounters::Closing;
+  it->second.stream->close();
+  streams_.erase(it);
+}
+
+void LoadStreams::stop() {
+  for (auto& [id, e] : streams_) {
+    e.counters->state = StreamCounters::Closing;
+    e.stream->close();
+  }
+  streams_.clear();
+  work_.reset();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+}  // namespace bloatmeter::cli

@@ -1,0 +1,70 @@
+#pragma once
+// The native client's load streams: WebSockets to /ws/bulk-download and
+// /ws/bulk-upload on I/O threads of their own, away from the probe lane's.
+// Byte counts cross threads as atomics; the test session reads them.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "bloatmeter/plan.hpp"
+#include "server_url.hpp"
+
+namespace bloatmeter::cli {
+
+// What one stream shares with the session's thread.
+struct StreamCounters {
+  enum State { Connecting = 0, Open = 1, Lost = 2, Closing = 3 };
+  std::atomic<std::uint64_t> bytes{0};  // download: received; upload: the server's count
+  std::atomic<int> state{Connecting};
+};
+
+class LoadStream {
+ public:
+  virtual ~LoadStream() = default;
+  virtual void start() = 0;
+  virtual void close() = 0;  // from any thread
+};
+
+class LoadStreams {
+ public:
+  LoadStreams(const ServerUrl& url, const boost::asio::ip::tcp::resolver::results_type& endpoints,
+              boost::asio::ssl::context* tls, bool verify, int threads);
+  ~LoadStreams();
+  LoadStreams(const LoadStreams&) = delete;
+  LoadStreams& operator=(const LoadStreams&) = delete;
+
+  int open(Direction direction);
+  // Bytes that arrived since the last call (see TestTransport).
+  std::uint64_t take_bytes(int id);
+  bool lost(int id) const;
+  void close(int id);
+  // Closes every stream and joins the I/O threads.
+  void stop();
+
+ private:
+  struct Entry {
+    std::shared_ptr<StreamCounters> counters;
+    std::shared_ptr<LoadStream> stream;
+    std::uint64_t taken = 0;
+  };
+  ServerUrl url_;
+  boost::asio::ip::tcp::resolver::results_type endpoints_;
+  boost::asio::ssl::context* tls_;
+  bool verify_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
+  std::shared_ptr<const std::vector<unsigned char>> payload_;  // one incompressible upload message
+  std::map<int, Entry> streams_;
+  int next_id_ = 1;
+};
+
+}  // namespace bloatmeter::cli

@@ -1,0 +1,129 @@
+#include "probe_connection.hpp"
+
+#include <array>
+#include <deque>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "ws_connect.hpp"
+
+namespace bloatmeter::cli {
+
+namespace {
+
+template <class T>
+T load_le(const unsigned char* p) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < sizeof(T); ++i) v |= std::uint64_t{p[i]} << (8 * i);
+  return static_cast<T>(v);
+}
+template <class T>
+void store_le(unsigned char* p, T value) {
+  const auto v = static_cast<std::uint64_t>(value);
+  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+template <class Ws>
+class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_this<ProbeLaneImpl<Ws>> {
+ public:
+  template <class... StreamArgs>
+  ProbeLaneImpl(asio::io_context& io, ServerUrl url, tcp::resolver::results_type endpoints, bool verify,
+                StreamArgs&&... args)
+      : io_(io), url_(std::move(url)), endpoints_(std::move(endpoints)), verify_(verify),
+        ws_(std::forward<StreamArgs>(args)...) {}
+
+  void connect(Connected done) override {
+    auto self = this->shared_from_this();
+    asio::co_spawn(
+        io_, [self]() -> asio::awaitable<void> { co_await connect_ws(self->ws_, self->endpoints_, self->url_, "/ws/probe", self->verify_); },
+        [self, done](std::exception_ptr e) {
+          if (!e) {
+            self->ws_.binary(true);
+            return done("");
+          }
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            done(ex.what());
+          }
+        });
+  }
+
+  void start(EchoHandler on_echo, LostHandler on_lost) override {
+    on_echo_ = std::move(on_echo);
+    on_lost_ = std::move(on_lost);
+    read_next();
+  }
+
+  void send(std::uint32_t seq, std::uint64_t client_send_us) override {
+    if (closed_) return;
+    std::array<unsigned char, 12> msg{};
+    store_le(msg.data(), seq);
+    store_le(msg.data() + 4, client_send_us);
+    queue_.push_back(msg);
+    if (queue_.size() == 1) write_next();
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    queue_.clear();
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).close();
+  }
+
+ private:
+  void read_next() {
+    auto self = this->shared_from_this();
+    ws_.async_read(buffer_, [self](beast::error_code ec, std::size_t) {
+      const auto now = std::chrono::steady_clock::now();
+      if (ec) return self->lost(ec.message());
+      const auto data = self->buffer_.cdata();
+      if (data.size() == 24 && self->ws_.got_binary()) {
+        const auto* p = static_cast<const unsigned char*>(data.data());
+        self->on_echo_({load_le<std::uint32_t>(p), load_le<std::int64_t>(p + 12), load_le<std::uint32_t>(p + 20), now});
+      }
+      self->buffer_.consume(self->buffer_.size());
+      self->read_next();
+    });
+  }
+
+  void write_next() {
+    auto self = this->shared_from_this();
+    ws_.async_write(asio::buffer(queue_.front()), [self](beast::error_code ec, std::size_t) {
+      if (ec) return self->lost(ec.message());
+      if (!self->queue_.empty()) self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write_next();
+    });
+  }
+
+  void lost(const std::string& why) {
+    if (closed_) return;  // we closed it
+    closed_ = true;
+    if (on_lost_) on_lost_(why);
+  }
+
+  asio::io_context& io_;
+  ServerUrl url_;
+  tcp::resolver::results_type endpoints_;
+  bool verify_;
+  Ws ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::array<unsigned char, 12>> queue_;
+  EchoHandler on_echo_;
+  LostHandler on_lost_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<ProbeConnection> make_probe_connection(asio::io_context& io, const ServerUrl& url,
+                                                       const tcp::resolver::results_type& endpoints,
+                                                       ssl::context* tls, bool verify) {
+  if (tls) return std::make_shared<ProbeLaneImpl<TlsWs>>(io, url, endpoints, verify, io, *tls);
+  return std::make_shared<ProbeLaneImpl<PlainWs>>(io, url, endpoints, verify, io);
+}
+
+}  // namespace bloatmeter::cli

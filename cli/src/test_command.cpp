@@ -1,0 +1,299 @@
+#include "test_command.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <unistd.h>
+
+#include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
+#include "bloatmeter/single_user_session.hpp"
+#include "bloatmeter/version.hpp"
+#include "exit_codes.hpp"
+#include "load_streams.hpp"
+#include "probe_connection.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+#include "server_url.hpp"
+#include "tls_client.hpp"
+
+namespace bloatmeter::cli {
+
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using tcp = asio::ip::tcp;
+
+constexpr const char* kTestUsage = R"(Usage: bloatmeter test URL [options]
+
+Runs the single-user bufferbloat test against a bloatmeter server: idle
+latency, then latency while downloading, uploading and both, graded A+ to F.
+
+  URL              the server, http://host[:port] or https://host[:port]
+  --plan NAME      quick (15 s) or standard (40 s, the default)
+  --json FILE      write the result file (the browser's format) to FILE
+  --insecure       accept any TLS certificate (self-signed test servers)
+  --help           print this help
+
+Ctrl-C stops the test; the partial result is kept, marked aborted.
+)";
+
+constexpr auto kTickInterval = std::chrono::milliseconds(5);
+constexpr auto kProgressInterval = std::chrono::milliseconds(250);
+constexpr int kLoadThreads = 2;
+
+struct TestOptions {
+  std::string url;
+  std::string plan = "standard";
+  std::string json_file;
+  bool insecure = false;
+  bool help = false;
+};
+
+std::optional<TestOptions> parse_options(const std::vector<std::string>& args, std::string& error) {
+  TestOptions o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        error = std::string(name) + " needs a value";
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") o.help = true;
+    else if (a == "--insecure") o.insecure = true;
+    else if (a == "--plan") {
+      auto v = value("--plan");
+      if (!v) return std::nullopt;
+      o.plan = *v;
+    } else if (a == "--json") {
+      auto v = value("--json");
+      if (!v) return std::nullopt;
+      o.json_file = *v;
+    } else if (a.rfind("--", 0) == 0) {
+      error = "unknown option '" + a + "'";
+      return std::nullopt;
+    } else if (o.url.empty()) o.url = a;
+    else {
+      error = "only one server URL, please (got '" + o.url + "' and '" + a + "')";
+      return std::nullopt;
+    }
+  }
+  if (!o.help && o.url.empty()) {
+    error = "name the server to test, e.g. bloatmeter test http://localhost:8080";
+    return std::nullopt;
+  }
+  return o;
+}
+
+std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+// The session's transport: probes on the probe lane, load on LoadStreams.
+class NativeTransport : public TestTransport {
+ public:
+  NativeTransport(ProbeConnection& probe, LoadStreams& load) : probe_(probe), load_(load) {}
+  void send_probe(std::uint32_t seq, Micros sent_us) override { probe_.send(seq, static_cast<std::uint64_t>(sent_us)); }
+  int open_stream(Direction d) override { return load_.open(d); }
+  std::uint64_t take_stream_bytes(int id) override { return load_.take_bytes(id); }
+  bool stream_lost(int id) override { return load_.lost(id); }
+  void close_stream(int id) override { load_.close(id); }
+
+ private:
+  ProbeConnection& probe_;
+  LoadStreams& load_;
+};
+
+// Drives the session on the probe lane's thread: ticks on time, stops on
+// Ctrl-C or a lost lane, redraws progress.
+class TestDriver {
+ public:
+  TestDriver(asio::io_context& io, SingleUserSession& session, ProbeConnection& probe, ProgressPrinter& progress)
+      : io_(io), session_(session), probe_(probe), progress_(progress), tick_(io), show_(io), signals_(io, SIGINT, SIGTERM) {}
+
+  void run() {
+    t0_ = Clock::now();
+    probe_.start([this](const NativeEcho& e) { session_.on_echo(e.seq, at(e.received), e.server_recv_us, e.echo_delay_us); },
+                 [this](const std::string&) { stop("the connection to the test server was lost"); });
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) stop("stopped by the user");
+    });
+    session_.begin();
+    on_tick();
+    on_show();
+    io_.run();
+  }
+
+ private:
+  Micros at(Clock::time_point t) const { return std::chrono::duration_cast<std::chrono::microseconds>(t - t0_).count(); }
+
+  void on_tick() {
+    session_.tick(at(Clock::now()));
+    if (!session_.running()) return finish();
+    // Wake for the next probe exactly, and at least every 5 ms for the load.
+    const auto next_probe = t0_ + std::chrono::microseconds(session_.next_probe_due());
+    tick_.expires_at(std::min(next_probe, Clock::now() + kTickInterval));
+    tick_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) on_tick();
+    });
+  }
+
+  void on_show() {
+    if (!session_.running()) return;
+    progress_.update(session_.live());
+    show_.expires_after(kProgressInterval);
+    show_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) on_show();
+    });
+  }
+
+  void stop(const std::string& reason) {
+    session_.abort(reason, at(Clock::now()));
+    finish();
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    tick_.cancel();
+    show_.cancel();
+    boost::system::error_code ec;
+    signals_.cancel(ec);
+    probe_.close();
+    progress_.finish();
+  }
+
+ public:
+  Clock::time_point t0() const { return t0_; }
+
+ private:
+  asio::io_context& io_;
+  SingleUserSession& session_;
+  ProbeConnection& probe_;
+  ProgressPrinter& progress_;
+  asio::steady_timer tick_;
+  asio::steady_timer show_;
+  asio::signal_set signals_;
+  Clock::time_point t0_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string error;
+  const auto options = parse_options(args, error);
+  if (!options) {
+    err << "bloatmeter test: " << error << " (see bloatmeter test --help)\n";
+    return kExitUsage;
+  }
+  if (options->help) {
+    out << kTestUsage;
+    return kExitDone;
+  }
+  PhasePlan plan;
+  if (!plan_by_name(options->plan, plan)) {
+    err << "bloatmeter test: unknown plan '" << options->plan << "' (quick or standard)\n";
+    return kExitUsage;
+  }
+  const auto url = parse_server_url(options->url, error);
+  if (!url) {
+    err << "bloatmeter test: " << error << "\n";
+    return kExitUsage;
+  }
+  // Fail on an unwritable result file now, not after the test.
+  std::ofstream json_out;
+  if (!options->json_file.empty()) {
+    json_out.open(options->json_file, std::ios::binary | std::ios::trunc);
+    if (!json_out) {
+      err << "bloatmeter test: cannot write " << options->json_file << "\n";
+      return kExitUsage;
+    }
+  }
+
+  asio::io_context io(1);
+  std::optional<asio::ssl::context> tls;
+  if (url->secure) tls.emplace(make_tls_context(!options->insecure));
+  tcp::resolver::results_type endpoints;
+  {
+    boost::system::error_code ec;
+    tcp::resolver resolver(io);
+    endpoints = resolver.resolve(url->host, url->port, ec);
+    if (ec) {
+      err << "bloatmeter test: cannot reach " << url->origin() << ": " << ec.message() << "\n";
+      return kExitUnreachable;
+    }
+  }
+  auto probe = make_probe_connection(io, *url, endpoints, tls ? &*tls : nullptr, !options->insecure);
+  std::string connect_error = "timed out";
+  bool connected = false;
+  probe->connect([&](const std::string& e) {
+    connected = e.empty();
+    connect_error = e;
+  });
+  io.run();
+  io.restart();
+  if (!connected) {
+    err << "bloatmeter test: cannot reach " << url->origin() << ": " << connect_error << "\n";
+    if (url->secure && options->insecure == false && connect_error.find("certificate") != std::string::npos)
+      err << "  (a self-signed test server? add --insecure)\n";
+    return kExitUnreachable;
+  }
+
+  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  out << "bloatmeter " << kVersion << ": testing " << url->origin() << " (" << plan.name << " plan, "
+      << plan.total_duration_us() / 1'000'000 << " s)\n";
+  Result result;
+  std::string started_at;
+  {
+    LoadStreams load(*url, endpoints, tls ? &*tls : nullptr, !options->insecure, kLoadThreads);
+    NativeTransport transport(*probe, load);
+    SingleUserSession session(plan, transport);
+    ProgressPrinter progress(out, tty);
+    TestDriver driver(io, session, *probe, progress);
+    started_at = iso_utc_ms(std::chrono::system_clock::now());
+    driver.run();
+    load.stop();
+    result = session.result();
+  }
+  result.meta.tool_version = kVersion;
+  result.meta.client = "native";
+  result.meta.started_at = started_at;
+  result.meta.server = url->origin();
+  result.meta.user_agent = std::string(kToolName) + "/" + kVersion + " (native)";
+  result.summary = recompute(result);
+
+  out << "\n";
+  print_table({{"this test", result}}, out);
+  if (result.raw.aborted) out << "\nThe test was aborted: " << result.raw.abort_reason << ". The result is partial.\n";
+  if (json_out.is_open()) {
+    json_out << serialize_result(result, 2) << "\n";
+    json_out.close();
+    if (!json_out) {
+      err << "bloatmeter test: writing " << options->json_file << " failed\n";
+      return kExitUsage;
+    }
+    out << "Result file: " << options->json_file << "\n";
+  }
+  return result.raw.aborted ? kExitAborted : kExitDone;
+}
+
+}  // namespace bloatmeter::cli

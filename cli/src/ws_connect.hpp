@@ -1,0 +1,61 @@
+#pragma once
+// Opening a client WebSocket to the test server, over TCP or TLS, as a
+// coroutine. Shared by the probe lane and the load streams.
+#include <chrono>
+#include <string>
+#include <type_traits>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "server_url.hpp"
+
+namespace bloatmeter::cli {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = boost::asio::ssl;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<ssl::stream<beast::tcp_stream>>;
+
+inline constexpr auto kConnectTimeout = std::chrono::seconds(10);
+
+// Connects, (TLS handshake,) WebSocket handshake on `target`. Throws
+// boost::system::system_error on failure.
+template <class Ws>
+asio::awaitable<void> connect_ws(Ws& ws, const tcp::resolver::results_type& endpoints, const ServerUrl& url,
+                                 const std::string& target, bool verify) {
+  auto& stream = beast::get_lowest_layer(ws);
+  stream.expires_after(kConnectTimeout);
+  co_await stream.async_connect(endpoints, asio::use_awaitable);
+  stream.socket().set_option(tcp::no_delay(true));
+  if constexpr (std::is_same_v<Ws, TlsWs>) {
+    auto& tls = ws.next_layer();
+    // SNI, and the name the certificate must carry.
+    if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
+      throw boost::system::system_error(
+          boost::system::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+    }
+    if (verify) tls.set_verify_callback(ssl::host_name_verification(url.host));
+    co_await tls.async_handshake(ssl::stream_base::client, asio::use_awaitable);
+  }
+  stream.expires_never();
+  websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
+  timeouts.handshake_timeout = kConnectTimeout;
+  ws.set_option(timeouts);
+  ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+    req.set(beast::http::field::user_agent, "bloatmeter-native");
+  }));
+  co_await ws.async_handshake(url.host_header(), target, asio::use_awaitable);
+}
+
+}  // namespace bloatmeter::cli

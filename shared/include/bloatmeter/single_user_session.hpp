@@ -1,0 +1,96 @@
+#pragma once
+// One single-user test (method §1–§3) as a state machine driven by time:
+// walks the plan's phases, sends probes on schedule, opens the load streams
+// each phase asks for, discovers the stream count in warm-ups, counts
+// bytes per interval and records the raw samples. It does no I/O: the
+// transport carries probes and load, and the caller feeds it the clock
+// (tick) and the echoes (on_echo). The browser and the native client run
+// this same code, so their results differ only by what their sockets see.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bloatmeter/clock_offset.hpp"
+#include "bloatmeter/lag_monitor.hpp"
+#include "bloatmeter/plan.hpp"
+#include "bloatmeter/probe_tracker.hpp"
+#include "bloatmeter/result.hpp"
+#include "bloatmeter/stream_discovery.hpp"
+#include "bloatmeter/test_transport.hpp"
+#include "bloatmeter/throughput_meter.hpp"
+
+namespace bloatmeter {
+
+// What a live view shows while the test runs.
+struct LiveStatus {
+  std::string phase_label;
+  int phase_index = 0;
+  double phase_left_s = 0;
+  double elapsed_s = 0;
+  std::optional<double> last_rtt_ms;
+  double download_mbps = 0;  // over the last two 250 ms intervals
+  double upload_mbps = 0;
+  int download_streams = 0;
+  int upload_streams = 0;
+};
+
+class SingleUserSession {
+ public:
+  enum class State { Ready, Running, Finished };
+
+  SingleUserSession(PhasePlan plan, TestTransport& transport);
+
+  // Starts the clock: t = 0 is now, the first phase begins.
+  void begin();
+  // Advances to client time `t` (µs since begin): sends the probes due,
+  // counts load bytes, opens and closes streams, moves through phases.
+  // Call it often (every few ms); a late call is recorded as client lag.
+  void tick(Micros t);
+  // An echo of probe `seq` arrived at client time `t`. Returns the probe's
+  // RTT in ms when the echo matched a probe.
+  std::optional<double> on_echo(std::uint32_t seq, Micros t, std::optional<Micros> server_recv_us,
+                                std::optional<Micros> echo_delay_us);
+  // Ends the test early: the result is partial and says why.
+  void abort(const std::string& reason, Micros t);
+
+  State state() const { return state_; }
+  bool running() const { return state_ == State::Running; }
+  const PhasePlan& plan() const { return plan_; }
+  const LiveStatus& live() const { return live_; }
+  // The clock offset from the baseline, once it has ended (live one-way
+  // traces; the result recomputes its own from the raw samples).
+  const std::optional<ClockOffset>& clock_offset() const { return offset_; }
+  const std::vector<ProbeRecord>& probes() const { return probes_.records(); }
+  // When the next probe is due: callers may sleep until then.
+  Micros next_probe_due() const { return next_probe_us_; }
+  // The raw samples so far (all of them once Finished); the summary is
+  // left to recompute().
+  Result result() const;
+
+ private:
+  void enter_phase(std::size_t index, Micros t);
+  void set_streams(Direction d, int count, Micros t);
+  void poll_load(Micros t);
+  void send_due_probes(Micros t);
+  void finish(Micros t);
+
+  PhasePlan plan_;
+  TestTransport& transport_;
+  State state_ = State::Ready;
+  std::size_t phase_ = 0;
+  Micros phase_start_us_ = 0;
+  Micros next_probe_us_ = 0;
+  Micros last_live_us_ = -1;
+  ProbeTracker probes_;
+  LagMonitor lag_;
+  std::optional<ClockOffset> offset_;
+  ThroughputMeter meter_;
+  std::optional<StreamDiscovery> discovery_[2];
+  std::vector<int> streams_[2];  // open load streams per direction
+  int found_streams_[2] = {0, 0};
+  RawData raw_;
+  LiveStatus live_;
+};
+
+}  // namespace bloatmeter

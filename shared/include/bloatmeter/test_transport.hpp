@@ -1,0 +1,29 @@
+#pragma once
+// What a single-user test session needs from the outside world: a way to
+// send probes and to open, count and close load streams. The browser and
+// the native client each implement it over their own sockets; the session
+// (single_user_session.hpp) never sees a socket.
+#include <cstdint>
+
+#include "bloatmeter/clock.hpp"
+#include "bloatmeter/plan.hpp"
+
+namespace bloatmeter {
+
+class TestTransport {
+ public:
+  virtual ~TestTransport() = default;
+  // Sends probe `seq`, stamped with the client's send time.
+  virtual void send_probe(std::uint32_t seq, Micros sent_us) = 0;
+  // Opens a load stream in `direction`; returns an id for the calls below.
+  virtual int open_stream(Direction direction) = 0;
+  // Bytes that arrived since the last call: for a download stream, bytes
+  // the client received; for an upload stream, growth of the count the
+  // server reported (bytes that reached the far end).
+  virtual std::uint64_t take_stream_bytes(int id) = 0;
+  // True once a stream failed to connect or was closed by the other side.
+  virtual bool stream_lost(int id) = 0;
+  virtual void close_stream(int id) = 0;
+};
+
+}  // namespace bloatmeter

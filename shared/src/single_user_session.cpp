@@ -1,0 +1,158 @@
+#include "bloatmeter/single_user_session.hpp"
+
+#include <algorithm>
+
+namespace bloatmeter {
+
+namespace {
+std::size_t dir_index(Direction d) { return d == Direction::Download ? 0 : 1; }
+bool loads(PhaseLoad l, Direction d) {
+  return l == PhaseLoad::Both || (d == Direction::Download ? l == PhaseLoad::Download : l == PhaseLoad::Upload);
+}
+constexpr Micros kLiveStepUs = 250'000;
+}  // namespace
+
+SingleUserSession::SingleUserSession(PhasePlan plan, TestTransport& transport)
+    : plan_(std::move(plan)), transport_(transport), meter_(plan_.throughput_interval_us) {}
+
+void SingleUserSession::begin() {
+  if (state_ != State::Ready) return;
+  state_ = State::Running;
+  enter_phase(0, 0);
+}
+
+void SingleUserSession::enter_phase(std::size_t index, Micros t) {
+  if (index > 0) raw_.phases.back().end_us = t;
+  if (index == 1) {
+    // The baseline just ended: the clock offset for live one-way figures.
+    std::vector<const ProbeRecord*> baseline;
+    for (const auto& rec : probes_.records()) baseline.push_back(&rec);
+    offset_ = estimate_clock_offset(baseline);
+  }
+  phase_ = index;
+  phase_start_us_ = t;
+  if (index >= plan_.phases.size()) return finish(t);
+  const auto& ph = plan_.phases[index];
+  raw_.phases.push_back({ph.name, t, t});
+  live_.phase_label = ph.label;
+  live_.phase_index = static_cast<int>(index);
+  for (Direction d : {Direction::Download, Direction::Upload}) {
+    const auto i = dir_index(d);
+    if (!loads(ph.load, d)) {
+      set_streams(d, 0, t);
+      continue;
+    }
+    if (ph.warmup) {
+      discovery_[i].emplace(plan_, t);
+      set_streams(d, plan_.initial_streams, t);
+    } else {
+      // Saturation keeps the count its warm-up found.
+      if (discovery_[i]) found_streams_[i] = discovery_[i]->streams();
+      set_streams(d, found_streams_[i] > 0 ? found_streams_[i] : plan_.initial_streams, t);
+      discovery_[i].reset();
+    }
+  }
+}
+
+void SingleUserSession::set_streams(Direction d, int count, Micros t) {
+  auto& open = streams_[dir_index(d)];
+  if (count == 0 && !open.empty()) {
+    // Closing a direction: its last bytes count at the phase boundary.
+    for (std::size_t s = 0; s < open.size(); ++s) {
+      const auto bytes = transport_.take_stream_bytes(open[s]);
+      if (bytes > 0) meter_.add(d, static_cast<int>(s), t, bytes);
+      transport_.close_stream(open[s]);
+    }
+    open.clear();
+  }
+  while (static_cast<int>(open.size()) < count) open.push_back(transport_.open_stream(d));
+  (d == Direction::Download ? live_.download_streams : live_.upload_streams) = static_cast<int>(open.size());
+  int& recorded = d == Direction::Download ? raw_.streams.download : raw_.streams.upload;
+  recorded = std::max(recorded, count);
+}
+
+void SingleUserSession::poll_load(Micros t) {
+  for (Direction d : {Direction::Download, Direction::Upload}) {
+    const auto i = dir_index(d);
+    std::uint64_t total = 0;
+    for (std::size_t s = 0; s < streams_[i].size(); ++s) {
+      const int id = streams_[i][s];
+      if (transport_.stream_lost(id)) return abort("a load connection was lost", t);
+      const auto bytes = transport_.take_stream_bytes(id);
+      if (bytes == 0) continue;
+      meter_.add(d, static_cast<int>(s), t, bytes);
+      total += bytes;
+    }
+    if (discovery_[i]) {
+      discovery_[i]->on_bytes(t, total);
+      const int wanted = discovery_[i]->wanted_streams(t);
+      if (wanted > static_cast<int>(streams_[i].size())) set_streams(d, wanted, t);
+    }
+  }
+}
+
+void SingleUserSession::send_due_probes(Micros t) {
+  if (t < next_probe_us_) return;
+  // How late this call came: a starved client measures itself (client busy).
+  lag_.on_timer(next_probe_us_, t);
+  const auto seq = probes_.next_probe(t);
+  transport_.send_probe(seq, t);
+  next_probe_us_ += plan_.probe_interval_us;
+  if (next_probe_us_ < t) next_probe_us_ = t + plan_.probe_interval_us;  // never burst to catch up
+}
+
+void SingleUserSession::tick(Micros t) {
+  if (state_ != State::Running) return;
+  send_due_probes(t);
+  poll_load(t);
+  if (state_ != State::Running) return;
+  while (phase_ < plan_.phases.size() && t - phase_start_us_ >= plan_.phases[phase_].duration_us)
+    enter_phase(phase_ + 1, phase_start_us_ + plan_.phases[phase_].duration_us);
+  if (state_ != State::Running) return;
+  live_.elapsed_s = static_cast<double>(t) / 1e6;
+  live_.phase_left_s = static_cast<double>(phase_start_us_ + plan_.phases[phase_].duration_us - t) / 1e6;
+  if (last_live_us_ < 0 || t - last_live_us_ >= kLiveStepUs) {
+    last_live_us_ = t;
+    // Upload counts come back from the server every 250 ms: averaging two
+    // intervals keeps the live figure from flickering.
+    live_.download_mbps = streams_[0].empty() ? 0 : meter_.current_mbps(Direction::Download, t, 2).value_or(0);
+    live_.upload_mbps = streams_[1].empty() ? 0 : meter_.current_mbps(Direction::Upload, t, 2).value_or(0);
+  }
+}
+
+std::optional<double> SingleUserSession::on_echo(std::uint32_t seq, Micros t, std::optional<Micros> server_recv_us,
+                                                 std::optional<Micros> echo_delay_us) {
+  if (state_ != State::Running) return std::nullopt;
+  const auto rtt = probes_.on_echo(seq, t, server_recv_us, echo_delay_us);
+  if (rtt) live_.last_rtt_ms = *rtt;
+  return rtt;
+}
+
+void SingleUserSession::abort(const std::string& reason, Micros t) {
+  if (state_ != State::Running) return;
+  raw_.aborted = true;
+  raw_.abort_reason = reason;
+  finish(t);
+}
+
+void SingleUserSession::finish(Micros t) {
+  if (raw_.aborted && !raw_.phases.empty()) raw_.phases.back().end_us = t;  // the phase ended here
+  for (auto& open : streams_) {
+    for (int id : open) transport_.close_stream(id);
+    open.clear();
+  }
+  meter_.finish(t);
+  state_ = State::Finished;
+}
+
+Result SingleUserSession::result() const {
+  Result r;
+  r.plan = plan_;
+  r.raw = raw_;
+  r.raw.probes = probes_.records();
+  r.raw.client_lag = lag_.samples();
+  r.raw.throughput = meter_.intervals();
+  return r;
+}
+
+}  // namespace bloatmeter

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `bloatmeter test` against the real server on loopback: a quick run over
+# HTTP and over HTTPS (self-signed, --insecure), the result file it writes,
+# Ctrl-C (partial result, exit 4), and clear errors with distinct exit codes
+# for an unreachable server, a bad URL, an unknown plan, an untrusted
+# certificate.
+set -u
+bin="$1"; server="$2"; web_root="$3"
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail=0; pass=0
+expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; fi; }
+
+"$server" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data" >"$tmp/server.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "https://" "$tmp/server.out" && break; sleep 0.1; done
+http=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/server.out" | head -1)
+https=$(grep -o 'https://127\.0\.0\.1:[0-9]*' "$tmp/server.out" | head -1)
+expect "the server started ($http, $https)" '[ -n "$http" ] && [ -n "$https" ]'
+
+out=$(timeout 60 "$bin" test "$http" --plan quick --json "$tmp/native.json" </dev/null); code=$?
+echo "$out" | sed 's/^/    /'
+expect "a quick test over HTTP completes with exit 0" '[ $code -eq 0 ]'
+expect "progress names every phase" 'for p in Baseline "Download warm-up" Download "Upload warm-up" Upload Bidirectional; do echo "$out" | grep -q "^$p " || exit 1; done'
+expect "the summary table has an overall grade" 'echo "$out" | grep -Eq "^overall grade +(A\+|A|B|C|D|F)"'
+report=$("$bin" report "$tmp/native.json"); rcode=$?
+expect "the result file is valid for bloatmeter report" '[ $rcode -eq 0 ]'
+expect "the file names the native client" 'echo "$report" | grep -Eq "^client +native"'
+expect "throughput > 0 both ways" 'echo "$report" | grep -Eq "^download \(Mbit/s\) +[1-9]" && echo "$report" | grep -Eq "^upload \(Mbit/s\) +[1-9]"'
+python3 - "$tmp/native.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+probes = d["raw"]["probes"]
+answered = [p for p in probes if "received_us" in p]
+names = [p["name"] for p in d["raw"]["phases"]]
+ok = (d["format"] == "bloatmeter-result" and d["version"] == 1 and len(probes) >= 280
+      and len(answered) >= 0.95 * len(probes)
+      and names == ["baseline", "download_warmup", "download", "upload_warmup", "upload", "bidirectional"]
+      and d["meta"]["started_at"].endswith("Z") and "." in d["meta"]["started_at"])
+print(f"    {len(probes)} probes, {len(answered)} answered, phases {names}")
+sys.exit(0 if ok else 1)
+PY
+expect "the file holds 20 Hz probes, nearly all answered, every phase, a ms-precise start" '[ $? -eq 0 ]'
+
+out=$(timeout 60 "$bin" test "$https" --plan quick --insecure </dev/null); code=$?
+expect "a quick test over HTTPS with --insecure completes" '[ $code -eq 0 ] && echo "$out" | grep -Eq "^overall grade +(A\+|A|B|C|D|F)"'
+err=$(timeout 30 "$bin" test "$https" --plan quick 2>&1 >/dev/null </dev/null); code=$?
+expect "a self-signed certificate is refused by default (exit 3, hint)" '[ $code -eq 3 ] && echo "$err" | grep -q "certificate" && echo "$err" | grep -q -- "--insecure"'
+
+timeout 60 "$bin" test "$http" --plan quick --json "$tmp/stopped.json" >"$tmp/stopped.out" </dev/null &
+pid=$!
+sleep 4
+kill -INT $pid; wait $pid; code=$?
+expect "Ctrl-C stops the test with exit 4" '[ $code -eq 4 ] && grep -q "aborted: stopped by the user" "$tmp/stopped.out"'
+python3 - "$tmp/stopped.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [p["name"] for p in d["raw"]["phases"]]
+sys.exit(0 if d["raw"]["aborted"] and 2 <= len(names) < 6 else 1)
+PY
+expect "the partial result is saved, marked aborted, without the phases that never ran" '[ $? -eq 0 ]'
+
+# A port nothing listens on: the server's own port, after it stops.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
+err=$(timeout 30 "$bin" test "$http" --plan quick 2>&1 >/dev/null); code=$?
+expect "an unreachable server exits 3 and says so" '[ $code -eq 3 ] && echo "$err" | grep -q "cannot reach"'
+err=$("$bin" test ftp://example.invalid 2>&1); code=$?
+expect "a URL that is not http(s) is a usage error (exit 2)" '[ $code -eq 2 ] && echo "$err" | grep -q "http://"'
+err=$("$bin" test "$http" --plan forever 2>&1); code=$?
+expect "an unknown plan is a usage error (exit 2)" '[ $code -eq 2 ] && echo "$err" | grep -q "unknown plan"'
+err=$("$bin" test 2>&1); code=$?
+expect "no URL is a usage error (exit 2)" '[ $code -eq 2 ]'
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,176 @@
+// The single-user session driven by simulated time over a fake transport:
+// a link with a fixed idle RTT, a queue that grows under load, and streams
+// that deliver a fixed rate each.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "bloatmeter/recompute.hpp"
+#include "bloatmeter/single_user_session.hpp"
+
+using namespace bloatmeter;
+
+namespace {
+
+struct SentProbe {
+  std::uint32_t seq;
+  Micros sent_us;
+};
+
+class FakeLink : public TestTransport {
+ public:
+  void send_probe(std::uint32_t seq, Micros sent_us) override { sent.push_back({seq, sent_us}); }
+  int open_stream(Direction d) override {
+    streams[next_id] = {d, true, 0};
+    ++opened[d == Direction::Download ? 0 : 1];
+    return next_id++;
+  }
+  std::uint64_t take_stream_bytes(int id) override {
+    auto& s = streams.at(id);
+    const auto b = s.pending;
+    s.pending = 0;
+    return b;
+  }
+  bool stream_lost(int id) override { return lost.count(id) > 0; }
+  void close_stream(int id) override { streams.at(id).open = false; }
+
+  int open_count(Direction d) const {
+    int n = 0;
+    for (const auto& [id, s] : streams) n += s.open && s.direction == d;
+    return n;
+  }
+  // Every open stream receives `bytes`.
+  void deliver(std::uint64_t bytes) {
+    for (auto& [id, s] : streams)
+      if (s.open) s.pending += bytes;
+  }
+
+  struct Stream {
+    Direction direction;
+    bool open;
+    std::uint64_t pending;
+  };
+  std::map<int, Stream> streams;
+  std::map<int, bool> lost;
+  std::vector<SentProbe> sent;
+  int next_id = 1;
+  int opened[2] = {0, 0};
+};
+
+// Runs a whole plan: probes answered after `idle_rtt` plus `loaded_extra`
+// while any stream is open; each stream delivers `per_stream_bytes` per 5 ms.
+Result run(const PhasePlan& plan, Micros idle_rtt, Micros loaded_extra, std::uint64_t per_stream_bytes,
+           FakeLink& link, Micros step = 5'000) {
+  SingleUserSession session(plan, link);
+  session.begin();
+  std::size_t answered = 0;
+  std::multimap<Micros, std::uint32_t> in_flight;
+  for (Micros t = 0; session.running() && t <= plan.total_duration_us() + step; t += step) {
+    // Echoes due by now arrive first.
+    while (!in_flight.empty() && in_flight.begin()->first <= t) {
+      const auto [at, seq] = *in_flight.begin();
+      in_flight.erase(in_flight.begin());
+      session.on_echo(seq, at, at - idle_rtt / 2 + 3'600'000'000LL, 10);  // server clock an hour ahead
+    }
+    link.deliver(per_stream_bytes);
+    session.tick(t);
+    for (; answered < link.sent.size(); ++answered) {
+      const bool loaded = link.open_count(Direction::Download) + link.open_count(Direction::Upload) > 0;
+      in_flight.emplace(link.sent[answered].sent_us + idle_rtt + (loaded ? loaded_extra : 0), link.sent[answered].seq);
+    }
+  }
+  CHECK(session.state() == SingleUserSession::State::Finished);
+  Result r = session.result();
+  r.summary = recompute(r);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a session walks every phase of the plan and sends probes at 20 Hz") {
+  FakeLink link;
+  const auto plan = quick_plan();
+  const Result r = run(plan, 10'000, 0, 1000, link);
+  REQUIRE(r.raw.phases.size() == plan.phases.size());
+  for (std::size_t i = 0; i < plan.phases.size(); ++i) {
+    CHECK(r.raw.phases[i].name == plan.phases[i].name);
+    CHECK(r.raw.phases[i].end_us - r.raw.phases[i].start_us == plan.phases[i].duration_us);
+  }
+  const auto expected = plan.total_duration_us() / plan.probe_interval_us;
+  CHECK(static_cast<long>(r.raw.probes.size()) >= expected - 1);
+  CHECK(static_cast<long>(r.raw.probes.size()) <= expected + 1);
+  CHECK_FALSE(r.raw.aborted);
+  // Every stream was closed by the end.
+  CHECK(link.open_count(Direction::Download) == 0);
+  CHECK(link.open_count(Direction::Upload) == 0);
+}
+
+TEST_CASE("a session's result grades the latency its link adds under load") {
+  FakeLink link;
+  const Result r = run(quick_plan(), 10'000, 120'000, 1000, link);
+  REQUIRE(r.summary.baseline_ms);
+  CHECK(*r.summary.baseline_ms == doctest::Approx(10.0).epsilon(0.01));
+  const auto* dl = r.summary.phase("download");
+  REQUIRE(dl);
+  REQUIRE(dl->increase_ms);
+  CHECK(*dl->increase_ms == doctest::Approx(120.0).epsilon(0.02));
+  REQUIRE(dl->grade);
+  CHECK(*dl->grade == Grade::C);
+  REQUIRE(r.summary.overall);
+  CHECK(*r.summary.overall == Grade::C);
+}
+
+TEST_CASE("a session opens the initial streams and counts their bytes per direction") {
+  FakeLink link;
+  // 4 streams x 1000 bytes per 5 ms = 6.4 Mbit/s, no growth: 4 streams kept.
+  const Result r = run(quick_plan(), 10'000, 0, 1000, link);
+  CHECK(r.summary.streams.download == 4);
+  CHECK(r.summary.streams.upload == 4);
+  REQUIRE(r.summary.download_mbps);
+  CHECK(*r.summary.download_mbps == doctest::Approx(6.4).epsilon(0.05));
+  REQUIRE(r.summary.upload_mbps);
+  CHECK(*r.summary.upload_mbps == doctest::Approx(6.4).epsilon(0.05));
+}
+
+TEST_CASE("a lost load stream aborts the session with a partial result") {
+  FakeLink link;
+  SingleUserSession session(quick_plan(), link);
+  session.begin();
+  Micros t = 0;
+  for (; t < 2'500'000; t += 5'000) session.tick(t);  // into the download warm-up
+  REQUIRE(link.open_count(Direction::Download) == 4);
+  link.lost[link.streams.begin()->first] = true;
+  session.tick(t);
+  CHECK(session.state() == SingleUserSession::State::Finished);
+  const Result r = session.result();
+  CHECK(r.raw.aborted);
+  CHECK(r.raw.abort_reason == "a load connection was lost");
+  CHECK(r.raw.phases.back().end_us == t);
+  CHECK(link.open_count(Direction::Download) == 0);
+}
+
+TEST_CASE("a late tick is recorded as client lag and never bursts probes") {
+  FakeLink link;
+  SingleUserSession session(quick_plan(), link);
+  session.begin();
+  session.tick(0);
+  session.tick(400'000);  // 350 ms late for the probe due at 50 ms
+  CHECK(link.sent.size() == 2);
+  const Result r = session.result();
+  REQUIRE(r.raw.client_lag.size() == 2);
+  CHECK(r.raw.client_lag[1].lag_ms == doctest::Approx(350.0));
+  session.tick(440'000);
+  CHECK(link.sent.size() == 2);  // next due at 450 ms
+  session.tick(450'000);
+  CHECK(link.sent.size() == 3);
+}
+
+TEST_CASE("echoes after the session ended are ignored") {
+  FakeLink link;
+  SingleUserSession session(quick_plan(), link);
+  session.begin();
+  session.tick(0);
+  session.abort("stopped by the user", 10'000);
+  CHECK_FALSE(session.on_echo(0, 20'000, std::nullopt, std::nullopt));
+  CHECK(session.result().raw.abort_reason == "stopped by the user");
+}
