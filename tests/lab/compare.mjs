@@ -10,6 +10,7 @@
 // every check, and "N passed, N failed"; exits 1 when any check failed.
 // No npm dependencies.
 import { existsSync, readFileSync } from 'node:fs';
+import { median, parsePing, parseShape, phaseWindows } from './labcore.mjs';
 
 // ---- What the checks allow (docs/lab.md explains each) -------------------
 const RTT_TOL_MS = 3;          // a phase median agrees when within max(3 ms, 15%) of ping's
@@ -20,7 +21,6 @@ const TPUT_TOL_REL = 0.10;     // throughput within 10% of what the shaped rate 
 // frame (14 Ethernet + 20 IP + 32 TCP): goodput = 95.6% of the shaped rate.
 // WebSocket framing of the bulk streams adds a few bytes per 10+ KB: ignored.
 const GOODPUT_PER_L2 = 1448 / 1514;
-const BLOATED_MIN_MS = 50;     // a direction whose tbf buffer holds >= 50 ms is "bloated"
 const PING_INTERVAL_S = 0.05;
 const MIN_PING_COVERAGE = 0.5; // a window needs >= 50% of its expected ping replies
 const CLOCK_SLACK_S = 1.0;     // started_at must fall inside the client's wall-clock run, +-1 s
@@ -33,58 +33,6 @@ const gradeIndex = (g) => GRADES.findIndex(([n]) => n === g);
 function gradesIn(lo, hi) {
   const a = gradeIndex(gradeOf(lo)), b = gradeIndex(gradeOf(hi));
   return GRADES.slice(a, b + 1).map(([n]) => n);
-}
-
-// The core's percentile: linear interpolation between closest ranks (shared/src/stats.cpp).
-function percentile(values, p) {
-  if (!values.length) return null;
-  const s = [...values].sort((x, y) => x - y);
-  const rank = (p / 100) * (s.length - 1);
-  const lo = Math.floor(rank), hi = Math.min(lo + 1, s.length - 1);
-  return s[lo] + (s[hi] - s[lo]) * (rank - lo);
-}
-const median = (v) => percentile(v, 50);
-
-function parseRate(r) {  // tc rate → Mbit/s
-  const m = /^([0-9.]+)(bit|kbit|mbit|gbit)$/i.exec(r);
-  if (!m) throw new Error(`unsupported rate '${r}'`);
-  return Number(m[1]) * { bit: 1e-6, kbit: 1e-3, mbit: 1, gbit: 1e3 }[m[2].toLowerCase()];
-}
-function parseLatency(l) {  // tc time → ms
-  const m = /^([0-9.]+)(us|ms|s)$/.exec(l);
-  if (!m) throw new Error(`unsupported latency '${l}'`);
-  return Number(m[1]) * { us: 1e-3, ms: 1, s: 1e3 }[m[2]];
-}
-function parseShape(spec) {
-  if (!spec || spec === 'none') return null;
-  const [rate, latency, burst] = spec.split(',');
-  const mbit = parseRate(rate), latencyMs = parseLatency(latency);
-  return { spec, mbit, latencyMs, burst, bloated: latencyMs >= BLOATED_MIN_MS };
-}
-
-// `ping -D` lines: "[EPOCH] 64 bytes from A: icmp_seq=N ttl=T time=X ms".
-// The epoch is when the reply was read; the probe left at epoch - RTT.
-function parsePing(text) {
-  const out = [];
-  for (const line of text.split('\n')) {
-    if (line.includes('DUP!')) continue;
-    const m = /^\[(\d+\.\d+)\] .*icmp_seq=(\d+) .*time=([0-9.]+) ms/.exec(line);
-    if (m) out.push({ sent: Number(m[1]) - Number(m[3]) / 1000, rtt: Number(m[3]) });
-  }
-  return out;
-}
-
-// The summary's phase windows (shared/src/phase_windows.cpp): each planned
-// phase paired with its record; graded statistics start after grade_skip_us.
-function phaseWindows(result) {
-  const out = [];
-  for (const spec of result.plan.phases) {
-    const rec = result.raw.phases.find((r) => r.name === spec.name);
-    if (!rec) continue;
-    const end = Math.max(rec.end_us, rec.start_us);
-    out.push({ spec, start: rec.start_us, end, measuredStart: Math.min(rec.start_us + Math.max(spec.grade_skip_us || 0, 0), end) });
-  }
-  return out;
 }
 
 const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(d));

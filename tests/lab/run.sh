@@ -53,6 +53,8 @@ fail_setup() { echo "lab: FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 # shellcheck source=netns.sh
 source "$here/netns.sh"
+# shellcheck source=runner.sh
+source "$here/runner.sh"
 lab_require || fail_setup "the lab cannot run on this machine (see above)"
 [ -x "$server" ] || fail_setup "no server binary at $server (build first: bash scripts/build.sh)"
 command -v node >/dev/null || fail_setup "node is not installed"
@@ -61,13 +63,7 @@ if [[ ",$clients," == *,browser,* ]]; then
   [ -x /usr/bin/chromium ] || fail_setup "no /usr/bin/chromium (bash scripts/setup.sh)"
   [ -d "$root/tests/browser/node_modules/playwright-core" ] || fail_setup "playwright-core is not installed in tests/browser (bash scripts/setup.sh)"
 fi
-native_ok=1
-native_why=""
-if [[ ",$clients," == *,native,* ]]; then
-  if [ ! -x "$cli" ]; then native_ok=0; native_why="no native client binary at $cli"
-  elif ! "$cli" test --help >/dev/null 2>&1; then native_ok=0; native_why="'bloatmeter test --help' fails: the native client has no test command"
-  fi
-fi
+native_check
 
 mkdir -p "$out"
 manifest="$out/manifest.jsonl"
@@ -79,88 +75,6 @@ echo "lab: namespaces $LAB_NS_SRV / $LAB_NS_CLI, results in $out"
 lab_up || fail_setup "could not build the namespaces"
 echo "lab: $(lab_describe)"
 
-srv_pid=""
-ping_pid=""
-stop_pid() {  # stop_pid PID SIGNAL: signal it, wait up to 5 s, then KILL
-  local pid="$1" sig="$2" i
-  [ -n "$pid" ] || return 0
-  kill "-$sig" "$pid" 2>/dev/null || return 0
-  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-record() {  # record SCENARIO CLIENT DOWN UP DIR WALL_START WALL_END EXIT NOTE
-  printf '{"scenario":"%s","client":"%s","plan":"%s","down":"%s","up":"%s","result":"%s/result.json","ping":"%s/ping.log","wall_start":%s,"wall_end":%s,"exit_code":%s,"note":"%s"}\n' \
-    "$1" "$2" "$plan" "$3" "$4" "$5" "$5" "$6" "$7" "$8" "$9" >>"$manifest"
-}
-
-# Share of the CPU left idle over 0.5 s (what other work on the machine
-# leaves the lab): printed with each run, since a busy machine measures itself.
-idle_pct() {
-  local a b
-  a=($(head -n1 /proc/stat)); sleep 0.5; b=($(head -n1 /proc/stat))
-  local total=0 i
-  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-  echo $(( total > 0 ? 100 * (b[4] - a[4] + b[5] - a[5]) / total : 0 ))
-}
-
-run_one() {  # run_one SCENARIO CLIENT DOWN UP
-  local scenario="$1" client="$2" down="$3" up="$4"
-  local dir="$out/$scenario-$client" url="http://$LAB_SRV_ADDR:8080" rc=0 i t_start t_end
-  rm -rf "$dir"; mkdir -p "$dir/data"
-  if [ "$client" = native ] && [ "$native_ok" = 0 ]; then
-    echo "  $scenario/$client: not run: $native_why"
-    record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -1 "$native_why"
-    return
-  fi
-  local idle
-  idle="$(idle_pct)"
-  timeout $((client_limit + 30)) ip netns exec "$LAB_NS_SRV" "$server" --listen "$LAB_SRV_ADDR:8080" \
-    --web-root "$web" --data-dir "$dir/data" >"$dir/server.log" 2>&1 &
-  srv_pid=$!
-  for i in $(seq 100); do
-    grep -q "listening on $url/" "$dir/server.log" 2>/dev/null && break
-    kill -0 "$srv_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if ! grep -q "listening on $url/" "$dir/server.log"; then
-    echo "  $scenario/$client: the server did not start: $(tail -n3 "$dir/server.log")"
-    stop_pid "$srv_pid" TERM; srv_pid=""
-    record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -2 "server did not start"
-    return
-  fi
-  # The reference: ICMP echo every 50 ms through the same queues.
-  timeout -s INT $((client_limit + 20)) ip netns exec "$LAB_NS_CLI" ping -n -D -i 0.05 "$LAB_SRV_ADDR" >"$dir/ping.log" 2>&1 &
-  ping_pid=$!
-  sleep 0.5
-  t_start=$(date +%s.%N)
-  if [ "$client" = native ]; then
-    timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "$cli" test "$url" --plan "$plan" --json "$dir/result.json" \
-      >"$dir/client.log" 2>&1 || rc=$?
-  else
-    timeout "$client_limit" ip netns exec "$LAB_NS_CLI" node "$here/browser_run.mjs" "$url/" "$dir/result.json" --plan "$plan" \
-      >"$dir/client.log" 2>&1 || rc=$?
-  fi
-  t_end=$(date +%s.%N)
-  sleep 0.3
-  stop_pid "$ping_pid" INT; ping_pid=""
-  stop_pid "$srv_pid" TERM; srv_pid=""
-  # Anything the client left behind (a browser's helpers) goes too.
-  lab_kill_ns "$LAB_NS_CLI"
-  lab_kill_ns "$LAB_NS_SRV"
-  rm -rf "$dir/data"
-  local note=""
-  [ "$rc" = 124 ] && note="client killed after ${client_limit} s"
-  printf '  %s/%s: exit %s in %.1f s%s; machine %s%% idle before the run\n' "$scenario" "$client" "$rc" \
-    "$(awk -v a="$t_start" -v b="$t_end" 'BEGIN{print b-a}')" "${note:+ ($note)}" "$idle"
-  note="${note:+$note; }machine ${idle}% idle before the run"
-  [ "$rc" = 0 ] || tail -n 5 "$dir/client.log" | sed 's/^/    | /'
-  record "$scenario" "$client" "$down" "$up" "$dir" "$t_start" "$t_end" "$rc" "$note"
-  sleep 1  # let the queues drain before the next run
-}
-
-lab_on_exit() { stop_pid "$ping_pid" INT; stop_pid "$srv_pid" TERM; }
 
 ran=0
 while read -r name down up quick _; do

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# bloatmeter beside Flent: in each lab scenario, one bloatmeter test (native
+# client by default) and one `flent rrul -H 198.18.0.1 -l 30` (netserver and
+# `irtt server` in the server namespace), each with the reference
+# `ping -i 0.05` running beside it; prints one table of loaded latency.
+# Not part of the test suite (about 80 s a scenario with the standard plan).
+#
+#   bash tests/lab/setup-flent.sh        # once: flent, irtt, netperf (non-free)
+#   bash tests/lab/flent_side_by_side.sh [--scenarios LIST] [--client native|browser]
+#                                        [--plan standard|quick] [--length S] [--out DIR]
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+only=""
+client=native
+plan=standard
+length=30
+server="$root/build/native/server/bloatmeter-server"
+cli="$root/build/native/cli/bloatmeter"
+web="$root/build/web"
+out="$root/build/native/artifacts/lab-flent"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scenarios) only="$2"; shift ;;
+    --client) client="$2"; shift ;;
+    --plan) plan="$2"; shift ;;
+    --length) length="$2"; shift ;;
+    --out) out="$2"; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "side-by-side: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$plan" in
+  quick) client_limit=90 ;;
+  standard) client_limit=150 ;;
+  *) echo "side-by-side: unknown plan $plan" >&2; exit 2 ;;
+esac
+
+# shellcheck source=netns.sh
+source "$here/netns.sh"
+# shellcheck source=runner.sh
+source "$here/runner.sh"
+lab_require || exit 1
+for tool in flent netperf netserver irtt; do
+  command -v "$tool" >/dev/null || { echo "side-by-side: no $tool: run bash tests/lab/setup-flent.sh" >&2; exit 1; }
+done
+[ -x "$server" ] || { echo "side-by-side: no server at $server (bash scripts/build.sh)" >&2; exit 1; }
+native_check
+if [ "$client" = native ] && [ "$native_ok" = 0 ]; then echo "side-by-side: $native_why" >&2; exit 1; fi
+
+mkdir -p "$out"
+manifest="$out/manifest.jsonl"
+flent_manifest="$out/flent.jsonl"
+: >"$manifest"
+: >"$flent_manifest"
+lab_up || { echo "side-by-side: could not build the namespaces" >&2; exit 1; }
+echo "side-by-side: $(lab_describe); results in $out"
+
+flent_pids=()
+run_flent() {  # run_flent SCENARIO
+  local scenario="$1" dir="$out/$1-flent" rc=0 t_start t_end
+  rm -rf "$dir"; mkdir -p "$dir"
+  ip netns exec "$LAB_NS_SRV" timeout 300 netserver -D -L "$LAB_SRV_ADDR" >"$dir/netserver.log" 2>&1 &
+  flent_pids+=($!)
+  ip netns exec "$LAB_NS_SRV" timeout 300 irtt server -b "$LAB_SRV_ADDR" >"$dir/irtt.log" 2>&1 &
+  flent_pids+=($!)
+  sleep 1
+  timeout -s INT $((length + 90)) ip netns exec "$LAB_NS_CLI" ping -n -D -i 0.05 "$LAB_SRV_ADDR" >"$dir/ping.log" 2>&1 &
+  ping_pid=$!
+  sleep 0.5
+  t_start=$(date +%s.%N)
+  (cd "$dir" && timeout $((length + 60)) ip netns exec "$LAB_NS_CLI" flent rrul -H "$LAB_SRV_ADDR" -l "$length" -D "$dir" \
+    >"$dir/flent.log" 2>&1) || rc=$?
+  t_end=$(date +%s.%N)
+  stop_pid "$ping_pid" INT; ping_pid=""
+  local p
+  for p in "${flent_pids[@]}"; do stop_pid "$p" TERM; done
+  flent_pids=()
+  lab_kill_ns "$LAB_NS_SRV"
+  lab_kill_ns "$LAB_NS_CLI"
+  local file
+  file="$(ls "$dir"/rrul-*.flent.gz 2>/dev/null | head -n1)"
+  echo "  $scenario/flent: exit $rc in $(awk -v a="$t_start" -v b="$t_end" 'BEGIN{printf "%.1f", b-a}') s${file:+, $(basename "$file")}"
+  printf '{"scenario":"%s","flent":"%s","ping":"%s/ping.log","wall_start":%s,"wall_end":%s,"exit_code":%s}\n' \
+    "$scenario" "$file" "$dir" "$t_start" "$t_end" "$rc" >>"$flent_manifest"
+  sleep 1
+}
+lab_on_exit() {
+  stop_pid "$ping_pid" INT; stop_pid "$srv_pid" TERM
+  local p
+  for p in "${flent_pids[@]}"; do stop_pid "$p" TERM; done
+}
+
+while read -r name down up _; do
+  [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
+  if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue; fi
+  echo "side-by-side: scenario $name (down $down, up $up)"
+  lab_shape down "$down" && lab_shape up "$up" || exit 1
+  run_one "$name" "$client" "$down" "$up"
+  run_flent "$name"
+done <"$here/scenarios.conf"
+lab_down
+node "$here/side_by_side.mjs" "$manifest" "$flent_manifest"
