@@ -77,6 +77,9 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
                  sizeof lowat);
 #endif
     ws_.binary(true);
+    // A client masks what it sends; Beast masks through its write buffer
+    // (4 KiB by default, one send per 4 KiB): one message's worth instead.
+    ws_.write_buffer_bytes(kUploadMessageBytes);
     // The server's counts come back on the same socket, read alongside.
     auto self = this->shared_from_this();
     asio::co_spawn(ws_.get_executor(), self->read_counts(), asio::detached);

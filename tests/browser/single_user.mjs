@@ -52,7 +52,12 @@ export async function singleUserTests(browser, server, args, shot) {
   await download.saveAs(savedPath);
   const saved = JSON.parse(readFileSync(savedPath, 'utf8'));
   check(saved.format === 'bloatmeter-result' && saved.version === 1, 'the saved file is a bloatmeter result, version 1');
-  check(saved.raw.probes.length > 200 && saved.raw.throughput.length > 10, `the file holds raw samples (${saved.raw.probes.length} probes, ${saved.raw.throughput.length} intervals)`);
+  // At least half the probes the plan schedules (20 Hz): the method's own
+  // bar for a usable phase. On this 2-core machine the loopback load starves
+  // the page, which skips late probes rather than bursting them (and says so).
+  const scheduled = saved.plan.phases.reduce((a, p) => a + p.duration_us, 0) / saved.plan.probe_interval_us;
+  check(saved.raw.probes.length >= scheduled / 2 && saved.raw.throughput.length > 10,
+    `the file holds raw samples (${saved.raw.probes.length} of ${scheduled} scheduled probes, ${saved.raw.throughput.length} intervals)`);
   const revalidated = await fetch(server.url + 'api/results', { method: 'POST', body: JSON.stringify(saved), headers: { 'Content-Type': 'application/json' } });
   check(revalidated.status === 201, `the saved file validates on the server (HTTP ${revalidated.status})`);
 

@@ -6,7 +6,7 @@ namespace bloatmeter::web {
 
 // The page-side mirror of the worker's sockets: state and cumulative counts
 // from its last report, and how much of them C++ has taken.
-EM_JS(int, js_bulk_open, (int kind, const char* path, int cap), {
+EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int cap), {
   var L = Module.bulk;
   if (!L) {
     L = Module.bulk = { next: 1, sockets: {}, worker: null };
@@ -30,7 +30,8 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, int cap), {
   var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + UTF8ToString(path);
   var id = L.next++;
   L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, reported: 0, taken: 0 };
-  if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, cap: cap });
+  var http = UTF8ToString(http_path);
+  if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, httpUrl: http ? location.origin + http : null, cap: cap });
   return id;
 });
 
@@ -62,8 +63,8 @@ EM_JS(void, js_bulk_close_all, (), {
   if (L.worker) L.worker.postMessage({ op: 'closeAll' });
 });
 
-int bulk_open(BulkKind kind, const char* path, int upload_cap) {
-  return js_bulk_open(static_cast<int>(kind), path, upload_cap);
+int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload_cap) {
+  return js_bulk_open(static_cast<int>(kind), path, http_path, upload_cap);
 }
 double bulk_take_bytes(int id) { return js_bulk_take(id); }
 BulkState bulk_state(int id) { return static_cast<BulkState>(js_bulk_state(id)); }

@@ -1,5 +1,5 @@
 #pragma once
-// Bulk load connections. They live on a Web Worker (web/load-worker.js) so
+// Bulk load streams. They live on a Web Worker (web/load-worker.js) so
 // the bytes never touch the page's main thread, where the probes are sent
 // and answered: downloads are counted on arrival there, uploads are kept
 // filled from one random buffer. C++ polls cumulative counts the worker
@@ -11,9 +11,11 @@ namespace bloatmeter::web {
 enum class BulkKind { Download = 0, Upload = 1 };
 enum class BulkState { Connecting = 0, Open = 1, Closed = 2, Failed = 3 };
 
-// Opens a WebSocket to `path` on the page's own server; returns its id.
-// An upload socket keeps its unsent data under `upload_cap` bytes.
-int bulk_open(BulkKind kind, const char* path, int upload_cap);
+// Opens a load stream on the page's own server; returns its id. A stream
+// with an `http_path` (GET /download, POST /upload) runs over HTTP while
+// the worker has HTTP connections to spare, else over the WebSocket at
+// `path`. An upload socket keeps its unsent data under `upload_cap` bytes.
+int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload_cap);
 // Download: bytes received since the last call. Upload: growth of the
 // server's reported count since the last call (bytes that arrived).
 double bulk_take_bytes(int id);

@@ -31,8 +31,8 @@ void BrowserTransport::send_probe(std::uint32_t seq, Micros sent_us) {
 }
 
 int BrowserTransport::open_stream(Direction d) {
-  return d == Direction::Download ? bulk_open(BulkKind::Download, "/ws/bulk-download", 0)
-                                  : bulk_open(BulkKind::Upload, "/ws/bulk-upload", kUploadUnsentCap);
+  return d == Direction::Download ? bulk_open(BulkKind::Download, "/ws/bulk-download", "/download", 0)
+                                  : bulk_open(BulkKind::Upload, "/ws/bulk-upload", "/upload", kUploadUnsentCap);
 }
 
 std::uint64_t BrowserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
