@@ -61,6 +61,16 @@ export async function singleUserTests(browser, server, args, shot) {
   const revalidated = await fetch(server.url + 'api/results', { method: 'POST', body: JSON.stringify(saved), headers: { 'Content-Type': 'application/json' } });
   check(revalidated.status === 201, `the saved file validates on the server (HTTP ${revalidated.status})`);
 
+  // Save as PNG: the whole results view, taller than the window.
+  const [picture] = await Promise.all([page.waitForEvent('download'), clickAction(page, 'Save as PNG')]);
+  const picturePath = shot('single-results-saved.png');
+  await picture.saveAs(picturePath);
+  const png = readFileSync(picturePath);
+  const pngWidth = png.length > 24 ? png.readUInt32BE(16) : 0;
+  const pngHeight = png.length > 24 ? png.readUInt32BE(20) : 0;
+  check(png.subarray(1, 4).toString() === 'PNG' && pngWidth === 1280 && pngHeight > 800,
+    `Save as PNG gives the whole results view (${pngWidth}x${pngHeight}, window 1280x800)`);
+
   // The server's stored summary is the client's.
   const stored = await (await fetch(server.url + 'api/results/' + f.id)).json();
   check(JSON.stringify(stored.result.summary) === JSON.stringify(saved.summary), "the server's stored summary equals the client's");

@@ -148,13 +148,18 @@ void draw_live(const TestRunner& runner, const Theme& t, float width) {
 
 }  // namespace
 
-Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, float width, float height) {
+Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, float width, float height,
+                PageLayout& layout) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, height));
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, t.pt(8));
   ImGui::Begin("bloatmeter", nullptr, flags & ~ImGuiWindowFlags_NoScrollbar);
+  if (layout.restore_scroll_y >= 0) {
+    ImGui::SetScrollY(layout.restore_scroll_y);
+    layout.restore_scroll_y = -1;
+  }
   // One centred column, at most 860 points wide; phones use the full width.
   // The vertical scrollbar sits inside the window: keep the column clear of it.
   const float margin = width < t.pt(520) ? t.pt(14) : t.pt(32);
@@ -186,6 +191,8 @@ Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, flo
   }
   ImGui::Dummy(ImVec2(0, t.pt(24)));
   ImGui::EndGroup();
+  layout.content_height = ImGui::GetCursorPosY();
+  layout.scroll_y = ImGui::GetScrollY();
   ImGui::End();
   ImGui::PopStyleVar();
   return action;

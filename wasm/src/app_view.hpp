@@ -7,9 +7,18 @@
 
 namespace bloatmeter::web {
 
+// How the page's one window was laid out: its content's full height (for
+// a whole-page picture) and where it was scrolled to.
+struct PageLayout {
+  float content_height = 0;
+  float scroll_y = 0;
+  float restore_scroll_y = -1;  // in: scroll here (after a picture), once
+};
+
 // Draws the whole UI for the current state, once per frame; returns the
 // button the person pressed, if any.
-Action draw_app(const AppState& state, const TestRunner& runner, const Theme& theme, float width, float height);
+Action draw_app(const AppState& state, const TestRunner& runner, const Theme& theme, float width, float height,
+                PageLayout& layout);
 
 // What the DOM mirror says for the current state (plain sentences).
 std::string mirror_text(const AppState& state, const TestRunner& runner);

@@ -2,9 +2,14 @@
 // Dear ImGui drawn each frame from AppState, the test driven by a 5 ms
 // timer. This file wires state, views and adapters together; it holds no
 // measurement logic.
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/eventloop.h>
@@ -40,6 +45,8 @@ struct Client {
   std::string last_page_state;
   Action pending_action = Action::None;  // from the page's accessible buttons
   bool pointer_cursor = false;
+  PageLayout layout;
+  bool picture_requested = false;  // a whole-page PNG, made on the next drawn frame
   // Redraw throttling (should_draw).
   double last_draw_ms = 0;
   double last_mouse_x = -1, last_mouse_y = -1;
@@ -56,9 +63,6 @@ EM_JS(char*, js_user_agent, (), {
   var p = _malloc(len);
   stringToUTF8(v, p, len);
   return p;
-});
-EM_JS(void, js_after_frame, (), {
-  if (Module.afterFrame) { var f = Module.afterFrame; Module.afterFrame = null; f(); }
 });
 EM_JS(void, js_set_cursor, (int pointer), { Module.canvas.style.cursor = pointer ? 'pointer' : 'default'; });
 EM_JS(void, js_open_url, (const char* url), { window.open(UTF8ToString(url), '_blank', 'noopener'); });
@@ -175,8 +179,7 @@ void handle(Action a) {
       }
       break;
     case Action::SavePng:
-      save_canvas_png("bloatmeter-result.png");
-      notify("Picture saved.");
+      g_client->picture_requested = true;
       break;
     case Action::CopyLink:
       if (s.shown && !s.shown->share_id.empty()) {
@@ -238,6 +241,62 @@ bool should_draw(Client& c, const CanvasSize& size) {
   return true;
 }
 
+// One ImGui frame drawn into the bound framebuffer at w x h device pixels.
+// A picture is drawn with no pointer (no hover highlights).
+Action render_ui(Client& c, int w, int h, bool for_picture) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // ImGui works in device pixels: the canvas backing store, with the UI
+  // scaled by the theme. That keeps text sharp and pointer positions exact.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+  io.DisplayFramebufferScale = ImVec2(1, 1);
+  if (for_picture) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  else apply_touch_input();
+  ImGui::NewFrame();
+  const Action action = draw_app(c.state, c.runner, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
+  ImGui::Render();
+  glViewport(0, 0, w, h);
+  const auto& bg = c.theme.palette.background;
+  glClearColor(bg.x, bg.y, bg.z, 1);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  return action;
+}
+
+// The whole page as a PNG, not just what the window shows: the UI is drawn
+// once more, as tall as its content, into an offscreen framebuffer.
+void save_page_picture(Client& c, int width) {
+  GLint max_size = 0;
+  GLint max_viewport[2] = {0, 0};
+  glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &max_size);
+  glGetIntegerv(GL_MAX_VIEWPORT_DIMS, max_viewport);
+  const int height = std::min({static_cast<int>(std::ceil(c.layout.content_height)), static_cast<int>(max_size),
+                               static_cast<int>(max_viewport[1])});
+  const float scroll = c.layout.scroll_y;
+  GLuint fbo = 0, color = 0;
+  glGenFramebuffers(1, &fbo);
+  glGenRenderbuffers(1, &color);
+  glBindRenderbuffer(GL_RENDERBUFFER, color);
+  glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+  glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color);
+  if (height > 0 && glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
+    render_ui(c, width, height, true);
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    save_pixels_png("bloatmeter-result.png", pixels.data(), width, height);
+    notify("Picture saved.");
+  } else {
+    notify("The picture could not be made on this device.");
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glDeleteFramebuffers(1, &fbo);
+  glDeleteRenderbuffers(1, &color);
+  c.layout.restore_scroll_y = scroll;  // the picture's frame scrolled to the top
+}
+
 void frame() {
   Client& c = *g_client;
   on_timer(nullptr);  // frames also advance the test (timers may be throttled)
@@ -248,32 +307,20 @@ void frame() {
   const int fb_h = static_cast<int>(size.css_height * size.device_pixel_ratio);
   // No glfwSetWindowSize here: Emscripten's GLFW turns a size equal to the
   // screen into a fullscreen + pointer-lock request. The canvas is sized by
-  // sync_canvas_size() and ImGui's display size is set below.
-
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplGlfw_NewFrame();
-  // ImGui works in device pixels: the canvas backing store, with the UI
-  // scaled by the theme. That keeps text sharp and pointer positions exact.
-  ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(static_cast<float>(fb_w), static_cast<float>(fb_h));
-  io.DisplayFramebufferScale = ImVec2(1, 1);
-  apply_touch_input();
+  // sync_canvas_size() and ImGui's display size is set by render_ui().
+  if (c.picture_requested) {
+    // This frame draws the picture; the canvas keeps its last frame.
+    c.picture_requested = false;
+    c.busy_frames = 4;
+    return save_page_picture(c, fb_w);
+  }
   if (!c.state.notice.empty() && emscripten_get_now() > c.state.notice_until_ms) c.state.notice.clear();
-  ImGui::NewFrame();
-  const Action action = draw_app(c.state, c.runner, c.theme, io.DisplaySize.x, io.DisplaySize.y);
-  ImGui::Render();
+  const Action action = render_ui(c, fb_w, fb_h, false);
   const bool pointer = ImGui::GetMouseCursor() == ImGuiMouseCursor_Hand || ImGui::IsAnyItemHovered();
   if (pointer != c.pointer_cursor) {
     js_set_cursor(pointer ? 1 : 0);
     c.pointer_cursor = pointer;
   }
-
-  glViewport(0, 0, fb_w, fb_h);
-  const auto& bg = c.theme.palette.background;
-  glClearColor(bg.x, bg.y, bg.z, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  js_after_frame();
   handle(action);
   if (c.pending_action != Action::None) {
     const Action a = c.pending_action;

@@ -14,20 +14,25 @@ EM_JS(void, js_save_text, (const char* name, const char* text, const char* mime)
   setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 });
 
-EM_JS(void, js_save_png, (const char* name), {
+EM_JS(void, js_save_pixels, (const char* name, const unsigned char* rgba, int w, int h), {
   var filename = UTF8ToString(name);
-  // The WebGL drawing buffer is cleared after compositing: capture right
-  // after the next frame is drawn.
-  Module.afterFrame = function () {
-    Module.canvas.toBlob(function (blob) {
-      var a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = filename;
-      document.body.appendChild(a);
-      a.click();
-      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-    }, 'image/png');
-  };
+  var canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  var ctx = canvas.getContext('2d');
+  var image = ctx.createImageData(w, h);
+  var row = w * 4;
+  // GL reads bottom-up; images are top-down.
+  for (var y = 0; y < h; y++) image.data.set(HEAPU8.subarray(rgba + (h - 1 - y) * row, rgba + (h - y) * row), y * row);
+  ctx.putImageData(image, 0, 0);
+  canvas.toBlob(function (blob) {
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }, 'image/png');
 });
 
 EM_JS(void, js_copy, (const char* text), {
@@ -39,7 +44,7 @@ EM_JS(void, js_copy, (const char* text), {
 EM_JS(void, js_open_picker, (), { var el = document.getElementById('file-input'); if (el) el.click(); });
 
 EM_JS(char*, js_url_param, (const char* name), {
-  var v = new URLSearchParams(location.search).get(UTF8ToString(name)) || '';
+  var v = new URLSearchParams(location.search).get(UTF8ToString(name)) || "";
   var len = lengthBytesUTF8(v) + 1;
   var p = _malloc(len);
   stringToUTF8(v, p, len);
@@ -47,7 +52,7 @@ EM_JS(char*, js_url_param, (const char* name), {
 });
 
 EM_JS(char*, js_location_part, (int which), {
-  var v = which === 0 ? location.origin : location.pathname.replace(/[^\/]*$/, '');
+  var v = which === 0 ? location.origin : location.pathname.replace(/[^/]*$/, "");
   var len = lengthBytesUTF8(v) + 1;
   var p = _malloc(len);
   stringToUTF8(v, p, len);
@@ -67,7 +72,9 @@ std::string take_js_string(char* p) {
 void save_text_file(const std::string& filename, const std::string& text, const std::string& mime) {
   js_save_text(filename.c_str(), text.c_str(), mime.c_str());
 }
-void save_canvas_png(const std::string& filename) { js_save_png(filename.c_str()); }
+void save_pixels_png(const std::string& filename, const unsigned char* rgba, int width, int height) {
+  js_save_pixels(filename.c_str(), rgba, width, height);
+}
 void copy_to_clipboard(const std::string& text) { js_copy(text.c_str()); }
 void open_file_picker() { js_open_picker(); }
 std::string url_param(const std::string& name) { return take_js_string(js_url_param(name.c_str())); }

@@ -6,8 +6,8 @@ namespace bloatmeter::web {
 
 // Offers `text` as a file download named `filename`.
 void save_text_file(const std::string& filename, const std::string& text, const std::string& mime);
-// Saves the canvas as a PNG file (drawn on the next frame's end).
-void save_canvas_png(const std::string& filename);
+// Saves RGBA pixels read from GL (bottom row first) as a PNG file.
+void save_pixels_png(const std::string& filename, const unsigned char* rgba, int width, int height);
 void copy_to_clipboard(const std::string& text);
 // Opens the file picker; the chosen file arrives via bm_open_result_text().
 void open_file_picker();
