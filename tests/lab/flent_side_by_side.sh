@@ -71,8 +71,11 @@ run_flent() {  # run_flent SCENARIO
   ping_pid=$!
   sleep 0.5
   t_start=$(date +%s.%N)
-  (cd "$dir" && timeout $((length + 60)) ip netns exec "$LAB_NS_CLI" flent rrul -H "$LAB_SRV_ADDR" -l "$length" -D "$dir" \
-    >"$dir/flent.log" 2>&1) || rc=$?
+  (cd "$dir" && exec timeout $((length + 60)) ip netns exec "$LAB_NS_CLI" flent rrul -H "$LAB_SRV_ADDR" -l "$length" -D "$dir" \
+    >"$dir/flent.log" 2>&1) &
+  client_pid=$!
+  wait "$client_pid" || rc=$?
+  client_pid=""
   t_end=$(date +%s.%N)
   stop_pid "$ping_pid" INT; ping_pid=""
   local p
@@ -88,7 +91,7 @@ run_flent() {  # run_flent SCENARIO
   sleep 1
 }
 lab_on_exit() {
-  stop_pid "$ping_pid" INT; stop_pid "$srv_pid" TERM
+  stop_pid "$client_pid" TERM; stop_pid "$ping_pid" INT; stop_pid "$srv_pid" TERM
   local p
   for p in "${flent_pids[@]}"; do stop_pid "$p" TERM; done
 }

@@ -10,6 +10,7 @@
 
 srv_pid=""
 ping_pid=""
+client_pid=""
 
 # Sets native_ok/native_why: can $cli run a test?
 native_check() {
@@ -74,13 +75,17 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   ping_pid=$!
   sleep 0.5
   t_start=$(date +%s.%N)
+  # In the background with `wait`, so that a signal reaches the trap at once.
   if [ "$client" = native ]; then
     timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "$cli" test "$url" --plan "$plan" --json "$dir/result.json" \
-      >"$dir/client.log" 2>&1 || rc=$?
+      >"$dir/client.log" 2>&1 &
   else
     timeout "$client_limit" ip netns exec "$LAB_NS_CLI" node "$here/browser_run.mjs" "$url/" "$dir/result.json" --plan "$plan" \
-      >"$dir/client.log" 2>&1 || rc=$?
+      >"$dir/client.log" 2>&1 &
   fi
+  client_pid=$!
+  wait "$client_pid" || rc=$?
+  client_pid=""
   t_end=$(date +%s.%N)
   sleep 0.3
   stop_pid "$ping_pid" INT; ping_pid=""
@@ -99,4 +104,4 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   sleep 1  # let the queues drain before the next run
 }
 
-lab_on_exit() { stop_pid "$ping_pid" INT; stop_pid "$srv_pid" TERM; }
+lab_on_exit() { stop_pid "$client_pid" TERM; stop_pid "$ping_pid" INT; stop_pid "$srv_pid" TERM; }
