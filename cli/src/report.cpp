@@ -55,7 +55,10 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
   });
   row("flags", [](const Summary& s, const Result&) {
     std::string f;
-    for (Flag flag : s.flags) f += (f.empty() ? "" : ",") + std::string(to_string(flag));
+    for (Flag flag : s.flags) {
+      if (!f.empty()) f += ',';
+      f += to_string(flag);
+    }
     return f.empty() ? std::string("none") : f;
   });
   std::size_t name_w = 0;
