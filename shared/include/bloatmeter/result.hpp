@@ -8,6 +8,7 @@
 #include "bloatmeter/grade.hpp"
 #include "bloatmeter/plan.hpp"
 #include "bloatmeter/stats.hpp"
+#include "bloatmeter/throughput_interval.hpp"
 
 namespace bloatmeter {
 
@@ -24,15 +25,8 @@ struct ProbeRecord {
   std::optional<Micros> server_echo_us;  // server's read-to-write delay
 };
 
-// Bytes that arrived in one interval on one stream, counted where they
-// arrive (client for download, server for upload).
-struct ThroughputInterval {
-  Direction direction = Direction::Download;
-  int stream = 0;
-  Micros start_us = 0;
-  Micros duration_us = 0;
-  std::uint64_t bytes = 0;
-};
+// ThroughputInterval (throughput_interval.hpp): bytes that arrived in one
+// interval on one stream, counted where they arrive.
 
 // When a phase actually ran (an aborted test ends a phase early).
 struct PhaseRecord {
