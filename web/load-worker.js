@@ -7,11 +7,11 @@
 // refilled off the main thread; the page gets cumulative counts every 25 ms.
 //
 // While HTTP connections are to spare (a browser opens at most six per
-// server), downloads are streamed HTTP responses (GET /download) and
-// uploads are back-to-back POST /upload bodies sized to last about half a
-// second each: a browser moves several times more bytes through fetch than
-// through a WebSocket. Further streams are WebSockets, whose queue never
-// pauses between requests.
+// server; downloads take at most four), downloads are streamed HTTP
+// responses (GET /download) and uploads are back-to-back POST /upload
+// bodies sized to last about half a second each: a browser moves several
+// times more bytes through fetch than through a WebSocket. Further streams
+// are WebSockets, whose queue never pauses between requests.
 //
 // Messages in:  {op: 'open', id, kind: 0 download | 1 upload, url, cap}
 //               {op: 'close', id}   {op: 'closeAll'}
@@ -20,8 +20,8 @@
 'use strict';
 
 const sockets = new Map();
-const kFetchDownloads = 4;
-const kFetchUploads = 2;
+const kHttpConnections = 6;  // what a browser opens to one server
+const kFetchDownloads = 4;   // downloads never take all of them
 const kFetchBytes = 1 << 30;  // the server's largest response; renewed when it ends
 const kPostSeconds = 0.5;     // each upload body lasts about this long
 const kPostMin = 64 * 1024;
@@ -47,8 +47,12 @@ function pump(s) {
 
 function fetchStreams(kind) {
   let n = 0;
-  for (const s of sockets.values()) if (s.fetch && s.kind === kind) n++;
+  for (const s of sockets.values()) if (s.fetch && (kind === undefined || s.kind === kind)) n++;
   return n;
+}
+
+function httpSlotFree(kind) {
+  return fetchStreams() < kHttpConnections && (kind !== 0 || fetchStreams(0) < kFetchDownloads);
 }
 
 function postBody(size) {
@@ -103,7 +107,7 @@ async function fetchDownload(s, httpUrl) {
 
 function open(m) {
   const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, ws: null, fetch: null };
-  if (m.httpUrl && fetchStreams(m.kind) < (m.kind === 0 ? kFetchDownloads : kFetchUploads)) {
+  if (m.httpUrl && httpSlotFree(m.kind)) {
     sockets.set(m.id, s);
     s.fetch = new AbortController();
     if (m.kind === 0) fetchDownload(s, m.httpUrl);

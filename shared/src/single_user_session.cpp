@@ -101,9 +101,15 @@ void SingleUserSession::send_due_probes(Micros t) {
   if (next_probe_us_ < t) next_probe_us_ = t + plan_.probe_interval_us;  // never burst to catch up
 }
 
+void SingleUserSession::on_probe_sent(std::uint32_t seq, Micros due_us, Micros sent_us) {
+  if (state_ != State::Running || seq != probes_.records().size()) return;
+  lag_.on_timer(due_us, sent_us);
+  probes_.next_probe(sent_us);
+}
+
 void SingleUserSession::tick(Micros t) {
   if (state_ != State::Running) return;
-  send_due_probes(t);
+  if (!transport_.schedules_probes()) send_due_probes(t);
   poll_load(t);
   if (state_ != State::Running) return;
   while (phase_ < plan_.phases.size() && t - phase_start_us_ >= plan_.phases[phase_].duration_us)

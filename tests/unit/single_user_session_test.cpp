@@ -174,3 +174,25 @@ TEST_CASE("echoes after the session ended are ignored") {
   CHECK_FALSE(session.on_echo(0, 20'000, std::nullopt, std::nullopt));
   CHECK(session.result().raw.abort_reason == "stopped by the user");
 }
+
+TEST_CASE("a transport that schedules probes reports them; the session never sends") {
+  struct SchedulingLink : FakeLink {
+    bool schedules_probes() const override { return true; }
+  } link;
+  SingleUserSession session(quick_plan(), link);
+  session.begin();
+  session.tick(0);
+  session.tick(60'000);
+  CHECK(link.sent.empty());
+  session.on_probe_sent(0, 0, 1'000);
+  session.on_probe_sent(1, 50'000, 80'000);  // 30 ms late: the client's lag
+  session.on_probe_sent(5, 250'000, 250'000);  // out of order: ignored
+  REQUIRE(session.probes().size() == 2);
+  CHECK(session.probes()[1].sent_us == 80'000);
+  const auto rtt = session.on_echo(1, 95'000, std::nullopt, std::nullopt);
+  REQUIRE(rtt);
+  CHECK(*rtt == doctest::Approx(15.0));
+  const Result r = session.result();
+  REQUIRE(r.raw.client_lag.size() == 2);
+  CHECK(r.raw.client_lag[1].lag_ms == doctest::Approx(30.0));
+}

@@ -1,75 +1,110 @@
 #include "probe_lane.hpp"
 
-#include <cstring>
+#include <map>
 
 #include <emscripten/emscripten.h>
-#include <emscripten/websocket.h>
 
 namespace bloatmeter::web {
 
 namespace {
-template <class T>
-T read_le(const std::uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);  // wasm is little-endian, as the protocol
-  return v;
+// Live lanes by handle: a worker's message for a lane already gone is dropped.
+std::map<int, ProbeLane*>& lanes() {
+  static std::map<int, ProbeLane*> m;
+  return m;
 }
+int next_handle = 1;
 }  // namespace
 
-bool ProbeLane::open(const std::string& url, EchoHandler on_echo) {
-  on_echo_ = std::move(on_echo);
-  EmscriptenWebSocketCreateAttributes attr;
-  emscripten_websocket_init_create_attributes(&attr);
-  attr.url = url.c_str();
-  socket_ = emscripten_websocket_new(&attr);
-  if (socket_ <= 0) {
-    state_ = State::Closed;
-    return false;
+EM_JS(void, js_probe_open, (int handle, const char* url), {
+  var P = Module.probeLanes || (Module.probeLanes = {});
+  var w;
+  try {
+    w = new Worker("probe-worker.js");
+  } catch (err) {
+    _bm_probe_closed(handle);
+    return;
   }
+  P[handle] = w;
+  w.onmessage = function (e) {
+    var m = e.data;
+    if (m[0] === "open") _bm_probe_open(handle);
+    else if (m[0] === "closed") _bm_probe_closed(handle);
+    else if (m[0] === "sent") _bm_probe_sent(handle, m[1], m[2], m[3]);
+    else if (m[0] === "echo") _bm_probe_echo(handle, m[1], m[2], m[3], m[4]);
+  };
+  w.onerror = function () { _bm_probe_closed(handle); };
+  w.postMessage({ op: "open", url: UTF8ToString(url) });
+});
+
+EM_JS(void, js_probe_start, (int handle, double start_ms, double interval_ms), {
+  var w = Module.probeLanes && Module.probeLanes[handle];
+  if (w) w.postMessage({ op: "start", t0: performance.timeOrigin + start_ms, intervalMs: interval_ms });
+});
+
+EM_JS(void, js_probe_close, (int handle), {
+  var w = Module.probeLanes && Module.probeLanes[handle];
+  if (!w) return;
+  w.postMessage({ op: "close" });
+  // Let the worker close its socket politely, then end it.
+  setTimeout(function () { w.terminate(); }, 1000);
+  delete Module.probeLanes[handle];
+});
+
+ProbeLane::ProbeLane() = default;
+
+ProbeLane::~ProbeLane() { close(); }
+
+bool ProbeLane::open(const std::string& url, SentHandler on_sent, EchoHandler on_echo) {
+  close();
+  on_sent_ = std::move(on_sent);
+  on_echo_ = std::move(on_echo);
+  handle_ = next_handle++;
+  lanes()[handle_] = this;
   state_ = State::Connecting;
-  emscripten_websocket_set_onopen_callback(socket_, this, reinterpret_cast<em_websocket_open_callback_func>(&ProbeLane::on_open));
-  emscripten_websocket_set_onmessage_callback(socket_, this, reinterpret_cast<em_websocket_message_callback_func>(&ProbeLane::on_message));
-  emscripten_websocket_set_onclose_callback(socket_, this, reinterpret_cast<em_websocket_close_callback_func>(&ProbeLane::on_close));
-  emscripten_websocket_set_onerror_callback(socket_, this, reinterpret_cast<em_websocket_error_callback_func>(&ProbeLane::on_close));
-  return true;
+  js_probe_open(handle_, url.c_str());
+  return state_ != State::Closed;
 }
 
-int ProbeLane::on_open(int, const void*, void* self) {
-  static_cast<ProbeLane*>(self)->state_ = State::Open;
-  return 1;
-}
-
-int ProbeLane::on_message(int, const void* event, void* self) {
-  const double now = emscripten_get_now();
-  auto* lane = static_cast<ProbeLane*>(self);
-  const auto* e = static_cast<const EmscriptenWebSocketMessageEvent*>(event);
-  if (e->isText || e->numBytes != 24 || !lane->on_echo_) return 1;
-  ProbeEcho echo{read_le<std::uint32_t>(e->data), read_le<std::int64_t>(e->data + 12),
-                 read_le<std::uint32_t>(e->data + 20), now};
-  lane->on_echo_(echo);
-  return 1;
-}
-
-int ProbeLane::on_close(int, const void*, void* self) {
-  static_cast<ProbeLane*>(self)->state_ = State::Closed;
-  return 1;
-}
-
-void ProbeLane::send(std::uint32_t seq, std::uint64_t client_send_us) {
-  if (state_ != State::Open) return;
-  std::uint8_t msg[12];
-  std::memcpy(msg, &seq, 4);
-  std::memcpy(msg + 4, &client_send_us, 8);
-  emscripten_websocket_send_binary(socket_, msg, sizeof msg);
+void ProbeLane::start(double start_ms, Micros interval_us) {
+  if (handle_) js_probe_start(handle_, start_ms, static_cast<double>(interval_us) / 1000.0);
 }
 
 void ProbeLane::close() {
-  if (socket_ > 0) {
-    emscripten_websocket_close(socket_, 1000, "done");
-    emscripten_websocket_delete(socket_);
-    socket_ = 0;
+  if (handle_) {
+    js_probe_close(handle_);
+    lanes().erase(handle_);
+    handle_ = 0;
   }
   state_ = State::Closed;
 }
 
 }  // namespace bloatmeter::web
+
+using bloatmeter::web::ProbeLane;
+
+namespace {
+ProbeLane* lane_for(int handle) {
+  const auto it = bloatmeter::web::lanes().find(handle);
+  return it == bloatmeter::web::lanes().end() ? nullptr : it->second;
+}
+}  // namespace
+
+extern "C" {
+EMSCRIPTEN_KEEPALIVE void bm_probe_open(int handle) {
+  if (auto* l = lane_for(handle)) l->on_worker_open();
+}
+EMSCRIPTEN_KEEPALIVE void bm_probe_closed(int handle) {
+  if (auto* l = lane_for(handle)) l->on_worker_closed();
+}
+EMSCRIPTEN_KEEPALIVE void bm_probe_sent(int handle, double seq, double due_us, double sent_us) {
+  if (auto* l = lane_for(handle))
+    l->on_worker_sent({static_cast<std::uint32_t>(seq), static_cast<bloatmeter::Micros>(due_us),
+                       static_cast<bloatmeter::Micros>(sent_us)});
+}
+EMSCRIPTEN_KEEPALIVE void bm_probe_echo(int handle, double seq, double received_us, double server_recv_us,
+                                        double echo_delay_us) {
+  if (auto* l = lane_for(handle))
+    l->on_worker_echo({static_cast<std::uint32_t>(seq), static_cast<bloatmeter::Micros>(received_us),
+                       static_cast<std::int64_t>(server_recv_us), static_cast<std::uint32_t>(echo_delay_us)});
+}
+}

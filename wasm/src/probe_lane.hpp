@@ -1,35 +1,57 @@
 #pragma once
 // The probe lane: its own WebSocket to /ws/probe (docs/protocol.md), never
-// shared with bulk data. Receive times are taken in the message callback.
+// shared with bulk data, run by a Web Worker (web/probe-worker.js) that
+// keeps the probe schedule and stamps every send and echo, so the page's
+// drawing cannot delay them. This class is the page's handle on it.
 #include <cstdint>
 #include <functional>
 #include <string>
 
+#include "bloatmeter/clock.hpp"
+
 namespace bloatmeter::web {
+
+struct ProbeSent {
+  std::uint32_t seq;
+  Micros due_us;
+  Micros sent_us;
+};
 
 struct ProbeEcho {
   std::uint32_t seq;
+  Micros received_us;  // test clock, stamped by the worker on arrival
   std::int64_t server_recv_us;
   std::uint32_t echo_delay_us;
-  double received_ms;  // client clock at arrival
 };
 
 class ProbeLane {
  public:
+  using SentHandler = std::function<void(const ProbeSent&)>;
   using EchoHandler = std::function<void(const ProbeEcho&)>;
   enum class State { Idle, Connecting, Open, Closed };
 
-  bool open(const std::string& url, EchoHandler on_echo);
-  void send(std::uint32_t seq, std::uint64_t client_send_us);
+  ProbeLane();
+  ~ProbeLane();
+  ProbeLane(const ProbeLane&) = delete;
+  ProbeLane& operator=(const ProbeLane&) = delete;
+
+  bool open(const std::string& url, SentHandler on_sent, EchoHandler on_echo);
+  // Starts the schedule: t = 0 is `start_ms` on the page's clock
+  // (performance.now()), a probe every `interval_us`.
+  void start(double start_ms, Micros interval_us);
   void close();
   State state() const { return state_; }
 
+  // From the worker, through the page (see probe_lane.cpp).
+  void on_worker_open() { if (state_ == State::Connecting) state_ = State::Open; }
+  void on_worker_closed() { state_ = State::Closed; }
+  void on_worker_sent(const ProbeSent& s) { if (on_sent_) on_sent_(s); }
+  void on_worker_echo(const ProbeEcho& e) { if (on_echo_) on_echo_(e); }
+
  private:
-  static int on_open(int, const void*, void* self);
-  static int on_message(int, const void* event, void* self);
-  static int on_close(int, const void*, void* self);
-  int socket_ = 0;
+  int handle_ = 0;
   State state_ = State::Idle;
+  SentHandler on_sent_;
   EchoHandler on_echo_;
 };
 

@@ -26,10 +26,6 @@ std::string now_iso() {
 }
 }  // namespace
 
-void BrowserTransport::send_probe(std::uint32_t seq, Micros sent_us) {
-  lane_.send(seq, static_cast<std::uint64_t>(sent_us));
-}
-
 int BrowserTransport::open_stream(Direction d) {
   return d == Direction::Download ? bulk_open(BulkKind::Download, "/ws/bulk-download", "/download", 0)
                                   : bulk_open(BulkKind::Upload, "/ws/bulk-upload", "/upload", kUploadUnsentCap);
@@ -73,19 +69,24 @@ void TestRunner::start(PhasePlan plan, const std::string& ws_origin, const Palet
     live_.throughput.bands.push_back(band);
     t += ph.duration_us;
   }
-  lane_.open(ws_origin + "/ws/probe", [this](const ProbeEcho& e) {
-    if (state_ != State::Running || !session_) return;
-    const auto rtt = session_->on_echo(e.seq, now_us(e.received_ms), e.server_recv_us, e.echo_delay_us);
-    if (!rtt) return;
-    live_.last_rtt_ms = *rtt;
-    const auto& rec = session_->probes()[e.seq];
-    const float at_s = static_cast<float>(rec.sent_us) / 1e6f;
-    live_.latency.series[0].points.push_back({at_s, static_cast<float>(*rtt)});
-    if (const auto& offset = session_->clock_offset()) {  // one-way split, after the baseline
-      live_.latency.series[1].points.push_back({at_s, static_cast<float>(offset->download_delay_ms(rec))});
-      live_.latency.series[2].points.push_back({at_s, static_cast<float>(offset->upload_delay_ms(rec))});
-    }
-  });
+  lane_.open(
+      ws_origin + "/ws/probe",
+      [this](const ProbeSent& p) {
+        if (state_ == State::Running && session_) session_->on_probe_sent(p.seq, p.due_us, p.sent_us);
+      },
+      [this](const ProbeEcho& e) {
+        if (state_ != State::Running || !session_) return;
+        const auto rtt = session_->on_echo(e.seq, e.received_us, e.server_recv_us, e.echo_delay_us);
+        if (!rtt) return;
+        live_.last_rtt_ms = *rtt;
+        const auto& rec = session_->probes()[e.seq];
+        const float at_s = static_cast<float>(rec.sent_us) / 1e6f;
+        live_.latency.series[0].points.push_back({at_s, static_cast<float>(*rtt)});
+        if (const auto& offset = session_->clock_offset()) {  // one-way split, after the baseline
+          live_.latency.series[1].points.push_back({at_s, static_cast<float>(offset->download_delay_ms(rec))});
+          live_.latency.series[2].points.push_back({at_s, static_cast<float>(offset->upload_delay_ms(rec))});
+        }
+      });
 }
 
 void TestRunner::begin(double now_ms) {
@@ -94,6 +95,7 @@ void TestRunner::begin(double now_ms) {
   state_ = State::Running;
   session_ = std::make_unique<SingleUserSession>(plan_, transport_);
   session_->begin();
+  lane_.start(start_ms_, plan_.probe_interval_us);
 }
 
 void TestRunner::update_charts(Micros t) {

@@ -47,6 +47,10 @@ class SingleUserSession {
   // counts load bytes, opens and closes streams, moves through phases.
   // Call it often (every few ms); a late call is recorded as client lag.
   void tick(Micros t);
+  // With a transport that schedules probes: probe `seq` (0, 1, 2, ... in
+  // order) was due at `due_us` and went out at `sent_us`. The delay between
+  // the two is the client's own lag. A probe out of order is ignored.
+  void on_probe_sent(std::uint32_t seq, Micros due_us, Micros sent_us);
   // An echo of probe `seq` arrived at client time `t`. Returns the probe's
   // RTT in ms when the echo matched a probe.
   std::optional<double> on_echo(std::uint32_t seq, Micros t, std::optional<Micros> server_recv_us,

@@ -13,6 +13,11 @@ namespace bloatmeter {
 class TestTransport {
  public:
   virtual ~TestTransport() = default;
+  // True when the transport keeps the probe schedule itself (a browser
+  // sends probes from a worker, where the page's drawing cannot delay
+  // them): the session then never calls send_probe() and learns of each
+  // probe through SingleUserSession::on_probe_sent().
+  virtual bool schedules_probes() const { return false; }
   // Sends probe `seq`, stamped with the client's send time.
   virtual void send_probe(std::uint32_t seq, Micros sent_us) = 0;
   // Opens a load stream in `direction`; returns an id for the calls below.
