@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "bloatmeter/clock_offset.hpp"
+#include "bloatmeter/household_plan.hpp"
+#include "bloatmeter/household_recompute.hpp"
 #include "bloatmeter/phase_windows.hpp"
 #include "phase_summary.hpp"
 #include "validity_flags.hpp"
@@ -60,6 +62,7 @@ std::optional<double> headline_mbps(const std::vector<PhaseSummary>& summaries, 
 }  // namespace
 
 Summary recompute(const Result& result) {
+  if (result.meta.mode == kHouseholdMode) return recompute_household(result);
   const auto windows = phase_windows(result.plan, result.raw.phases);
   const auto probes = by_send_time(result.raw.probes);
 

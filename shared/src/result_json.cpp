@@ -1,5 +1,7 @@
 #include "bloatmeter/result_json.hpp"
 
+#include "bloatmeter/household_plan.hpp"
+#include "household_json.hpp"
 #include "json_reader.hpp"
 
 namespace bloatmeter {
@@ -64,14 +66,17 @@ json raw_to_json(const RawData& r) {
   for (const auto& p : r.phases) phases.push_back({{"name", p.name}, {"start_us", p.start_us}, {"end_us", p.end_us}});
   json lag = json::array();
   for (const auto& l : r.client_lag) lag.push_back({{"at_us", l.at_us}, {"lag_ms", l.lag_ms}});
-  return {{"probes", probes},
-          {"throughput", tput},
-          {"phases", phases},
-          {"client_lag", lag},
-          {"streams", {{"download", r.streams.download}, {"upload", r.streams.upload}}},
-          {"aborted", r.aborted},
-          {"abort_reason", r.abort_reason},
-          {"server_shed_load", r.server_shed_load}};
+  json out = {{"probes", probes},
+              {"throughput", tput},
+              {"phases", phases},
+              {"client_lag", lag},
+              {"streams", {{"download", r.streams.download}, {"upload", r.streams.upload}}},
+              {"aborted", r.aborted},
+              {"abort_reason", r.abort_reason},
+              {"server_shed_load", r.server_shed_load}};
+  // Household mode only: a single-user document stays exactly as it was.
+  if (r.household) out["household"] = detail::household_raw_to_json(*r.household);
+  return out;
 }
 
 PhasePlan plan_from(const JsonReader& in) {
@@ -145,6 +150,7 @@ RawData raw_from(const JsonReader& in) {
   r.aborted = in.boolean("aborted");
   r.abort_reason = in.string_or("abort_reason", "");
   r.server_shed_load = in.boolean_or("server_shed_load", false);
+  if (in.has("household")) r.household = detail::household_raw_from(in.object("household"));
   return r;
 }
 
@@ -205,7 +211,20 @@ Summary summary_from(const JsonReader& in) {
   const auto st = in.object("streams");
   s.streams.download = static_cast<int>(st.non_negative("download"));
   s.streams.upload = static_cast<int>(st.non_negative("upload"));
+  if (in.has("household")) s.household = detail::household_summary_from(in.object("household"));
   return s;
+}
+
+// A household result carries the profiles it ran with and its users'
+// samples, and every user's samples belong to one of those profiles.
+void check_household(const JsonReader& root, const Result& r) {
+  if (!r.profiles) root.fail("profiles", "missing (a household result carries the profiles it ran with)");
+  if (!r.raw.household) root.object("raw").fail("household", "missing (a household result carries its users' samples)");
+  const auto& users = r.raw.household->users;
+  for (std::size_t i = 0; i < users.size(); ++i)
+    if (!r.profiles->find(users[i].user))
+      throw JsonFieldError("raw.household.users[" + std::to_string(i) + "].user: '" + users[i].user +
+                           "' is not one of the profiles");
 }
 
 }  // namespace
@@ -229,32 +248,36 @@ json to_json(const Summary& s) {
                       {"valid", p.valid}});
   json flags = json::array();
   for (auto f : s.flags) flags.push_back(to_string(f));
-  return {{"baseline_ms", opt(s.baseline_ms)},
-          {"clock_offset_ms", opt(s.clock_offset_ms)},
-          {"phases", phases},
-          {"overall", s.overall ? json(to_string(*s.overall)) : json(nullptr)},
-          {"low_confidence", s.low_confidence()},
-          {"rpm", opt(s.rpm)},
-          {"download_mbps", opt(s.download_mbps)},
-          {"upload_mbps", opt(s.upload_mbps)},
-          {"flags", flags},
-          {"streams", {{"download", s.streams.download}, {"upload", s.streams.upload}}}};
+  json out = {{"baseline_ms", opt(s.baseline_ms)},
+              {"clock_offset_ms", opt(s.clock_offset_ms)},
+              {"phases", phases},
+              {"overall", s.overall ? json(to_string(*s.overall)) : json(nullptr)},
+              {"low_confidence", s.low_confidence()},
+              {"rpm", opt(s.rpm)},
+              {"download_mbps", opt(s.download_mbps)},
+              {"upload_mbps", opt(s.upload_mbps)},
+              {"flags", flags},
+              {"streams", {{"download", s.streams.download}, {"upload", s.streams.upload}}}};
+  if (s.household) out["household"] = detail::household_summary_to_json(*s.household);
+  return out;
 }
 
 json to_json(const Result& r) {
-  return {{"format", kResultFormat},
-          {"version", kResultVersion},
-          {"meta",
-           {{"tool", r.meta.tool},
-            {"tool_version", r.meta.tool_version},
-            {"client", r.meta.client},
-            {"started_at", r.meta.started_at},
-            {"server", r.meta.server},
-            {"user_agent", r.meta.user_agent},
-            {"mode", r.meta.mode}}},
-          {"plan", plan_to_json(r.plan)},
-          {"raw", raw_to_json(r.raw)},
-          {"summary", to_json(r.summary)}};
+  json out = {{"format", kResultFormat},
+              {"version", kResultVersion},
+              {"meta",
+               {{"tool", r.meta.tool},
+                {"tool_version", r.meta.tool_version},
+                {"client", r.meta.client},
+                {"started_at", r.meta.started_at},
+                {"server", r.meta.server},
+                {"user_agent", r.meta.user_agent},
+                {"mode", r.meta.mode}}},
+              {"plan", plan_to_json(r.plan)},
+              {"raw", raw_to_json(r.raw)},
+              {"summary", to_json(r.summary)}};
+  if (r.profiles) out["profiles"] = detail::profiles_to_json(*r.profiles);
+  return out;
 }
 
 std::string serialize_result(const Result& r, int indent) { return to_json(r).dump(indent); }
@@ -282,6 +305,8 @@ Outcome<Result> result_from_json(const json& doc) {
     r.meta.mode = meta.string_or("mode", "single");
     r.plan = plan_from(root.object("plan"));
     r.raw = raw_from(root.object("raw"));
+    if (root.has("profiles")) r.profiles = detail::profiles_from(root.object("profiles"));
+    if (r.meta.mode == kHouseholdMode) check_household(root, r);
     if (root.has("summary")) r.summary = summary_from(root.object("summary"));
     return Outcome<Result>::success(std::move(r));
   } catch (const JsonFieldError& e) {

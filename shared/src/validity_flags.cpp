@@ -13,30 +13,6 @@ std::optional<double> percentile_of(std::vector<double> values, double p) {
   return percentile_sorted(values, p);
 }
 
-// Event-loop lag p95 above the limit in any graded window.
-bool client_busy(const Result& r, const std::vector<PhaseWindow>& windows) {
-  for (const auto& w : windows) {
-    if (!w.spec.graded) continue;
-    std::vector<double> lags;
-    for (const auto& s : r.raw.client_lag)
-      if (w.in_measured_window(s.at_us)) lags.push_back(s.lag_ms);
-    const auto p95 = percentile_of(std::move(lags), 95);
-    if (p95 && *p95 > r.plan.client_lag_p95_limit_ms) return true;
-  }
-  return false;
-}
-
-// Echo delay p99 over every answered probe of the test (a server busy in a
-// warm-up is as busy as one in a graded phase), or load shed.
-bool server_busy(const Result& r) {
-  if (r.raw.server_shed_load) return true;
-  std::vector<double> echo_ms;
-  for (const auto& p : r.raw.probes)
-    if (p.received_us && p.server_echo_us) echo_ms.push_back(static_cast<double>(*p.server_echo_us) / 1000.0);
-  const auto p99 = percentile_of(std::move(echo_ms), 99);
-  return p99 && *p99 > r.plan.server_echo_p99_limit_ms;
-}
-
 bool too_few_probes(const std::vector<PhaseSummary>& summaries) {
   return std::any_of(summaries.begin(), summaries.end(), [](const PhaseSummary& s) { return s.graded && !s.valid; });
 }
@@ -68,6 +44,30 @@ bool not_saturated(const Result& r, const std::vector<PhaseWindow>& windows) {
 }
 
 }  // namespace
+
+// Event-loop lag p95 above the limit in any graded window.
+bool client_busy(const Result& r, const std::vector<PhaseWindow>& windows) {
+  for (const auto& w : windows) {
+    if (!w.spec.graded) continue;
+    std::vector<double> lags;
+    for (const auto& s : r.raw.client_lag)
+      if (w.in_measured_window(s.at_us)) lags.push_back(s.lag_ms);
+    const auto p95 = percentile_of(std::move(lags), 95);
+    if (p95 && *p95 > r.plan.client_lag_p95_limit_ms) return true;
+  }
+  return false;
+}
+
+// Echo delay p99 over every answered probe of the test (a server busy in a
+// warm-up is as busy as one in a graded phase), or load shed.
+bool server_busy(const Result& r) {
+  if (r.raw.server_shed_load) return true;
+  std::vector<double> echo_ms;
+  for (const auto& p : r.raw.probes)
+    if (p.received_us && p.server_echo_us) echo_ms.push_back(static_cast<double>(*p.server_echo_us) / 1000.0);
+  const auto p99 = percentile_of(std::move(echo_ms), 99);
+  return p99 && *p99 > r.plan.server_echo_p99_limit_ms;
+}
 
 std::vector<Flag> validity_flags(const Result& result, const std::vector<PhaseWindow>& windows,
                                  const std::vector<PhaseSummary>& summaries) {

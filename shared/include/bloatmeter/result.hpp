@@ -6,6 +6,9 @@
 
 #include "bloatmeter/clock.hpp"
 #include "bloatmeter/grade.hpp"
+#include "bloatmeter/household_profile.hpp"
+#include "bloatmeter/household_samples.hpp"
+#include "bloatmeter/household_summary.hpp"
 #include "bloatmeter/plan.hpp"
 #include "bloatmeter/stats.hpp"
 #include "bloatmeter/throughput_interval.hpp"
@@ -55,6 +58,9 @@ struct RawData {
   bool aborted = false;
   std::string abort_reason;
   bool server_shed_load = false;
+  // Household mode only (meta.mode "household"): every simulated user's
+  // own samples. The probes above then hold the baseline's probe lane.
+  std::optional<HouseholdRaw> household;
 };
 
 // ---- Summary: derived from raw samples alone by recompute(). ------------
@@ -91,6 +97,9 @@ struct Summary {
   std::optional<double> upload_mbps;
   std::vector<Flag> flags;
   StreamCounts streams;
+  // Household mode only: per-user figures, grades, fairness. `overall` is
+  // then the household grade.
+  std::optional<HouseholdSummary> household;
   bool low_confidence() const { return !flags.empty(); }
   const PhaseSummary* phase(const std::string& name) const;
 };
@@ -110,6 +119,9 @@ struct Result {
   PhasePlan plan;
   RawData raw;
   Summary summary;
+  // Household mode only: the users the test ran with (greedy or not), so
+  // the result can be recomputed from itself alone.
+  std::optional<ProfileSet> profiles;
 };
 
 }  // namespace bloatmeter
