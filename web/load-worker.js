@@ -15,7 +15,8 @@
 //
 // Messages in:  {op: 'open', id, kind: 0 download | 1 upload, url, cap}
 //               {op: 'close', id}   {op: 'closeAll'}
-// Messages out: [[id, state, downloadedBytes, serverReportedUploadBytes], ...]
+// Messages out: [[id, state, downloadedBytes, serverReportedUploadBytes, serverUs], ...]
+//               serverUs: the server's clock at that upload count (-1: none)
 //               state: 0 connecting, 1 open, 2 closed, 3 failed
 'use strict';
 
@@ -68,27 +69,43 @@ function postBody(size) {
 // how many bytes arrived, counted where they arrive.
 async function postUpload(s, httpUrl) {
   let size = 256 * 1024;
-  try {
-    while (s.state < 2) {
+  let failures = 0;
+  while (s.state < 2) {
+    try {
       const started = performance.now();
       const res = await fetch(httpUrl, { method: 'POST', body: postBody(size), cache: 'no-store', signal: s.fetch.signal });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       const answer = await res.json();
       if (s.state === 0) s.state = 1;
+      failures = 0;
       s.reported += answer.bytes;
+      // A body's bytes arrived over its duration: file them at its middle.
+      if (typeof answer.server_us === 'number') s.serverUs = answer.server_us - Math.round(answer.duration_ms * 500);
       dirty = true;
       const rate = answer.bytes / Math.max(0.001, (performance.now() - started) / 1000);
       size = Math.round(Math.min(kPostMax, Math.max(kPostMin, rate * kPostSeconds)));
+    } catch (e) {
+      if (!httpFailed(s, ++failures)) return;
     }
-  } catch (e) {
-    if (s.state < 2) { s.state = 3; dirty = true; }
   }
+}
+
+// An HTTP request of a stream failed. A reused HTTP/1.1 connection can lose
+// a race with the server closing it, and a browser does not retry a POST:
+// one failure is retried at once, a second in a row loses the stream.
+function httpFailed(s, failures) {
+  if (s.state >= 2) return false;  // closed by us
+  if (failures < 2) return true;
+  s.state = 3;
+  dirty = true;
+  return false;
 }
 
 // One download stream over HTTP: a streamed response read as it arrives.
 async function fetchDownload(s, httpUrl) {
-  try {
-    while (s.state < 2) {
+  let failures = 0;
+  while (s.state < 2) {
+    try {
       const res = await fetch(httpUrl + '?bytes=' + kFetchBytes, { cache: 'no-store', signal: s.fetch.signal });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       if (s.state === 0) { s.state = 1; dirty = true; }
@@ -96,17 +113,18 @@ async function fetchDownload(s, httpUrl) {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        failures = 0;
         s.bytes += value.byteLength;
         dirty = true;
       }
+    } catch (e) {
+      if (!httpFailed(s, ++failures)) return;
     }
-  } catch (e) {
-    if (s.state < 2) { s.state = 3; dirty = true; }
   }
 }
 
 function open(m) {
-  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, ws: null, fetch: null };
+  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, serverUs: -1, ws: null, fetch: null };
   if (m.httpUrl && httpSlotFree(m.kind)) {
     sockets.set(m.id, s);
     s.fetch = new AbortController();
@@ -131,7 +149,11 @@ function open(m) {
       // The upload sink's count of bytes that reached the server.
       try {
         const r = JSON.parse(e.data);
-        if (typeof r.bytes === 'number') { s.reported = r.bytes; dirty = true; }
+        if (typeof r.bytes === 'number') {
+          s.reported = r.bytes;
+          if (typeof r.server_us === 'number') s.serverUs = r.server_us;
+          dirty = true;
+        }
       } catch (err) { /* not a count: ignored */ }
     } else {
       s.bytes += e.data.byteLength;
@@ -162,6 +184,6 @@ setInterval(() => {
   if (!dirty) return;
   dirty = false;
   const out = [];
-  for (const [id, s] of sockets) out.push([id, s.state, s.bytes, s.reported]);
+  for (const [id, s] of sockets) out.push([id, s.state, s.bytes, s.reported, s.serverUs]);
   postMessage(out);
 }, 25);

@@ -19,14 +19,14 @@ constexpr std::size_t kUploadMessageBytes = 256 * 1024;
 constexpr int kUnsentLowWater = 128 * 1024;  // bounded unsent data: the queue measured is the network's
 constexpr const char* kDownloadTarget = "/ws/bulk-download?chunk=262144";
 
-// The upload sink's report: {"bytes": N, "server_us": T}.
-bool parse_reported_bytes(const std::string& text, std::uint64_t& out) {
-  const auto key = text.find("\"bytes\"");
-  if (key == std::string::npos) return false;
-  const auto colon = text.find(':', key);
+// A number field of the upload sink's report {"bytes": N, "server_us": T}.
+bool parse_report_field(const std::string& text, const char* key, long long& out) {
+  const auto at = text.find(key);
+  if (at == std::string::npos) return false;
+  const auto colon = text.find(':', at);
   if (colon == std::string::npos) return false;
   char* end = nullptr;
-  const unsigned long long v = std::strtoull(text.c_str() + colon + 1, &end, 10);
+  const long long v = std::strtoll(text.c_str() + colon + 1, &end, 10);
   if (end == text.c_str() + colon + 1) return false;
   out = v;
   return true;
@@ -91,9 +91,14 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
     try {
       for (;;) {
         co_await ws_.async_read(buffer, asio::use_awaitable);
-        std::uint64_t reported = 0;
-        if (ws_.got_text() && parse_reported_bytes(beast::buffers_to_string(buffer.cdata()), reported))
-          counters_->bytes.store(reported, std::memory_order_relaxed);
+        long long reported = 0, server_us = 0;
+        const std::string text = ws_.got_text() ? beast::buffers_to_string(buffer.cdata()) : std::string();
+        if (parse_report_field(text, "\"bytes\"", reported) && reported >= 0) {
+          // The time first: a reader that sees the new count sees its time.
+          if (parse_report_field(text, "\"server_us\"", server_us))
+            counters_->server_us.store(server_us, std::memory_order_relaxed);
+          counters_->bytes.store(static_cast<std::uint64_t>(reported), std::memory_order_release);
+        }
         buffer.consume(buffer.size());
       }
     } catch (const std::exception&) {
@@ -149,10 +154,17 @@ int LoadStreams::open(Direction direction) {
 std::uint64_t LoadStreams::take_bytes(int id) {
   const auto it = streams_.find(id);
   if (it == streams_.end()) return 0;
-  const std::uint64_t total = it->second.counters->bytes.load(std::memory_order_relaxed);
+  const std::uint64_t total = it->second.counters->bytes.load(std::memory_order_acquire);
+  it->second.taken_server_us = it->second.counters->server_us.load(std::memory_order_relaxed);
   const std::uint64_t d = total > it->second.taken ? total - it->second.taken : 0;
   it->second.taken = std::max(total, it->second.taken);
   return d;
+}
+
+std::optional<std::int64_t> LoadStreams::server_time(int id) const {
+  const auto it = streams_.find(id);
+  if (it == streams_.end() || it->second.taken_server_us < 0) return std::nullopt;
+  return it->second.taken_server_us;
 }
 
 bool LoadStreams::lost(int id) const {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -23,6 +24,7 @@ namespace bloatmeter::cli {
 struct StreamCounters {
   enum State { Connecting = 0, Open = 1, Lost = 2, Closing = 3 };
   std::atomic<std::uint64_t> bytes{0};  // download: received; upload: the server's count
+  std::atomic<std::int64_t> server_us{-1};  // upload: the server's clock at that count
   std::atomic<int> state{Connecting};
 };
 
@@ -44,6 +46,8 @@ class LoadStreams {
   int open(Direction direction);
   // Bytes that arrived since the last call (see TestTransport).
   std::uint64_t take_bytes(int id);
+  // Upload: the server's clock when it made the count last taken.
+  std::optional<std::int64_t> server_time(int id) const;
   bool lost(int id) const;
   void close(int id);
   // Closes every stream and joins the I/O threads.
@@ -54,6 +58,7 @@ class LoadStreams {
     std::shared_ptr<StreamCounters> counters;
     std::shared_ptr<LoadStream> stream;
     std::uint64_t taken = 0;
+    std::int64_t taken_server_us = -1;
   };
   ServerUrl url_;
   boost::asio::ip::tcp::resolver::results_type endpoints_;

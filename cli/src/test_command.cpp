@@ -39,7 +39,7 @@ Runs the single-user bufferbloat test against a bloatmeter server: idle
 latency, then latency while downloading, uploading and both, graded A+ to F.
 
   URL              the server, http://host[:port] or https://host[:port]
-  --plan NAME      quick (15 s) or standard (40 s, the default)
+  --plan NAME      quick (17 s) or standard (40 s, the default)
   --json FILE      write the result file (the browser's format) to FILE
   --insecure       accept any TLS certificate (self-signed test servers)
   --help           print this help
@@ -114,6 +114,7 @@ class NativeTransport : public TestTransport {
   void send_probe(std::uint32_t seq, Micros sent_us) override { probe_.send(seq, static_cast<std::uint64_t>(sent_us)); }
   int open_stream(Direction d) override { return load_.open(d); }
   std::uint64_t take_stream_bytes(int id) override { return load_.take_bytes(id); }
+  std::optional<Micros> stream_server_time(int id) override { return load_.server_time(id); }
   bool stream_lost(int id) override { return load_.lost(id); }
   void close_stream(int id) override { load_.close(id); }
 

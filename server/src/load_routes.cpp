@@ -30,7 +30,7 @@ http::message_generator upload_report(const http::request_header<>& req, std::ui
                                       std::chrono::steady_clock::duration took) {
   const auto ms = std::chrono::duration<double, std::milli>(took).count();
   Request head(req);
-  return json_response(http::status::ok, {{"bytes", bytes}, {"duration_ms", ms}}, head);
+  return json_response(http::status::ok, {{"bytes", bytes}, {"duration_ms", ms}, {"server_us", steady_now_us()}}, head);
 }
 
 }  // namespace bloatmeter::server

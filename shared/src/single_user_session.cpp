@@ -80,7 +80,7 @@ void SingleUserSession::poll_load(Micros t) {
       if (transport_.stream_lost(id)) return abort("a load connection was lost", t);
       const auto bytes = transport_.take_stream_bytes(id);
       if (bytes == 0) continue;
-      meter_.add(d, static_cast<int>(s), t, bytes);
+      meter_.add(d, static_cast<int>(s), arrival_time(id, t), bytes);
       total += bytes;
     }
     if (discovery_[i]) {
@@ -89,6 +89,14 @@ void SingleUserSession::poll_load(Micros t) {
       if (wanted > static_cast<int>(streams_[i].size())) set_streams(d, wanted, t);
     }
   }
+}
+
+Micros SingleUserSession::arrival_time(int stream_id, Micros now) {
+  const auto server_us = transport_.stream_server_time(stream_id);
+  if (!server_us || !offset_) return now;
+  // On the client's clock; never in the future, never before this phase.
+  const auto at = static_cast<Micros>(offset_->to_client_us(*server_us));
+  return std::clamp(at, std::min(now, phase_start_us_), now);
 }
 
 void SingleUserSession::send_due_probes(Micros t) {

@@ -40,6 +40,7 @@ export async function singleUserTests(browser, server, args, shot) {
   const mirror = await page.textContent('#status-mirror');
   const f = figures(mirror);
   console.log('  ' + mirror);
+  check(mirror.startsWith('Test complete.'), 'the test ran to its end, not aborted');
   check(f.overall !== null, `an overall grade is shown (${f.overall})`);
   check(f.grades.length === 3, `download, upload and both-ways grades are shown (${f.grades.join(', ')})`);
   check(f.download > 0 && f.upload > 0, `throughput > 0 both ways (${f.download} / ${f.upload} Mbit/s)`);

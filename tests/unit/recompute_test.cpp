@@ -17,12 +17,20 @@ constexpr Micros kMs = 1000;
 constexpr Micros kSecond = 1'000'000;
 constexpr Micros kThreeHours = 3LL * 3600 * kSecond;
 
-// quick_plan(): baseline 0-2 s, download_warmup 2-4, download 4-7,
-// upload_warmup 7-9, upload 9-12, bidirectional 12-15 graded from 12.5.
-// Probes every 50 ms: 40 in baseline, 60 in download and upload, 50 in
-// bidirectional's graded part.
+// A fixed plan for these tests (the quick plan's shape with 2 s warm-ups):
+// baseline 0-2 s, download_warmup 2-4, download 4-7, upload_warmup 7-9,
+// upload 9-12, bidirectional 12-15 graded from 12.5. Probes every 50 ms:
+// 40 in baseline, 60 in download and upload, 50 in bidirectional's graded
+// part.
+PhasePlan test_plan() {
+  PhasePlan p = quick_plan();
+  for (auto& ph : p.phases)
+    if (ph.warmup) ph.duration_us = 2 * kSecond;
+  return p;
+}
+
 SyntheticRun bloated_run() {
-  SyntheticRun run(quick_plan());
+  SyntheticRun run(test_plan());
   run.server_minus_client_us = kThreeHours;
   run.probes("baseline", constant_rtt(5 * kMs, 5 * kMs))
       .probes("download_warmup", constant_rtt(5 * kMs, 60 * kMs))
@@ -106,7 +114,7 @@ TEST_CASE("one-way delays come out right with a server clock hours away") {
 }
 
 TEST_CASE("the p95 increase comes from the phase's own distribution") {
-  SyntheticRun run(quick_plan());
+  SyntheticRun run(test_plan());
   run.probes("baseline", constant_rtt(5 * kMs, 5 * kMs))
       // 100, 101, ..., 119 ms, each three times over the 60 probes.
       .probes("download", [](Micros, int i) {
@@ -121,8 +129,8 @@ TEST_CASE("the p95 increase comes from the phase's own distribution") {
 }
 
 TEST_CASE("no answered probes at all: no statistics, no grade, too few probes") {
-  SyntheticRun run(quick_plan());
-  for (const auto& ph : quick_plan().phases)
+  SyntheticRun run(test_plan());
+  for (const auto& ph : test_plan().phases)
     run.probes(ph.name, [](Micros, int) { return std::optional<ProbeFate>(); });
   const auto s = recompute(run.result);
   CHECK_FALSE(s.baseline_ms);
@@ -142,7 +150,7 @@ TEST_CASE("no answered probes at all: no statistics, no grade, too few probes") 
 }
 
 TEST_CASE("no probes at all: graded phases are invalid, ungraded ones are not judged") {
-  SyntheticRun run(quick_plan());
+  SyntheticRun run(test_plan());
   const auto s = recompute(run.result);
   CHECK(phase(s, "download").probes_sent == 0);
   CHECK_FALSE(phase(s, "download").valid);
@@ -200,7 +208,7 @@ TEST_CASE("late probes: after late_after_us or after the phase end, and their RT
 }
 
 TEST_CASE("reordered answers and a shuffled file give the same summary, jitter in send order") {
-  SyntheticRun run(quick_plan());
+  SyntheticRun run(test_plan());
   // Alternating 10 / 110 ms, sent every 50 ms: each slow answer is
   // overtaken by the next probe's. Jitter in send order is 100 ms.
   run.probes("baseline", [](Micros, int i) {
@@ -253,7 +261,7 @@ TEST_CASE("throughput: graded-window bytes over window length, zero is zero, not
   CHECK(*s.upload_mbps == 0.0);
   CHECK_FALSE(phase(s, "baseline").download_mbps);
 
-  SyntheticRun empty(quick_plan());
+  SyntheticRun empty(test_plan());
   const auto e = recompute(empty.result);
   CHECK_FALSE(e.download_mbps);
   CHECK_FALSE(e.upload_mbps);

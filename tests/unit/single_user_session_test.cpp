@@ -196,3 +196,39 @@ TEST_CASE("a transport that schedules probes reports them; the session never sen
   REQUIRE(r.raw.client_lag.size() == 2);
   CHECK(r.raw.client_lag[1].lag_ms == doctest::Approx(30.0));
 }
+
+TEST_CASE("upload counts are filed at the server's counting time, through the clock offset") {
+  // The server's clock runs 1000 s ahead; its report for bytes counted at
+  // client time 9.6 s reaches the client 0.3 s later.
+  struct ReportingLink : FakeLink {
+    std::optional<Micros> stream_server_time(int) override { return server_time; }
+    std::optional<Micros> server_time;
+  } link;
+  SingleUserSession session(quick_plan(), link);
+  session.begin();
+  Micros t = 0;
+  std::size_t answered = 0;
+  for (; t < 9'000'000; t += 5'000) {  // through the baseline (offset known) into the upload phase
+    session.tick(t);
+    for (; answered < link.sent.size(); ++answered)
+      session.on_echo(link.sent[answered].seq, link.sent[answered].sent_us + 2'000,
+                      link.sent[answered].sent_us + 1'000 + 1'000'000'000, 5);
+  }
+  REQUIRE(session.clock_offset());
+  int upload_id = -1;
+  for (const auto& [id, s] : link.streams)
+    if (s.open && s.direction == Direction::Upload) upload_id = id;
+  REQUIRE(upload_id > 0);
+  link.server_time = 9'600'000 + 1'000'000'000;
+  link.streams.at(upload_id).pending = 125'000;
+  session.tick(9'900'000);
+  session.abort("done", 10'000'000);
+  const Result r = session.result();
+  bool found = false;
+  for (const auto& iv : r.raw.throughput)
+    if (iv.direction == Direction::Upload && iv.bytes == 125'000) {
+      found = true;
+      CHECK(iv.start_us == 9'500'000);  // the 250 ms interval holding 9.6 s, not 9.9 s
+    }
+  CHECK(found);
+}

@@ -19,6 +19,7 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
           if (s.state < 2 || r[1] >= 2) s.state = r[1];
           s.bytes = r[2];
           s.reported = r[3];
+          s.serverUs = r[4];
         });
       };
       // A worker that cannot run loses every load connection: the test aborts.
@@ -29,7 +30,7 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
   }
   var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + UTF8ToString(path);
   var id = L.next++;
-  L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, reported: 0, taken: 0 };
+  L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, reported: 0, serverUs: -1, taken: 0, takenServerUs: -1 };
   var http = UTF8ToString(http_path);
   if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, httpUrl: http ? location.origin + http : null, cap: cap });
   return id;
@@ -41,7 +42,13 @@ EM_JS(double, js_bulk_take, (int id), {
   var total = s.kind === 0 ? s.bytes : s.reported;
   var d = total - s.taken;
   s.taken = total;
+  s.takenServerUs = s.serverUs;
   return d;
+});
+
+EM_JS(double, js_bulk_server_us, (int id), {
+  var s = Module.bulk && Module.bulk.sockets[id];
+  return s ? s.takenServerUs : -1;
 });
 
 EM_JS(int, js_bulk_state, (int id), {
@@ -67,6 +74,7 @@ int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload
   return js_bulk_open(static_cast<int>(kind), path, http_path, upload_cap);
 }
 double bulk_take_bytes(int id) { return js_bulk_take(id); }
+double bulk_server_us(int id) { return js_bulk_server_us(id); }
 BulkState bulk_state(int id) { return static_cast<BulkState>(js_bulk_state(id)); }
 void bulk_close(int id) { js_bulk_close(id); }
 void bulk_close_all() { js_bulk_close_all(); }

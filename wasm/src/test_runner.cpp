@@ -33,6 +33,12 @@ int BrowserTransport::open_stream(Direction d) {
 
 std::uint64_t BrowserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
 
+std::optional<Micros> BrowserTransport::stream_server_time(int id) {
+  const double us = bulk_server_us(id);
+  if (us < 0) return std::nullopt;
+  return static_cast<Micros>(us);
+}
+
 bool BrowserTransport::stream_lost(int id) {
   const auto s = bulk_state(id);
   return s == BulkState::Failed || s == BulkState::Closed;

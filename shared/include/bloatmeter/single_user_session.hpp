@@ -77,6 +77,8 @@ class SingleUserSession {
   void set_streams(Direction d, int count, Micros t);
   void poll_load(Micros t);
   void send_due_probes(Micros t);
+  // When the bytes just taken from a stream arrived (see TestTransport).
+  Micros arrival_time(int stream_id, Micros now);
   void finish(Micros t);
 
   PhasePlan plan_;

@@ -4,6 +4,7 @@
 // the native client each implement it over their own sockets; the session
 // (single_user_session.hpp) never sees a socket.
 #include <cstdint>
+#include <optional>
 
 #include "bloatmeter/clock.hpp"
 #include "bloatmeter/plan.hpp"
@@ -26,6 +27,11 @@ class TestTransport {
   // the client received; for an upload stream, growth of the count the
   // server reported (bytes that reached the far end).
   virtual std::uint64_t take_stream_bytes(int id) = 0;
+  // The server's clock (µs) when it counted the bytes last taken from an
+  // upload stream, when the server said: the session files those bytes at
+  // that instant (through the clock offset), not when the count happened
+  // to reach the client, so 250 ms intervals do not catch two reports.
+  virtual std::optional<Micros> stream_server_time(int) { return std::nullopt; }
   // True once a stream failed to connect or was closed by the other side.
   virtual bool stream_lost(int id) = 0;
   virtual void close_stream(int id) = 0;
