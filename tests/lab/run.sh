@@ -80,13 +80,18 @@ ran=0
 while read -r name down up quick _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
   if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue
-  elif [ "$variant" = quick ] && [ "$quick" != yes ]; then continue
+  elif [ "$variant" = quick ] && [ "$quick" != yes ] && [ "$quick" != native ]; then continue
+  fi
+  scenario_clients="$clients"
+  if [ "$variant" = quick ] && [ "$quick" = native ] && [ -z "$only" ]; then
+    scenario_clients=$([[ ",$clients," == *,native,* ]] && echo native || echo "")
+    [ -n "$scenario_clients" ] || continue
   fi
   echo "lab: scenario $name (down $down, up $up)"
   lab_shape down "$down" || fail_setup "could not shape the download direction ($down)"
   lab_shape up "$up" || fail_setup "could not shape the upload direction ($up)"
   lab_show_shaping
-  for client in ${clients//,/ }; do
+  for client in ${scenario_clients//,/ }; do
     run_one "$name" "$client" "$down" "$up"
     ran=$((ran + 1))
   done
