@@ -209,7 +209,7 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
   ImGui::SameLine(0, gap);
   metric_card("up", t, third, "UPLOAD", s.upload_mbps ? fmt("%.1f", *s.upload_mbps) : "–", "Mbit/s", std::nullopt);
   ImGui::SameLine(0, gap);
-  metric_card("rpm", t, third, wide ? "RESPONSIVENESS" : "RPM", s.rpm ? fmt("%.0f", *s.rpm) : "–", wide ? "round trips per minute" : "round trips/min", std::nullopt);
+  metric_card("rpm", t, third, wide ? "RESPONSIVENESS" : "RPM", s.rpm ? fmt("%.0f", *s.rpm) : "–", wide ? "round trips per minute" : "per minute", std::nullopt);
 
   // Charts of the whole run.
   section_title(t, "Latency during the test");
