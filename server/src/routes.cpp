@@ -2,6 +2,7 @@
 
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
+#include "household_routes.hpp"
 #include "load_routes.hpp"
 #include "responses.hpp"
 #include "result_routes.hpp"
@@ -99,6 +100,7 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
     const std::string id(path.substr(kResultPrefix.size()));
     return fetch_result(std::move(req), id, ctx, std::move(reply));
   }
+  if (path.starts_with(kHouseholdHttpPrefix)) return reply(household_request(req, ctx));
   if (path.starts_with("/api/") || path.starts_with("/ws/"))
     return reply(error_response(http::status::not_found, "no such endpoint", req));
   reply(serve_static(req, ctx.web_root));

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "echo_delay_record.hpp"
+#include "household_stats.hpp"
 #include "http_types.hpp"
 #include "random_pool.hpp"
 #include "server_options.hpp"
@@ -27,6 +28,7 @@ struct ServerContext {
 
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads
+  HouseholdState household;                 // household sessions write, its endpoints read
 
   // Probe lanes run here, on an I/O thread of their own, so bulk traffic on
   // the main threads can never delay an echo. Null: use the main threads.

@@ -7,12 +7,15 @@
 
 #include <unistd.h>
 
+#include "bloatmeter/household_plan.hpp"
+#include "household_routes.hpp"
 #include "http_types.hpp"
 #include "responses.hpp"
 #include "server_context.hpp"
 #include "url_path.hpp"
 #include "websocket_bulk_download.hpp"
 #include "websocket_bulk_upload.hpp"
+#include "websocket_household.hpp"
 #include "websocket_probe_session.hpp"
 
 namespace bloatmeter::server {
@@ -52,6 +55,47 @@ inline std::optional<std::size_t> download_chunk_size(const Request& req) {
   if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
   if (n < kMinDownloadChunk || n > kMaxDownloadChunk) return std::nullopt;
   return n;
+}
+
+// /ws/virtual-household/{user_id}?plan=quick|standard&greedy=1: the user
+// and plan it asks for, or the HTTP answer refusing it.
+struct HouseholdUpgrade {
+  std::optional<HouseholdRequest> request;
+  http::status status = http::status::ok;
+  std::string error;
+};
+
+inline HouseholdUpgrade household_upgrade(const Request& req, const ServerContext& ctx) {
+  HouseholdUpgrade out;
+  const auto id = target_path(req.target()).substr(kHouseholdWsPrefix.size());
+  const auto index = ctx.household.user_index(id);
+  if (index < 0) {
+    out.status = http::status::not_found;
+    out.error = "no such household user";
+    return out;
+  }
+  const auto query = target_query(req.target());
+  const auto greedy = greedy_param(query);
+  if (!greedy) {
+    out.status = http::status::bad_request;
+    out.error = "greedy must be 0, 1, false or true";
+    return out;
+  }
+  const auto plan_name = query_param(query, "plan").value_or("standard");
+  HouseholdPlan plan;
+  if (!household_plan_by_name(plan_name, *greedy, plan)) {
+    out.status = http::status::bad_request;
+    out.error = "plan must be quick or standard";
+    return out;
+  }
+  HouseholdRequest r;
+  r.user_index = index;
+  r.profile = ctx.household.profiles(*greedy).users[static_cast<std::size_t>(index)];
+  r.plan = plan.name;
+  r.greedy = *greedy;
+  r.duration_us = plan.users_us();
+  out.request = std::move(r);
+  return out;
 }
 
 // Probe lanes over plain TCP move to the probe I/O thread: the socket's
@@ -108,6 +152,13 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
   }
   if (path == "/ws/bulk-upload") {
     std::make_shared<BulkUploadSession<S>>(std::forward<Stream>(stream), ctx)->run(std::move(req));
+    return;
+  }
+  if (path.starts_with(kHouseholdWsPrefix)) {
+    auto upgrade = household_upgrade(req, ctx);
+    if (!upgrade.request) return reject_upgrade(std::forward<Stream>(stream), upgrade.status, upgrade.error, req);
+    std::make_shared<HouseholdSession<S>>(std::forward<Stream>(stream), ctx, std::move(*upgrade.request))
+        ->run(std::move(req));
     return;
   }
   reject_upgrade(std::forward<Stream>(stream), http::status::not_found, "no such WebSocket endpoint", req);
