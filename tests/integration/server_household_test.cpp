@@ -410,3 +410,91 @@ TEST_CASE("a household session that stops reading drops its backlog and disturbs
   CHECK(largest_gap > 100);
   stalled.ws.close(websocket::close_code::normal);
 }
+
+TEST_CASE("two households at once: every user's download keeps its profile's rate; bursts are whole") {
+  TestServer srv;
+  const auto profiles = bloatmeter::default_profiles();
+  constexpr int kHouseholds = 2;
+  constexpr double kSeconds = 2.2;  // covers Jake's first 1 s burst
+  std::vector<std::string> users;
+  std::vector<Received> got(kHouseholds * profiles.users.size());
+  std::vector<std::thread> readers;
+  for (int h = 0; h < kHouseholds; ++h) {
+    for (std::size_t u = 0; u < profiles.users.size(); ++u) {
+      const auto slot = h * profiles.users.size() + u;
+      readers.emplace_back([&, slot, id = profiles.users[u].id] {
+        HouseholdWs c(srv.port(), "/ws/virtual-household/" + id + "?plan=quick");
+        read_hello(c);
+        got[slot] = read_for(c, kSeconds);
+        c.ws.close(websocket::close_code::normal);
+      });
+    }
+  }
+  for (auto& t : readers) t.join();
+  for (std::size_t slot = 0; slot < got.size(); ++slot) {
+    const auto& profile = profiles.users[slot % profiles.users.size()];
+    const auto& r = got[slot];
+    CAPTURE(profile.id);
+    CHECK(r.consecutive());
+    REQUIRE(r.messages.size() >= 10);
+    if (profile.download.pattern != bloatmeter::TrafficPattern::Burst) {
+      MESSAGE(profile.id << ": " << r.messages.size() << " messages, " << r.mbps() << " Mbit/s (profile "
+                         << profile.download.rate_mbps << ")");
+      CHECK(std::abs(r.mbps() / profile.download.rate_mbps - 1) < 0.05);
+      continue;
+    }
+    // Jake: the first burst, 25 Mbit/s for 1 s, then nothing until the next.
+    std::uint64_t burst_bytes = 0;
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < r.messages.size(); ++i) {
+      const auto& m = r.messages[i];
+      CHECK((m.flags & 4) != 0);
+      CHECK(m.burst == 0);
+      CHECK(m.burst_bytes == 3'125'000u);
+      CHECK(((m.flags & 1) != 0) == (i == 0));
+      burst_bytes += r.sizes[i];
+      last = i;
+    }
+    CHECK(burst_bytes == 3'125'000u);
+    CHECK((r.messages[last].flags & 2) != 0);
+    const double took_s = static_cast<double>(r.arrival_us[last] - r.messages[0].burst_started_us) / 1e6;
+    const double burst_mbps = r.mbps();
+    MESSAGE("jake: burst of " << burst_bytes << " bytes in " << r.messages.size() << " messages, last byte "
+                              << took_s << " s after its start, " << burst_mbps << " Mbit/s within it");
+    CHECK(took_s > 0.95);
+    CHECK(took_s < 1.05);
+    CHECK(std::abs(burst_mbps / 25.0 - 1) < 0.05);
+  }
+  const auto stats = body_json(get(srv.port(), "/virtual-household/stats"));
+  CHECK(stats["sessions_started"] == kHouseholds * 4);
+  CHECK(stats["download_dropped_messages"] == 0);
+}
+
+TEST_CASE("a greedy computer takes more than its demand, never drops; the lane works over TLS") {
+  TestServer srv(true);
+  {
+    HouseholdWs c(srv.port(), "/ws/virtual-household/computer?plan=quick&greedy=1");
+    const auto hello = read_hello(c);
+    CHECK(hello["greedy"] == true);
+    CHECK(hello["download_pattern"] == "greedy");
+    const auto got = read_for(c, 0.5);
+    MESSAGE("greedy computer on loopback: " << got.mbps() << " Mbit/s");
+    CHECK(got.consecutive());
+    CHECK(got.mbps() > 100);
+    c.ws.close(websocket::close_code::normal);
+  }
+  TlsWsClient t(srv.tls_port(), "/ws/virtual-household/alex?plan=quick");
+  beast::flat_buffer buf;
+  t.ws.read(buf);
+  CHECK(t.ws.got_text());
+  CHECK(json::parse(beast::buffers_to_string(buf.data()))["type"] == "hello");
+  for (std::uint32_t seq = 0; seq < 10; ++seq) {
+    buf.clear();
+    t.ws.read(buf);
+    const auto bytes = beast::buffers_to_string(buf.data());
+    REQUIRE(has_prefix(bytes, 1));
+    CHECK(parse_download(bytes).seq == seq);
+    CHECK(bytes.size() == 3125);
+  }
+  t.ws.close(websocket::close_code::normal);
+}
