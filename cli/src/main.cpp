@@ -5,6 +5,7 @@
 
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
+#include "household_command.hpp"
 #include "report.hpp"
 #include "test_command.hpp"
 
@@ -20,6 +21,10 @@ Commands:
                    run the single-user test against a bloatmeter server
                    (http:// or https://); live progress, then the summary;
                    --json writes the result file (the browser's format)
+  household URL [--plan quick|standard] [--greedy] [--json FILE] [--insecure]
+                   run the virtual household: four simulated users at once
+                   (gaming, video call, streaming, a computer's updates),
+                   each graded, then the household grade and fairness
   report FILE...   recompute and print the summary of result files (from
                    the browser or this client); several files are compared
                    side by side
@@ -48,6 +53,7 @@ int main(int argc, char** argv) {
     return kExitDone;
   }
   if (args[0] == "test") return run_test({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  if (args[0] == "household") return run_household({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
   std::cerr << "bloatmeter: unknown command '" << args[0] << "' (see --help)\n";
   return kExitUsage;

@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -35,6 +36,9 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
   row("client", [](const Summary&, const Result& r) { return r.meta.client.empty() ? "-" : r.meta.client; });
   row("started", [](const Summary&, const Result& r) { return r.meta.started_at.empty() ? "-" : r.meta.started_at; });
   row("plan", [](const Summary&, const Result& r) { return r.plan.name; });
+  bool household = false;
+  for (const auto& r : runs) household = household || r.result.summary.household.has_value();
+  if (household) row("mode", [](const Summary&, const Result& r) { return r.meta.mode; });
   row("overall grade", [](const Summary& s, const Result&) { return grade(s.overall); });
   row("idle latency (ms)", [](const Summary& s, const Result&) { return num(s.baseline_ms); });
   for (const char* phase : {"download", "upload", "bidirectional"}) {
@@ -46,6 +50,27 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
       const auto* p = s.phase(phase);
       return p ? num(p->increase_p95_ms) : std::string("-");
     });
+  }
+  if (household) {
+    row("fairness", [](const Summary& s, const Result&) {
+      return s.household ? num(s.household->fairness, "%.3f") + " (" + grade(s.household->fairness_grade) + ")"
+                         : std::string("-");
+    });
+    std::vector<std::string> ids;
+    for (const auto& r : runs)
+      if (r.result.summary.household)
+        for (const auto& u : r.result.summary.household->users)
+          if (std::find(ids.begin(), ids.end(), u.id) == ids.end()) ids.push_back(u.id);
+    for (const auto& id : ids) {
+      row("user " + id + " grade", [&](const Summary& s, const Result&) {
+        const auto* u = s.household ? s.household->user(id) : nullptr;
+        return u ? grade(u->grade) : std::string("-");
+      });
+      row("user " + id + " down/up (Mbit/s)", [&](const Summary& s, const Result&) {
+        const auto* u = s.household ? s.household->user(id) : nullptr;
+        return u ? num(u->download.achieved_mbps, "%.2f") + "/" + num(u->upload.achieved_mbps, "%.2f") : std::string("-");
+      });
+    }
   }
   row("download (Mbit/s)", [](const Summary& s, const Result&) { return num(s.download_mbps); });
   row("upload (Mbit/s)", [](const Summary& s, const Result&) { return num(s.upload_mbps); });

@@ -1,0 +1,649 @@
+#include "household_command.hpp"
+
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "bloatmeter/household_plan.hpp"
+#include "bloatmeter/household_recorder.hpp"
+#include "bloatmeter/pacer.hpp"
+#include "bloatmeter/probe_tracker.hpp"
+#include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
+#include "bloatmeter/version.hpp"
+#include "exit_codes.hpp"
+#include "probe_connection.hpp"
+#include "server_url.hpp"
+#include "tls_client.hpp"
+#include "ws_connect.hpp"
+
+namespace bloatmeter::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kHouseholdUsage = R"(Usage: bloatmeter household URL [options]
+
+Runs the virtual household test against a bloatmeter server: a baseline on
+the probe lane, then four simulated users at once (gaming, a video call, HD
+streaming, a computer's updates), each on its own connection, each graded
+for what it needs; then the household grade and network fairness.
+
+  URL              the server, http://host[:port] or https://host[:port]
+  --plan NAME      quick (2 s + 10 s) or standard (5 s + 30 s, the default)
+  --greedy         the computer's download takes all it can get
+  --json FILE      write the result file (the browser's format) to FILE
+  --insecure       accept any TLS certificate (self-signed test servers)
+  --help           print this help
+
+Ctrl-C stops the test; the partial result is kept, marked aborted.
+)";
+
+// The upload is queued in the application up to this much (the server's
+// own cap for the download): beyond it the pacer gets no room.
+constexpr std::uint64_t kUploadRoomBytes = 32 * 1024;
+constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
+constexpr auto kShowInterval = std::chrono::milliseconds(250);
+
+struct HouseholdOptions {
+  std::string url;
+  std::string plan = "standard";
+  std::string json_file;
+  bool greedy = false;
+  bool insecure = false;
+  bool help = false;
+};
+
+std::optional<HouseholdOptions> parse_options(const std::vector<std::string>& args, std::string& error) {
+  HouseholdOptions o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        error = std::string(name) + " needs a value";
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") o.help = true;
+    else if (a == "--insecure") o.insecure = true;
+    else if (a == "--greedy") o.greedy = true;
+    else if (a == "--plan") {
+      auto v = value("--plan");
+      if (!v) return std::nullopt;
+      o.plan = *v;
+    } else if (a == "--json") {
+      auto v = value("--json");
+      if (!v) return std::nullopt;
+      o.json_file = *v;
+    } else if (a.rfind("--", 0) == 0) {
+      error = "unknown option '" + a + "'";
+      return std::nullopt;
+    } else if (o.url.empty()) o.url = a;
+    else {
+      error = "only one server URL, please (got '" + o.url + "' and '" + a + "')";
+      return std::nullopt;
+    }
+  }
+  if (!o.help && o.url.empty()) {
+    error = "name the server to test, e.g. bloatmeter household http://localhost:8080";
+    return std::nullopt;
+  }
+  return o;
+}
+
+std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+template <class T>
+T load_le(const unsigned char* p) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < sizeof(T); ++i) v |= std::uint64_t{p[i]} << (8 * i);
+  return static_cast<T>(v);
+}
+template <class T>
+void store_le(unsigned char* p, T value) {
+  const auto v = static_cast<std::uint64_t>(value);
+  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+// Padding for upload messages: their content does not matter.
+const std::vector<unsigned char>& padding() {
+  static const std::vector<unsigned char> zeros(kMaxMessageBytes, 0);
+  return zeros;
+}
+
+// One simulated user's lane: its WebSocket, its upload pacer, its recorder.
+class UserLane {
+ public:
+  using Now = std::function<Micros()>;
+  using Failed = std::function<void(const std::string& why)>;
+  virtual ~UserLane() = default;
+  // Connects, then paces the upload and records everything until `end_us`.
+  virtual void start(Micros end_us, Failed on_failed) = 0;
+  virtual void close() = 0;
+  virtual UserRecorder& recorder() = 0;
+  virtual bool connected() const = 0;
+};
+
+template <class Ws>
+class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLaneImpl<Ws>> {
+ public:
+  template <class... StreamArgs>
+  UserLaneImpl(asio::io_context& io, ServerUrl url, tcp::resolver::results_type endpoints, bool verify, std::string target,
+               const UserProfile& profile, Micros interval_us, Now now, StreamArgs&&... args)
+      : io_(io), url_(std::move(url)), endpoints_(std::move(endpoints)), verify_(verify), target_(std::move(target)),
+        recorder_(profile, interval_us), upload_spec_(profile.upload), now_(std::move(now)), timer_(io),
+        ws_(std::forward<StreamArgs>(args)...) {}
+
+  void start(Micros end_us, Failed on_failed) override {
+    end_us_ = end_us;
+    on_failed_ = std::move(on_failed);
+    auto self = this->shared_from_this();
+    asio::co_spawn(
+        io_, [self]() -> asio::awaitable<void> { co_await connect_ws(self->ws_, self->endpoints_, self->url_, self->target_, self->verify_); },
+        [self](std::exception_ptr e) {
+          if (self->closed_) return;
+          if (e) {
+            try {
+              std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+              return self->fail(std::string("cannot open ") + self->target_ + ": " + ex.what());
+            }
+          }
+          self->connected_ = true;
+          self->ws_.binary(true);
+          self->pacer_.emplace(self->upload_spec_, self->now_());
+          self->read_next();
+          self->pace();
+        });
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).close();
+  }
+
+  UserRecorder& recorder() override { return recorder_; }
+  bool connected() const override { return connected_; }
+
+ private:
+  struct Outgoing {
+    std::array<unsigned char, 16> header{};
+    std::uint32_t bytes = 0;
+  };
+
+  void fail(const std::string& why) {
+    if (closed_) return;
+    close();
+    if (on_failed_) on_failed_(why);
+  }
+
+  void pace() {
+    if (closed_) return;
+    const Micros now = now_();
+    if (now >= end_us_) return;
+    const std::uint64_t room = queued_bytes_ >= kUploadRoomBytes ? 0 : kUploadRoomBytes - queued_bytes_;
+    for (const auto& m : pacer_->take_due(now, room)) {
+      Outgoing o;
+      o.bytes = std::max<std::uint32_t>(m.bytes, 16);
+      o.header[0] = 'B';
+      o.header[1] = 'H';
+      o.header[2] = 1;
+      o.header[3] = 2;
+      store_le(o.header.data() + 4, m.seq);
+      store_le(o.header.data() + 8, now);
+      recorder_.on_upload_sent(m, now);
+      queued_bytes_ += o.bytes;
+      queue_.push_back(o);
+      if (queue_.size() == 1) write_next();
+    }
+    recorder_.set_upload_sender(pacer_->counts());
+    Micros next = pacer_->next_due_us();
+    if (next <= now) next = now + 1000;  // waits for room
+    const auto wait = std::min<std::chrono::microseconds>(std::chrono::microseconds(next - now), kMaxPaceSleep);
+    timer_.expires_after(wait);
+    auto self = this->shared_from_this();
+    timer_.async_wait([self](const boost::system::error_code& ec) {
+      if (!ec) self->pace();
+    });
+  }
+
+  void write_next() {
+    auto self = this->shared_from_this();
+    const Outgoing& o = queue_.front();
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(o.header), asio::buffer(padding().data(), o.bytes - o.header.size())};
+    ws_.async_write(bufs, [self](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail("the connection to the test server was lost (" + ec.message() + ")");
+      self->queued_bytes_ -= self->queue_.front().bytes;
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write_next();
+    });
+  }
+
+  void read_next() {
+    auto self = this->shared_from_this();
+    ws_.async_read(buffer_, [self](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail("the connection to the test server was lost (" + ec.message() + ")");
+      self->on_message(self->now_());
+      self->buffer_.consume(self->buffer_.size());
+      self->read_next();
+    });
+  }
+
+  void on_message(Micros now) {
+    const auto data = buffer_.cdata();
+    const auto* p = static_cast<const unsigned char*>(data.data());
+    const std::size_t n = data.size();
+    if (!ws_.got_binary()) return on_text(std::string(reinterpret_cast<const char*>(p), n), now);
+    if (n < 16 || p[0] != 'B' || p[1] != 'H' || p[2] != 1) return;
+    if (p[3] == 1 && n >= 56) {
+      DownloadArrival a;
+      a.seq = load_le<std::uint32_t>(p + 4);
+      a.bytes = static_cast<std::uint32_t>(n);
+      a.server_sent_us = load_le<std::int64_t>(p + 16);
+      a.burst = load_le<std::uint32_t>(p + 32);
+      a.burst_bytes = load_le<std::uint64_t>(p + 40);
+      a.burst_started_us = load_le<std::int64_t>(p + 48);
+      recorder_.on_download(a, now);
+    } else if (p[3] == 3 && n >= 32) {
+      recorder_.on_upload_ack(load_le<std::uint32_t>(p + 4), load_le<std::int64_t>(p + 24), now);
+    }
+  }
+
+  void on_text(const std::string& text, Micros now) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.value("type", "") != "report") return;
+    const auto received = j.value("received_bytes", std::uint64_t{0});
+    if (received > reported_bytes_) {
+      recorder_.on_upload_bytes(received - reported_bytes_, now);
+      reported_bytes_ = received;
+    }
+    if (j.contains("download") && j["download"].is_object()) {
+      const auto& d = j["download"];
+      SenderCounts c;
+      c.sent_messages = d.value("sent_messages", std::uint64_t{0});
+      c.sent_bytes = d.value("sent_bytes", std::uint64_t{0});
+      c.dropped_messages = d.value("dropped_messages", std::uint64_t{0});
+      c.dropped_bytes = d.value("dropped_bytes", std::uint64_t{0});
+      recorder_.set_download_sender(c);
+    }
+  }
+
+  asio::io_context& io_;
+  ServerUrl url_;
+  tcp::resolver::results_type endpoints_;
+  bool verify_;
+  std::string target_;
+  UserRecorder recorder_;
+  FlowSpec upload_spec_;
+  Now now_;
+  asio::steady_timer timer_;
+  Ws ws_;
+  beast::flat_buffer buffer_;
+  std::optional<Pacer> pacer_;
+  std::deque<Outgoing> queue_;
+  std::uint64_t queued_bytes_ = 0;
+  std::uint64_t reported_bytes_ = 0;
+  Micros end_us_ = 0;
+  Failed on_failed_;
+  bool connected_ = false;
+  bool closed_ = false;
+};
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+// Runs the whole household on one I/O thread: probes, then the users.
+class HouseholdDriver {
+ public:
+  HouseholdDriver(asio::io_context& io, const HouseholdPlan& plan, ProbeConnection& probe, const ServerUrl& url,
+                  const tcp::resolver::results_type& endpoints, ssl::context* tls, bool verify, bool greedy,
+                  std::ostream& out, bool tty)
+      : io_(io), plan_(plan), probe_(probe), url_(url), endpoints_(endpoints), tls_(tls), verify_(verify),
+        greedy_(greedy), out_(out), tty_(tty), probe_timer_(io), phase_timer_(io), show_timer_(io),
+        signals_(io, SIGINT, SIGTERM) {}
+
+  void run() {
+    t0_ = Clock::now();
+    probe_.start(
+        [this](const NativeEcho& e) {
+          tracker_.on_echo(e.seq, at(e.received), e.server_recv_us, static_cast<Micros>(e.echo_delay_us));
+        },
+        [this](const std::string&) { abort("the connection to the test server was lost"); });
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) abort("stopped by the user");
+    });
+    if (!tty_) out_ << "Baseline (probes only, " << fixed(plan_.baseline_us() / 1e6, 0) << " s)\n";
+    send_probe();
+    phase_timer_.expires_at(t0_ + std::chrono::microseconds(plan_.baseline_us()));
+    phase_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) start_users();
+    });
+    show();
+    io_.run();
+  }
+
+  bool aborted() const { return aborted_; }
+  const std::string& abort_reason() const { return abort_reason_; }
+  const std::vector<PhaseRecord>& phases() const { return phases_; }
+  const std::vector<ProbeRecord>& probes() const { return tracker_.records(); }
+  HouseholdRaw samples() const {
+    HouseholdRaw raw;
+    for (const auto& lane : lanes_) raw.users.push_back(lane->recorder().samples());
+    return raw;
+  }
+
+ private:
+  Micros at(Clock::time_point t) const { return std::chrono::duration_cast<std::chrono::microseconds>(t - t0_).count(); }
+  Micros now() const { return at(Clock::now()); }
+
+  void send_probe() {
+    if (finished_) return;
+    const Micros n = now();
+    const auto seq = tracker_.next_probe(n);
+    probe_.send(seq, static_cast<std::uint64_t>(n));
+    next_probe_us_ = std::max(next_probe_us_ + plan_.phases.probe_interval_us, n);
+    probe_timer_.expires_at(t0_ + std::chrono::microseconds(next_probe_us_));
+    probe_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) send_probe();
+    });
+  }
+
+  void start_users() {
+    if (finished_) return;
+    // The scheduled instant, not the timer's wake-up: the phase then starts
+    // on a throughput interval's boundary (intervals are counted from the
+    // test's start), so its first interval counts in the users' window.
+    users_start_us_ = plan_.baseline_us();
+    phases_.push_back({kHouseholdBaselinePhase, 0, users_start_us_});
+    users_end_us_ = users_start_us_ + plan_.users_us();
+    if (!tty_) out_ << "Household (all users at once, " << fixed(plan_.users_us() / 1e6, 0) << " s)\n";
+    for (const auto& profile : plan_.profiles.users) {
+      const std::string target = "/ws/virtual-household/" + profile.id + "?plan=" + plan_.name + "&greedy=" + (greedy_ ? "1" : "0");
+      auto clock = [this] { return now(); };
+      std::shared_ptr<UserLane> lane;
+      if (tls_)
+        lane = std::make_shared<UserLaneImpl<TlsWs>>(io_, url_, endpoints_, verify_, target, profile,
+                                                     plan_.phases.throughput_interval_us, clock, io_, *tls_);
+      else
+        lane = std::make_shared<UserLaneImpl<PlainWs>>(io_, url_, endpoints_, verify_, target, profile,
+                                                       plan_.phases.throughput_interval_us, clock, io_);
+      lanes_.push_back(lane);
+    }
+    for (auto& lane : lanes_) lane->start(users_end_us_, [this](const std::string& why) { abort(why); });
+    phase_timer_.expires_at(t0_ + std::chrono::microseconds(users_end_us_));
+    phase_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) finish(users_end_us_);
+    });
+  }
+
+  void abort(const std::string& why) {
+    if (finished_) return;
+    aborted_ = true;
+    abort_reason_ = why;
+    finish(now());
+  }
+
+  void finish(Micros end_us) {
+    if (finished_) return;
+    if (users_start_us_ >= 0) phases_.push_back({kHouseholdUsersPhase, users_start_us_, end_us});
+    else phases_.push_back({kHouseholdBaselinePhase, 0, end_us});
+    if (!aborted_) show();
+    finished_ = true;
+    for (auto& lane : lanes_) {
+      lane->recorder().finish(end_us);
+      lane->close();
+    }
+    probe_timer_.cancel();
+    phase_timer_.cancel();
+    show_timer_.cancel();
+    boost::system::error_code ec;
+    signals_.cancel(ec);
+    probe_.close();
+    if (tty_ && drawn_lines_ > 0) out_ << "\n";
+    out_.flush();
+  }
+
+  std::string user_line(UserLane& lane, Micros n) const {
+    auto& r = lane.recorder();
+    const auto& p = r.profile();
+    std::string line = pad(p.name, 9) + pad(p.activity, 34);
+    if (!lane.connected()) return line + "connecting";
+    const auto rtt = r.last_rtt_ms();
+    line += "rtt " + pad(rtt ? fixed(*rtt, 1) + " ms" : std::string("-"), 10);
+    line += "down " + fixed(r.current_mbps(Direction::Download, n), 2) + "/" + fixed(p.download.demanded_mbps(), 2);
+    line += "  up " + fixed(r.current_mbps(Direction::Upload, n), 2) + "/" + fixed(p.upload.demanded_mbps(), 2) + " Mbit/s";
+    return line;
+  }
+
+  void show() {
+    if (finished_) return;
+    const Micros n = now();
+    std::vector<std::string> lines;
+    if (users_start_us_ < 0) {
+      lines.push_back("Baseline   " + fixed(n / 1e6, 1) + " s of " + fixed(plan_.baseline_us() / 1e6, 0) + " s, " +
+                      std::to_string(tracker_.records().size()) + " probes");
+    } else {
+      lines.push_back("Household  " + fixed((n - users_start_us_) / 1e6, 1) + " s of " + fixed(plan_.users_us() / 1e6, 0) + " s");
+      for (auto& lane : lanes_) lines.push_back("  " + user_line(*lane, n));
+    }
+    if (tty_) {
+      if (drawn_lines_ > 0) out_ << "\x1b[" << drawn_lines_ << "F";
+      for (const auto& l : lines) out_ << "\x1b[2K" << l << "\n";
+      drawn_lines_ = static_cast<int>(lines.size());
+      out_.flush();
+    } else if (users_start_us_ >= 0 && n - last_plain_us_ >= 1'000'000) {
+      last_plain_us_ = n;
+      out_ << lines[0] << "\n";
+      for (std::size_t i = 1; i < lines.size(); ++i) out_ << lines[i] << "\n";
+      out_.flush();
+    }
+    show_timer_.expires_after(kShowInterval);
+    show_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) show();
+    });
+  }
+
+  asio::io_context& io_;
+  const HouseholdPlan& plan_;
+  ProbeConnection& probe_;
+  const ServerUrl& url_;
+  const tcp::resolver::results_type& endpoints_;
+  ssl::context* tls_;
+  bool verify_;
+  bool greedy_;
+  std::ostream& out_;
+  bool tty_;
+  asio::steady_timer probe_timer_;
+  asio::steady_timer phase_timer_;
+  asio::steady_timer show_timer_;
+  asio::signal_set signals_;
+  Clock::time_point t0_;
+  ProbeTracker tracker_;
+  Micros next_probe_us_ = 0;
+  Micros users_start_us_ = -1;
+  Micros users_end_us_ = 0;
+  Micros last_plain_us_ = -10'000'000;
+  std::vector<std::shared_ptr<UserLane>> lanes_;
+  std::vector<PhaseRecord> phases_;
+  bool finished_ = false;
+  bool aborted_ = false;
+  std::string abort_reason_;
+  int drawn_lines_ = 0;
+};
+
+}  // namespace
+
+// The household part of a result, as a few lines (also for `report`).
+void print_household(const Result& result, std::ostream& out) {
+  const auto& s = result.summary;
+  if (!s.household) {
+    out << "No household figures (the users never ran).\n";
+    return;
+  }
+  const auto& h = *s.household;
+  out << pad("household grade", 18) << (h.grade ? std::string(to_string(*h.grade)) : std::string("-")) << "\n";
+  out << pad("fairness", 18) << (h.fairness ? fixed(*h.fairness, 3) : std::string("-"))
+      << (h.fairness_grade ? " (" + std::string(to_string(*h.fairness_grade)) + ")" : std::string()) << "\n";
+  if (h.demand_met) out << pad("demand met", 18) << fixed(*h.demand_met * 100, 1) << " %\n";
+  if (s.baseline_ms) out << pad("baseline (ms)", 18) << fixed(*s.baseline_ms, 1) << "\n";
+  out << "\n";
+  for (const auto& u : h.users) {
+    const UserProfile* p = result.profiles ? result.profiles->find(u.id) : nullptr;
+    const std::string name = p ? p->name : u.id;
+    std::string deciding = "-";
+    if (u.deciding_metric && u.deciding_value)
+      deciding = std::string(describe(*u.deciding_metric)) + " " + fixed(*u.deciding_value, 1);
+    out << pad(name + " (" + u.role + ")", 28) << pad(u.grade ? std::string(to_string(*u.grade)) : std::string("-"), 4)
+        << deciding << (u.valid ? "" : "  [too few samples]") << "\n";
+    auto rate = [](const DirectionFigures& f) {
+      return (f.achieved_mbps ? fixed(*f.achieved_mbps, 2) : std::string("-")) + "/" + fixed(f.demanded_mbps, 2);
+    };
+    out << "    down " << rate(u.download) << "  up " << rate(u.upload) << " Mbit/s";
+    if (u.rtt_ms) out << "  rtt median " << fixed(u.rtt_ms->median, 1) << " ms";
+    if (u.rtt_increase_p95_ms) out << " (p95 +" << fixed(*u.rtt_increase_p95_ms, 1) << " ms)";
+    out << "\n    " << u.sentence << "\n";
+  }
+  out << "\n" << h.fairness_sentence << "\n";
+  for (const auto f : s.flags) out << "note: " << describe(f) << "\n";
+}
+
+int run_household(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string error;
+  const auto options = parse_options(args, error);
+  if (!options) {
+    err << "bloatmeter household: " << error << " (see bloatmeter household --help)\n";
+    return kExitUsage;
+  }
+  if (options->help) {
+    out << kHouseholdUsage;
+    return kExitDone;
+  }
+  HouseholdPlan plan;
+  if (!household_plan_by_name(options->plan, options->greedy, plan)) {
+    err << "bloatmeter household: unknown plan '" << options->plan << "' (quick or standard)\n";
+    return kExitUsage;
+  }
+  const auto url = parse_server_url(options->url, error);
+  if (!url) {
+    err << "bloatmeter household: " << error << "\n";
+    return kExitUsage;
+  }
+  std::ofstream json_out;
+  if (!options->json_file.empty()) {
+    json_out.open(options->json_file, std::ios::binary | std::ios::trunc);
+    if (!json_out) {
+      err << "bloatmeter household: cannot write " << options->json_file << "\n";
+      return kExitUsage;
+    }
+  }
+
+  asio::io_context io(1);
+  std::optional<asio::ssl::context> tls;
+  if (url->secure) tls.emplace(make_tls_context(!options->insecure));
+  tcp::resolver::results_type endpoints;
+  {
+    boost::system::error_code ec;
+    tcp::resolver resolver(io);
+    endpoints = resolver.resolve(url->host, url->port, ec);
+    if (ec) {
+      err << "bloatmeter household: cannot reach " << url->origin() << ": " << ec.message() << "\n";
+      return kExitUnreachable;
+    }
+  }
+  auto probe = make_probe_connection(io, *url, endpoints, tls ? &*tls : nullptr, !options->insecure);
+  std::string connect_error = "timed out";
+  bool connected = false;
+  probe->connect([&](const std::string& e) {
+    connected = e.empty();
+    connect_error = e;
+  });
+  io.run();
+  io.restart();
+  if (!connected) {
+    err << "bloatmeter household: cannot reach " << url->origin() << ": " << connect_error << "\n";
+    if (url->secure && !options->insecure && connect_error.find("certificate") != std::string::npos)
+      err << "  (a self-signed test server? add --insecure)\n";
+    return kExitUnreachable;
+  }
+
+  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  out << "bloatmeter " << kVersion << ": virtual household at " << url->origin() << " (" << plan.name << " plan, "
+      << (plan.baseline_us() + plan.users_us()) / 1'000'000 << " s" << (options->greedy ? ", greedy computer" : "")
+      << ")\n";
+  Result result;
+  result.meta.started_at = iso_utc_ms(std::chrono::system_clock::now());
+  {
+    HouseholdDriver driver(io, plan, *probe, *url, endpoints, tls ? &*tls : nullptr, !options->insecure,
+                           options->greedy, out, tty);
+    driver.run();
+    result.raw.probes = driver.probes();
+    result.raw.phases = driver.phases();
+    result.raw.household = driver.samples();
+    result.raw.aborted = driver.aborted();
+    result.raw.abort_reason = driver.abort_reason();
+  }
+  result.meta.tool_version = kVersion;
+  result.meta.client = "native";
+  result.meta.server = url->origin();
+  result.meta.user_agent = std::string(kToolName) + "/" + kVersion + " (native)";
+  result.meta.mode = kHouseholdMode;
+  result.plan = plan.phases;
+  result.profiles = plan.profiles;
+  result.summary = recompute(result);
+
+  out << "\n";
+  print_household(result, out);
+  if (result.raw.aborted) out << "\nThe test was aborted: " << result.raw.abort_reason << ". The result is partial.\n";
+  if (json_out.is_open()) {
+    json_out << serialize_result(result, 2) << "\n";
+    json_out.close();
+    if (!json_out) {
+      err << "bloatmeter household: writing " << options->json_file << " failed\n";
+      return kExitUsage;
+    }
+    out << "Result file: " << options->json_file << "\n";
+  }
+  return result.raw.aborted ? kExitAborted : kExitDone;
+}
+
+}  // namespace bloatmeter::cli
