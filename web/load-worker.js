@@ -15,8 +15,10 @@
 //
 // Messages in:  {op: 'open', id, kind: 0 download | 1 upload, url, cap}
 //               {op: 'close', id}   {op: 'closeAll'}
-// Messages out: [[id, state, downloadedBytes, serverReportedUploadBytes, serverUs], ...]
-//               serverUs: the server's clock at that upload count (-1: none)
+// Messages out: [[id, state, downloadedBytes, serverReportedUploadBytes, spanStartUs, spanEndUs], ...]
+//               span: on the server's clock, when the upload bytes of the
+//               latest count arrived there (a report's interval, or a POST
+//               body's first to last byte); -1: unknown
 //               state: 0 connecting, 1 open, 2 closed, 3 failed
 'use strict';
 
@@ -79,8 +81,11 @@ async function postUpload(s, httpUrl) {
       if (s.state === 0) s.state = 1;
       failures = 0;
       s.reported += answer.bytes;
-      // A body's bytes arrived over its duration: file them at its middle.
-      if (typeof answer.server_us === 'number') s.serverUs = answer.server_us - Math.round(answer.duration_ms * 500);
+      // The body's bytes arrived over its duration, ending at server_us.
+      if (typeof answer.server_us === 'number') {
+        s.spanStart = answer.server_us - Math.round(answer.duration_ms * 1000);
+        s.spanEnd = answer.server_us;
+      }
       dirty = true;
       const rate = answer.bytes / Math.max(0.001, (performance.now() - started) / 1000);
       size = Math.round(Math.min(kPostMax, Math.max(kPostMin, rate * kPostSeconds)));
@@ -124,7 +129,7 @@ async function fetchDownload(s, httpUrl) {
 }
 
 function open(m) {
-  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, serverUs: -1, ws: null, fetch: null };
+  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, ws: null, fetch: null };
   if (m.httpUrl && httpSlotFree(m.kind)) {
     sockets.set(m.id, s);
     s.fetch = new AbortController();
@@ -151,7 +156,11 @@ function open(m) {
         const r = JSON.parse(e.data);
         if (typeof r.bytes === 'number') {
           s.reported = r.bytes;
-          if (typeof r.server_us === 'number') s.serverUs = r.server_us;
+          if (typeof r.server_us === 'number') {
+            // Since the previous report (the first: an instant).
+            s.spanStart = s.spanEnd >= 0 ? s.spanEnd : r.server_us;
+            s.spanEnd = r.server_us;
+          }
           dirty = true;
         }
       } catch (err) { /* not a count: ignored */ }
@@ -184,6 +193,6 @@ setInterval(() => {
   if (!dirty) return;
   dirty = false;
   const out = [];
-  for (const [id, s] of sockets) out.push([id, s.state, s.bytes, s.reported, s.serverUs]);
+  for (const [id, s] of sockets) out.push([id, s.state, s.bytes, s.reported, s.spanStart, s.spanEnd]);
   postMessage(out);
 }, 25);

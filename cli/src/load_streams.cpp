@@ -154,17 +154,24 @@ int LoadStreams::open(Direction direction) {
 std::uint64_t LoadStreams::take_bytes(int id) {
   const auto it = streams_.find(id);
   if (it == streams_.end()) return 0;
-  const std::uint64_t total = it->second.counters->bytes.load(std::memory_order_acquire);
-  it->second.taken_server_us = it->second.counters->server_us.load(std::memory_order_relaxed);
-  const std::uint64_t d = total > it->second.taken ? total - it->second.taken : 0;
-  it->second.taken = std::max(total, it->second.taken);
+  Entry& e = it->second;
+  const std::uint64_t total = e.counters->bytes.load(std::memory_order_acquire);
+  const std::uint64_t d = total > e.taken ? total - e.taken : 0;
+  e.taken = std::max(total, e.taken);
+  if (d > 0) {
+    // The new bytes arrived between the previous count taken and this one
+    // (the server counts every 250 ms); the first count is an instant.
+    const std::int64_t at = e.counters->server_us.load(std::memory_order_relaxed);
+    e.span_start_us = e.span_end_us >= 0 ? e.span_end_us : at;
+    e.span_end_us = at;
+  }
   return d;
 }
 
-std::optional<std::int64_t> LoadStreams::server_time(int id) const {
+std::optional<std::pair<std::int64_t, std::int64_t>> LoadStreams::server_span(int id) const {
   const auto it = streams_.find(id);
-  if (it == streams_.end() || it->second.taken_server_us < 0) return std::nullopt;
-  return it->second.taken_server_us;
+  if (it == streams_.end() || it->second.span_end_us < 0 || it->second.span_start_us < 0) return std::nullopt;
+  return std::make_pair(std::min(it->second.span_start_us, it->second.span_end_us), it->second.span_end_us);
 }
 
 bool LoadStreams::lost(int id) const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -46,8 +47,9 @@ class LoadStreams {
   int open(Direction direction);
   // Bytes that arrived since the last call (see TestTransport).
   std::uint64_t take_bytes(int id);
-  // Upload: the server's clock when it made the count last taken.
-  std::optional<std::int64_t> server_time(int id) const;
+  // Upload: on the server's clock, the span the bytes last taken arrived
+  // in (from the count taken before to the count taken last).
+  std::optional<std::pair<std::int64_t, std::int64_t>> server_span(int id) const;
   bool lost(int id) const;
   void close(int id);
   // Closes every stream and joins the I/O threads.
@@ -58,7 +60,8 @@ class LoadStreams {
     std::shared_ptr<StreamCounters> counters;
     std::shared_ptr<LoadStream> stream;
     std::uint64_t taken = 0;
-    std::int64_t taken_server_us = -1;
+    std::int64_t span_start_us = -1;
+    std::int64_t span_end_us = -1;
   };
   ServerUrl url_;
   boost::asio::ip::tcp::resolver::results_type endpoints_;

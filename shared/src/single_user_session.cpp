@@ -80,7 +80,7 @@ void SingleUserSession::poll_load(Micros t) {
       if (transport_.stream_lost(id)) return abort("a load connection was lost", t);
       const auto bytes = transport_.take_stream_bytes(id);
       if (bytes == 0) continue;
-      meter_.add(d, static_cast<int>(s), arrival_time(id, t), bytes);
+      file_bytes(d, static_cast<int>(s), id, t, bytes);
       total += bytes;
     }
     if (discovery_[i]) {
@@ -91,12 +91,25 @@ void SingleUserSession::poll_load(Micros t) {
   }
 }
 
-Micros SingleUserSession::arrival_time(int stream_id, Micros now) {
-  const auto server_us = transport_.stream_server_time(stream_id);
-  if (!server_us || !offset_) return now;
-  // On the client's clock; never in the future, never before this phase.
-  const auto at = static_cast<Micros>(offset_->to_client_us(*server_us));
-  return std::clamp(at, std::min(now, phase_start_us_), now);
+void SingleUserSession::file_bytes(Direction d, int stream, int stream_id, Micros now, std::uint64_t bytes) {
+  const auto span = transport_.stream_server_span(stream_id);
+  if (!span || !offset_) return meter_.add(d, stream, now, bytes);
+  // On the client's clock; never in the future, never before the test.
+  const Micros end = std::clamp(static_cast<Micros>(offset_->to_client_us(span->end_us)), Micros{0}, now);
+  const Micros start = std::clamp(static_cast<Micros>(offset_->to_client_us(span->start_us)), Micros{0}, end);
+  const Micros step = plan_.throughput_interval_us;
+  if (end - start < step / 10) return meter_.add(d, stream, end, bytes);
+  // Evenly over [start, end], one piece per throughput interval it covers.
+  std::uint64_t filed = 0;
+  for (Micros a = start; a < end;) {
+    const Micros b = std::min(end, (a / step + 1) * step);
+    const auto share = static_cast<std::uint64_t>(static_cast<double>(bytes) * static_cast<double>(b - start) /
+                                                  static_cast<double>(end - start));
+    const std::uint64_t piece = (b == end ? bytes : share) - filed;
+    if (piece > 0) meter_.add(d, stream, a, piece);
+    filed += piece;
+    a = b;
+  }
 }
 
 void SingleUserSession::send_due_probes(Micros t) {

@@ -201,8 +201,8 @@ TEST_CASE("upload counts are filed at the server's counting time, through the cl
   // The server's clock runs 1000 s ahead; its report for bytes counted at
   // client time 9.6 s reaches the client 0.3 s later.
   struct ReportingLink : FakeLink {
-    std::optional<Micros> stream_server_time(int) override { return server_time; }
-    std::optional<Micros> server_time;
+    std::optional<ServerSpan> stream_server_span(int) override { return span; }
+    std::optional<ServerSpan> span;
   } link;
   SingleUserSession session(quick_plan(), link);
   session.begin();
@@ -219,10 +219,15 @@ TEST_CASE("upload counts are filed at the server's counting time, through the cl
   for (const auto& [id, s] : link.streams)
     if (s.open && s.direction == Direction::Upload) upload_id = id;
   REQUIRE(upload_id > 0);
-  link.server_time = 9'600'000 + 1'000'000'000;
+  link.span = TestTransport::ServerSpan{9'600'000 + 1'000'000'000, 9'600'000 + 1'000'000'000};
   link.streams.at(upload_id).pending = 125'000;
   session.tick(9'900'000);
-  session.abort("done", 10'000'000);
+  // A POST body's bytes, first to last between 10.1 s and 10.6 s: spread
+  // evenly over the intervals they arrived in (150 ms, 250 ms, 100 ms).
+  link.span = TestTransport::ServerSpan{10'100'000 + 1'000'000'000, 10'600'000 + 1'000'000'000};
+  link.streams.at(upload_id).pending = 500'000;
+  session.tick(10'700'000);
+  session.abort("done", 11'000'000);
   const Result r = session.result();
   bool found = false;
   for (const auto& iv : r.raw.throughput)
@@ -231,4 +236,10 @@ TEST_CASE("upload counts are filed at the server's counting time, through the cl
       CHECK(iv.start_us == 9'500'000);  // the 250 ms interval holding 9.6 s, not 9.9 s
     }
   CHECK(found);
+  std::map<Micros, std::uint64_t> spread;
+  for (const auto& iv : r.raw.throughput)
+    if (iv.direction == Direction::Upload && iv.start_us >= 10'000'000) spread[iv.start_us] += iv.bytes;
+  CHECK(spread[10'000'000] == 150'000);
+  CHECK(spread[10'250'000] == 250'000);
+  CHECK(spread[10'500'000] == 100'000);
 }

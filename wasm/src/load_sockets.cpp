@@ -17,9 +17,14 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
           var s = L.sockets[r[0]];
           if (!s) return;
           if (s.state < 2 || r[1] >= 2) s.state = r[1];
+          // Upload bytes not yet taken arrived from the first new count's
+          // span start to the latest one's end.
+          if (r[3] > s.reported && r[4] >= 0) {
+            if (s.pendingStart < 0) s.pendingStart = r[4];
+            s.pendingEnd = r[5];
+          }
           s.bytes = r[2];
           s.reported = r[3];
-          s.serverUs = r[4];
         });
       };
       // A worker that cannot run loses every load connection: the test aborts.
@@ -30,7 +35,7 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
   }
   var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + UTF8ToString(path);
   var id = L.next++;
-  L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, reported: 0, serverUs: -1, taken: 0, takenServerUs: -1 };
+  L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, reported: 0, taken: 0, pendingStart: -1, pendingEnd: -1, takenStart: -1, takenEnd: -1 };
   var http = UTF8ToString(http_path);
   if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, httpUrl: http ? location.origin + http : null, cap: cap });
   return id;
@@ -42,13 +47,16 @@ EM_JS(double, js_bulk_take, (int id), {
   var total = s.kind === 0 ? s.bytes : s.reported;
   var d = total - s.taken;
   s.taken = total;
-  s.takenServerUs = s.serverUs;
+  s.takenStart = d > 0 ? s.pendingStart : -1;
+  s.takenEnd = d > 0 ? s.pendingEnd : -1;
+  if (d > 0) s.pendingStart = -1;
   return d;
 });
 
-EM_JS(double, js_bulk_server_us, (int id), {
+EM_JS(double, js_bulk_server_span, (int id, int end), {
   var s = Module.bulk && Module.bulk.sockets[id];
-  return s ? s.takenServerUs : -1;
+  if (!s) return -1;
+  return end ? s.takenEnd : s.takenStart;
 });
 
 EM_JS(int, js_bulk_state, (int id), {
@@ -74,7 +82,11 @@ int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload
   return js_bulk_open(static_cast<int>(kind), path, http_path, upload_cap);
 }
 double bulk_take_bytes(int id) { return js_bulk_take(id); }
-double bulk_server_us(int id) { return js_bulk_server_us(id); }
+bool bulk_server_span(int id, double& start_us, double& end_us) {
+  start_us = js_bulk_server_span(id, 0);
+  end_us = js_bulk_server_span(id, 1);
+  return start_us >= 0 && end_us >= start_us;
+}
 BulkState bulk_state(int id) { return static_cast<BulkState>(js_bulk_state(id)); }
 void bulk_close(int id) { js_bulk_close(id); }
 void bulk_close_all() { js_bulk_close_all(); }

@@ -19,8 +19,9 @@ int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload
 // Download: bytes received since the last call. Upload: growth of the
 // server's reported count since the last call (bytes that arrived).
 double bulk_take_bytes(int id);
-// Upload: the server's clock (µs) at the count last taken; negative: none.
-double bulk_server_us(int id);
+// Upload: when, on the server's clock (µs), the bytes last taken arrived
+// there; false when the server did not say.
+bool bulk_server_span(int id, double& start_us, double& end_us);
 BulkState bulk_state(int id);
 void bulk_close(int id);
 void bulk_close_all();

@@ -33,10 +33,10 @@ int BrowserTransport::open_stream(Direction d) {
 
 std::uint64_t BrowserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
 
-std::optional<Micros> BrowserTransport::stream_server_time(int id) {
-  const double us = bulk_server_us(id);
-  if (us < 0) return std::nullopt;
-  return static_cast<Micros>(us);
+std::optional<TestTransport::ServerSpan> BrowserTransport::stream_server_span(int id) {
+  double start = 0, end = 0;
+  if (!bulk_server_span(id, start, end)) return std::nullopt;
+  return ServerSpan{static_cast<Micros>(start), static_cast<Micros>(end)};
 }
 
 bool BrowserTransport::stream_lost(int id) {

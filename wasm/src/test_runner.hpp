@@ -26,7 +26,7 @@ class BrowserTransport : public TestTransport {
   void send_probe(std::uint32_t, Micros) override {}
   int open_stream(Direction direction) override;
   std::uint64_t take_stream_bytes(int id) override;
-  std::optional<Micros> stream_server_time(int id) override;
+  std::optional<ServerSpan> stream_server_span(int id) override;
   bool stream_lost(int id) override;
   void close_stream(int id) override;
 };

@@ -77,8 +77,9 @@ class SingleUserSession {
   void set_streams(Direction d, int count, Micros t);
   void poll_load(Micros t);
   void send_due_probes(Micros t);
-  // When the bytes just taken from a stream arrived (see TestTransport).
-  Micros arrival_time(int stream_id, Micros now);
+  // Files bytes just taken from a stream at the time they arrived (see
+  // TestTransport::stream_server_span), spread evenly over a span.
+  void file_bytes(Direction d, int stream, int stream_id, Micros now, std::uint64_t bytes);
   void finish(Micros t);
 
   PhasePlan plan_;

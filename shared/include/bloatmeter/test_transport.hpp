@@ -27,11 +27,16 @@ class TestTransport {
   // the client received; for an upload stream, growth of the count the
   // server reported (bytes that reached the far end).
   virtual std::uint64_t take_stream_bytes(int id) = 0;
-  // The server's clock (µs) when it counted the bytes last taken from an
-  // upload stream, when the server said: the session files those bytes at
-  // that instant (through the clock offset), not when the count happened
-  // to reach the client, so 250 ms intervals do not catch two reports.
-  virtual std::optional<Micros> stream_server_time(int) { return std::nullopt; }
+  // When, on the server's clock (µs), the bytes last taken from an upload
+  // stream arrived there: one instant (a count report) or a span (a POST
+  // body's first to last byte), when the server said. The session files the
+  // bytes there (through the clock offset), not when the count happened to
+  // reach the client, so a 250 ms interval never catches two reports.
+  struct ServerSpan {
+    Micros start_us = 0;
+    Micros end_us = 0;
+  };
+  virtual std::optional<ServerSpan> stream_server_span(int) { return std::nullopt; }
   // True once a stream failed to connect or was closed by the other side.
   virtual bool stream_lost(int id) = 0;
   virtual void close_stream(int id) = 0;
