@@ -1,41 +1,38 @@
 // The lab's checker: holds each client's result file against the reference
 // ping that ran through the same shaped path at the same time.
 //
-//   node tests/lab/compare.mjs MANIFEST.jsonl
+//   node tests/lab/compare.mjs MANIFEST.jsonl [--cli BLOATMETER]
 //
 // MANIFEST has one JSON object per line, one per client run (run.sh writes
 // it): {scenario, client, plan, down, up, result, ping, wall_start,
 // wall_end, exit_code}. down/up are "none" or "RATE,LATENCY,BURST" (the tbf
-// parameters of that direction). Prints a table per scenario and client,
+// parameters of that direction). Client "household" runs are checked by
+// household_check.mjs, which validates them with BLOATMETER (default: the
+// build tree's native client). Prints a table per scenario and client,
 // every check, and "N passed, N failed"; exits 1 when any check failed.
 // No npm dependencies.
 import { existsSync, readFileSync } from 'node:fs';
-import { median, parsePing, parseShape, phaseWindows } from './labcore.mjs';
+import { fileURLToPath } from 'node:url';
+import {
+  GRADES, fmt, gradeIndex, gradeOf, loadResult, parseShape, phaseWindows, pingCovers, pingWindow, readPing, rttTolerance, testOrigin,
+} from './labcore.mjs';
+import { compareHouseholds, evaluateHousehold } from './household_check.mjs';
 
 // ---- What the checks allow (docs/lab.md explains each) -------------------
-const RTT_TOL_MS = 3;          // a phase median agrees when within max(3 ms, 15%) of ping's
-const RTT_TOL_REL = 0.15;
+// RTT: within rttTolerance (labcore.mjs), max(3 ms, 15%) of ping's figure;
+// each window needs >= 50% of its expected ping replies (pingCovers).
 const TPUT_TOL_REL = 0.10;     // throughput within 10% of what the shaped rate can carry
 // tbf counts every byte of the L2 frame. A full-size TCP segment on a
 // 1500-byte MTU with timestamps carries 1448 payload bytes in a 1514-byte
 // frame (14 Ethernet + 20 IP + 32 TCP): goodput = 95.6% of the shaped rate.
 // WebSocket framing of the bulk streams adds a few bytes per 10+ KB: ignored.
 const GOODPUT_PER_L2 = 1448 / 1514;
-const PING_INTERVAL_S = 0.05;
-const MIN_PING_COVERAGE = 0.5; // a window needs >= 50% of its expected ping replies
-const CLOCK_SLACK_S = 1.0;     // started_at must fall inside the client's wall-clock run, +-1 s
-
-// The method's grade table (shared/spec/method.md, shared/src/grade.cpp).
-const GRADES = [['A+', 5], ['A', 30], ['B', 60], ['C', 200], ['D', 400], ['F', Infinity]];
-const gradeOf = (inc) => GRADES.find(([, below]) => inc < below)[0];
-const gradeIndex = (g) => GRADES.findIndex(([n]) => n === g);
 // Every grade some increase in [lo, hi] gets.
 function gradesIn(lo, hi) {
   const a = gradeIndex(gradeOf(lo)), b = gradeIndex(gradeOf(hi));
   return GRADES.slice(a, b + 1).map(([n]) => n);
 }
 
-const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(d));
 const pad = (s, n) => String(s).padStart(n);
 const padR = (s, n) => String(s).padEnd(n);
 
@@ -54,44 +51,20 @@ function evaluate(run) {
   console.log(`\n== scenario ${run.scenario} · ${run.client} client · plan ${run.plan} · down ${run.down} · up ${run.up}`);
   if (run.note) console.log(`  (${run.note})`);
 
-  if (run.exit_code !== 0 || !existsSync(run.result)) {
-    c(false, `the ${run.client} client finished and wrote its result (exit ${run.exit_code}${existsSync(run.result) ? '' : ', no file'}${run.note ? ': ' + run.note : ''})`);
-    return;
-  }
-  let result;
-  try {
-    result = JSON.parse(readFileSync(run.result, 'utf8'));
-  } catch (e) {
-    c(false, `the result file is JSON (${e.message})`);
-    return;
-  }
-  if (!(result.format === 'bloatmeter-result' && result.version === 1 && result.summary && result.raw)) {
-    c(false, 'the result file is a bloatmeter result, version 1, with a summary');
-    return;
-  }
+  const result = loadResult(run, c, 'single');
+  if (!result) return;
   const sum = result.summary;
-  c(!result.raw.aborted, `the test ran to the end${result.raw.aborted ? ` (aborted: ${result.raw.abort_reason})` : ''}`);
-
-  // t = 0 on the wall clock, and a sanity check that it is t = 0 (inside the run).
-  const t0 = Date.parse(result.meta.started_at) / 1000;
   const windows = phaseWindows(result);
-  const lastEnd = Math.max(...windows.map((w) => w.end)) / 1e6;
-  const inRun = Number.isFinite(t0) && t0 >= run.wall_start - CLOCK_SLACK_S && t0 + lastEnd <= run.wall_end + CLOCK_SLACK_S;
-  c(inRun, `meta.started_at (${result.meta.started_at}) is t = 0 of a test inside the client's run ` +
-    `(test ${fmt(t0 - run.wall_start, 2)} s to ${fmt(t0 + lastEnd - run.wall_start, 2)} s after launch, client exited at ${fmt(run.wall_end - run.wall_start, 2)} s)`);
-  if (!Number.isFinite(t0)) return;
+  const t0 = testOrigin(run, result, windows, c);
+  if (t0 === null) return;
 
-  const ping = existsSync(run.ping) ? parsePing(readFileSync(run.ping, 'utf8')) : [];
+  const ping = readPing(run.ping);
   const byName = Object.fromEntries(sum.phases.map((p) => [p.name, p]));
   const graded = windows.filter((w) => w.spec.graded);
 
   // Reference numbers per graded window.
   const ref = {};
-  for (const w of graded) {
-    const from = t0 + w.measuredStart / 1e6, to = t0 + w.end / 1e6;
-    const rtts = ping.filter((s) => s.sent >= from && s.sent < to).map((s) => s.rtt);
-    ref[w.spec.name] = { median: median(rtts), count: rtts.length, expected: Math.round((to - from) / PING_INTERVAL_S) };
-  }
+  for (const w of graded) ref[w.spec.name] = pingWindow(ping, t0 + w.measuredStart / 1e6, t0 + w.end / 1e6);
   const refBase = ref.baseline?.median ?? null;
   const base = byName.baseline;
 
@@ -105,7 +78,7 @@ function evaluate(run) {
     const name = w.spec.name, p = byName[name], r = ref[name];
     const loaded = w.spec.load !== 'none';
     const cliMed = p?.rtt_ms?.median ?? null;
-    const tol = r.median === null ? null : Math.max(RTT_TOL_MS, RTT_TOL_REL * r.median);
+    const tol = rttTolerance(r.median);
     const refInc = loaded && r.median !== null && refBase !== null ? r.median - refBase : null;
     let mbps = null, expect = null;
     if (name === 'download' && down) { mbps = p?.download_mbps ?? null; expect = down.mbit * GOODPUT_PER_L2; }
@@ -122,10 +95,7 @@ function evaluate(run) {
   // The checks.
   for (const row of rows) {
     const { name, r, cliMed, tol } = row;
-    if (r.count < MIN_PING_COVERAGE * r.expected) {
-      c(false, `${name}: the reference ping covers the window (${r.count} of ${r.expected} replies)`);
-      continue;
-    }
+    if (!pingCovers(name, r, c)) continue;
     if (cliMed === null) { c(false, `${name}: the client has a median RTT`); continue; }
     c(Math.abs(cliMed - r.median) <= tol,
       `${name}: median RTT ${fmt(cliMed, 2)} ms within ${fmt(tol, 1)} ms of ping's ${fmt(r.median, 2)} ms`);
@@ -157,20 +127,26 @@ function evaluate(run) {
   if (clean) c(sum.flags.length === 0, `clean scenario: no validity flag raised (${sum.flags.length ? sum.flags.join(', ') : 'none'})`);
 }
 
-const manifest = process.argv[2];
-if (!manifest || !existsSync(manifest)) {
-  console.error('usage: compare.mjs MANIFEST.jsonl');
+const [manifest, ...rest] = process.argv.slice(2);
+if (!manifest || !existsSync(manifest) || (rest.length && (rest.length !== 2 || rest[0] !== '--cli'))) {
+  console.error('usage: compare.mjs MANIFEST.jsonl [--cli BLOATMETER]');
   process.exit(2);
 }
+// The native client validates household results (`bloatmeter report`).
+const cli = rest[1] ?? fileURLToPath(new URL('../../build/native/cli/bloatmeter', import.meta.url));
 const runs = readFileSync(manifest, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 if (!runs.length) check(false, 'the manifest lists at least one run', 'lab');
+const households = [];
 for (const run of runs) {
+  const label = `${run.scenario}/${run.client}`;
   try {
-    evaluate(run);
+    if (run.client === 'household') households.push(evaluateHousehold(run, (ok, what) => check(ok, what, label), cli));
+    else evaluate(run);
   } catch (e) {
-    check(false, `checking ${run.scenario}/${run.client} did not throw (${e.message})`, `${run.scenario}/${run.client}`);
+    check(false, `checking ${label} did not throw (${e.message})`, label);
   }
 }
+compareHouseholds(households, check);
 if (failures.length) {
   console.log('\nfailed checks:');
   for (const f of failures) console.log('  ' + f);

@@ -1,5 +1,8 @@
-// Pieces shared by the lab's checkers (compare.mjs, side_by_side.mjs): the
-// core's percentile, the summary's phase windows, ping logs, tc shapes.
+// Pieces shared by the lab's checkers (compare.mjs, household_check.mjs,
+// side_by_side.mjs): the core's percentile, the summary's phase windows,
+// ping logs and the windows cut from them, tc shapes, grades, loading a
+// result file.
+import { existsSync, readFileSync } from 'node:fs';
 
 export const BLOATED_MIN_MS = 50;  // a direction whose tbf buffer holds >= 50 ms is "bloated"
 
@@ -42,6 +45,35 @@ export function parsePing(text) {
   return out;
 }
 
+export const PING_INTERVAL_S = 0.05;  // run.sh's reference: ping -i 0.05
+
+// The pings *sent* in [from, to) (wall-clock seconds): their median, their
+// count, and how many an unbroken ping would have sent.
+export function pingWindow(ping, from, to) {
+  const rtts = ping.filter((s) => s.sent >= from && s.sent < to).map((s) => s.rtt);
+  return { median: median(rtts), count: rtts.length, expected: Math.round((to - from) / PING_INTERVAL_S) };
+}
+// A window needs >= 50% of its expected ping replies to judge anything; a
+// failed check when it has fewer.
+const MIN_PING_COVERAGE = 0.5;
+export function pingCovers(name, w, c) {
+  if (w.count >= MIN_PING_COVERAGE * w.expected) return true;
+  c(false, `${name}: the reference ping covers the window (${w.count} of ${w.expected} replies)`);
+  return false;
+}
+// Client and ping agree on an RTT figure when within max(3 ms, 15% of
+// ping's figure) (the issue's tolerance).
+const RTT_TOL_MS = 3, RTT_TOL_REL = 0.15;
+export const rttTolerance = (refMs) => (refMs === null ? null : Math.max(RTT_TOL_MS, RTT_TOL_REL * Math.abs(refMs)));
+export const readPing = (path) => (existsSync(path) ? parsePing(readFileSync(path, 'utf8')) : []);
+
+export const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(d));
+
+// The method's grade table (shared/spec/method.md, shared/src/grade.cpp).
+export const GRADES = [['A+', 5], ['A', 30], ['B', 60], ['C', 200], ['D', 400], ['F', Infinity]];
+export const gradeOf = (inc) => GRADES.find(([, below]) => inc < below)[0];
+export const gradeIndex = (g) => GRADES.findIndex(([n]) => n === g);  // -1: not a grade
+
 // The summary's phase windows (shared/src/phase_windows.cpp): each planned
 // phase paired with its record; graded statistics start after grade_skip_us.
 export function phaseWindows(result) {
@@ -55,3 +87,45 @@ export function phaseWindows(result) {
   return out;
 }
 
+
+// The checks every run starts with: the client finished and wrote a
+// bloatmeter result (v1, with a summary), of the expected mode, that ran to
+// the end. Returns the parsed result, or null when the rest cannot be checked.
+// c(ok, what) records one check.
+export function loadResult(run, c, mode) {
+  if (run.exit_code !== 0 || !existsSync(run.result)) {
+    c(false, `the ${run.client} client finished and wrote its result (exit ${run.exit_code}${existsSync(run.result) ? '' : ', no file'}${run.note ? ': ' + run.note : ''})`);
+    return null;
+  }
+  let result;
+  try {
+    result = JSON.parse(readFileSync(run.result, 'utf8'));
+  } catch (e) {
+    c(false, `the result file is JSON (${e.message})`);
+    return null;
+  }
+  if (!(result.format === 'bloatmeter-result' && result.version === 1 && result.summary && result.raw)) {
+    c(false, 'the result file is a bloatmeter result, version 1, with a summary');
+    return null;
+  }
+  const resultMode = result.meta?.mode ?? 'single';
+  if (resultMode !== mode) {
+    c(false, `the result is of a ${mode} test (meta.mode ${resultMode})`);
+    return null;
+  }
+  c(!result.raw.aborted, `the test ran to the end${result.raw.aborted ? ` (aborted: ${result.raw.abort_reason})` : ''}`);
+  return result;
+}
+
+const CLOCK_SLACK_S = 1.0;  // started_at must fall inside the client's wall-clock run, +-1 s
+
+// t = 0 of the test on the wall clock (meta.started_at), checked to lie,
+// with the test's end, inside the client's run; null when it is no time.
+export function testOrigin(run, result, windows, c) {
+  const t0 = Date.parse(result.meta.started_at) / 1000;
+  const lastEnd = Math.max(...windows.map((w) => w.end)) / 1e6;
+  const inRun = Number.isFinite(t0) && t0 >= run.wall_start - CLOCK_SLACK_S && t0 + lastEnd <= run.wall_end + CLOCK_SLACK_S;
+  c(inRun, `meta.started_at (${result.meta.started_at}) is t = 0 of a test inside the client's run ` +
+    `(test ${fmt(t0 - run.wall_start, 2)} s to ${fmt(t0 + lastEnd - run.wall_start, 2)} s after launch, client exited at ${fmt(run.wall_end - run.wall_start, 2)} s)`);
+  return Number.isFinite(t0) ? t0 : null;
+}

@@ -7,7 +7,8 @@
 #   bash tests/lab/run.sh [--quick|--full] [options]
 #     --quick           quick plan, the scenarios marked "yes" (default)
 #     --full            standard plan, every scenario
-#     --clients LIST    browser,native (default: both)
+#     --clients LIST    browser,native,household (default: all three; the
+#                       household client runs where scenarios.conf says so)
 #     --scenarios LIST  only these scenario names
 #     --plan NAME       override the plan (quick|standard)
 #     --server BIN --cli BIN --web-root DIR   (default: the build/ tree)
@@ -20,7 +21,7 @@ root="$(cd "$here/../.." && pwd)"
 
 variant=quick
 plan=""
-clients="browser,native"
+clients="browser,native,household"
 only=""
 server="$root/build/native/server/bloatmeter-server"
 cli="$root/build/native/cli/bloatmeter"
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
     --cli) cli="$2"; shift ;;
     --web-root) web="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "lab: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -77,21 +78,25 @@ echo "lab: $(lab_describe)"
 
 
 ran=0
-while read -r name down up quick _; do
+while read -r name down up quick household _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
   if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue
   elif [ "$variant" = quick ] && [ "$quick" != yes ] && [ "$quick" != native ]; then continue
   fi
-  scenario_clients="$clients"
-  if [ "$variant" = quick ] && [ "$quick" = native ] && [ -z "$only" ]; then
-    scenario_clients=$([[ ",$clients," == *,native,* ]] && echo native || echo "")
-    [ -n "$scenario_clients" ] || continue
-  fi
+  scenario_clients=""
+  for client in ${clients//,/ }; do
+    case "$client" in
+      household) [ "$household" = yes ] || continue ;;
+      browser) [ "$variant" = quick ] && [ "$quick" = native ] && [ -z "$only" ] && continue ;;
+    esac
+    scenario_clients="$scenario_clients $client"
+  done
+  [ -n "$scenario_clients" ] || continue
   echo "lab: scenario $name (down $down, up $up)"
   lab_shape down "$down" || fail_setup "could not shape the download direction ($down)"
   lab_shape up "$up" || fail_setup "could not shape the upload direction ($up)"
   lab_show_shaping
-  for client in ${scenario_clients//,/ }; do
+  for client in $scenario_clients; do
     run_one "$name" "$client" "$down" "$up"
     ran=$((ran + 1))
   done
@@ -100,7 +105,7 @@ done <"$here/scenarios.conf"
 
 lab_down
 echo "lab: measurements took $(( $(date +%s) - started )) s"
-node "$here/compare.mjs" "$manifest"
+node "$here/compare.mjs" "$manifest" --cli "$cli"
 rc=$?
 echo "lab: finished in $(( $(date +%s) - started )) s"
 exit $rc

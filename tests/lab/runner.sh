@@ -5,20 +5,26 @@
 # manifest line per run for compare.mjs.
 #
 # Globals the caller sets: here (tests/lab), out (results folder), manifest,
-# plan, client_limit (seconds), server, cli, web, native_ok, native_why.
+# plan, client_limit (seconds), server, cli, web; native_check sets
+# native_ok/native_why and household_ok/household_why.
 # run_one SCENARIO CLIENT DOWN UP   -> $out/SCENARIO-CLIENT/{result.json,ping.log,client.log,server.log}
+# CLIENT: browser (headless Chromium), native (`bloatmeter test`), household
+# (`bloatmeter household`, the four simulated users).
 
 srv_pid=""
 ping_pid=""
 client_pid=""
 
-# Sets native_ok/native_why: can $cli run a test?
+# Sets native_ok/native_why (can $cli run a test?) and household_ok/household_why
+# (a household test?).
 native_check() {
-  native_ok=1
-  native_why=""
-  if [ ! -x "$cli" ]; then native_ok=0; native_why="no native client binary at $cli"
-  elif ! "$cli" test --help >/dev/null 2>&1; then native_ok=0; native_why="'bloatmeter test --help' fails: the native client has no test command"
+  native_ok=1 native_why="" household_ok=1 household_why=""
+  if [ ! -x "$cli" ]; then
+    native_ok=0 native_why="no native client binary at $cli" household_ok=0 household_why="no native client binary at $cli"
+    return
   fi
+  "$cli" test --help >/dev/null 2>&1 || { native_ok=0; native_why="'bloatmeter test --help' fails: the native client has no test command"; }
+  "$cli" household --help >/dev/null 2>&1 || { household_ok=0; household_why="'bloatmeter household --help' fails: the native client has no household command"; }
 }
 
 stop_pid() {  # stop_pid PID SIGNAL: signal it, wait up to 5 s, then KILL
@@ -49,9 +55,12 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   local scenario="$1" client="$2" down="$3" up="$4"
   local dir="$out/$scenario-$client" url="http://$LAB_SRV_ADDR:8080" rc=0 i t_start t_end
   rm -rf "$dir"; mkdir -p "$dir/data"
-  if [ "$client" = native ] && [ "$native_ok" = 0 ]; then
-    echo "  $scenario/$client: not run: $native_why"
-    record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -1 "$native_why"
+  local why=""
+  [ "$client" = native ] && [ "$native_ok" = 0 ] && why="$native_why"
+  [ "$client" = household ] && [ "$household_ok" = 0 ] && why="$household_why"
+  if [ -n "$why" ]; then
+    echo "  $scenario/$client: not run: $why"
+    record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -1 "$why"
     return
   fi
   local idle
@@ -76,8 +85,10 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   sleep 0.5
   t_start=$(date +%s.%N)
   # In the background with `wait`, so that a signal reaches the trap at once.
-  if [ "$client" = native ]; then
-    timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "$cli" test "$url" --plan "$plan" --json "$dir/result.json" \
+  if [ "$client" = native ] || [ "$client" = household ]; then
+    local command=test
+    [ "$client" = household ] && command=household
+    timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "$cli" "$command" "$url" --plan "$plan" --json "$dir/result.json" \
       >"$dir/client.log" 2>&1 &
   else
     timeout "$client_limit" ip netns exec "$LAB_NS_CLI" node "$here/browser_run.mjs" "$url/" "$dir/result.json" --plan "$plan" \

@@ -10,7 +10,7 @@
 // leaves out its first second. Prints a Markdown table. No npm dependencies.
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { median, parsePing, phaseWindows } from './labcore.mjs';
+import { fmt, median, phaseWindows, pingWindow, readPing } from './labcore.mjs';
 
 const [bmPath, flentPath] = process.argv.slice(2);
 if (!bmPath || !flentPath) {
@@ -18,9 +18,7 @@ if (!bmPath || !flentPath) {
   process.exit(2);
 }
 const lines = (p) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) : []);
-const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(d));
-const pingIn = (ping, from, to) => median(ping.filter((s) => s.sent >= from && s.sent < to).map((s) => s.rtt));
-const readPing = (p) => (existsSync(p) ? parsePing(readFileSync(p, 'utf8')) : []);
+const pingIn = (ping, from, to) => pingWindow(ping, from, to).median;
 
 function bloatmeter(run) {
   if (!run || run.exit_code !== 0 || !existsSync(run.result)) return null;
