@@ -83,3 +83,15 @@ export function summary() {
   console.log(`${passes} passed, ${failures} failed`);
   return failures === 0 && passes > 0 ? 0 : 1;
 }
+
+// Presses one of the page's accessible action buttons (web/index.html) by its label.
+export async function clickAction(page, label) {
+  await page.evaluate((l) => {
+    const b = [...document.querySelectorAll('#actions button')].find((x) => x.textContent === l);
+    if (!b || b.hidden) throw new Error('no visible action ' + l);
+    b.click();
+  }, label);
+}
+
+// The part of a result's account a replay must reproduce (not where it came from).
+export const measured = (mirror) => mirror.replace(/ Result id [0-9a-f]+\./, '').replace(/ Replayed from a file\./, '');

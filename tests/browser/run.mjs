@@ -2,6 +2,7 @@
 // in headless Chromium. Screenshots go to --artifacts.
 import path from 'node:path';
 import { check, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+import { householdReplayTests } from './household_replay.mjs';
 import { abortTest, singleUserTests } from './single_user.mjs';
 
 const args = parseArgs(process.argv);
@@ -63,6 +64,8 @@ try {
 
   await closePages();
   await singleUserTests(browser, server, args, shot);
+  await closePages();
+  await householdReplayTests(browser, server, args, shot);
   await closePages();
   await abortTest(browser, args, shot);
 } catch (e) {

@@ -3,7 +3,7 @@
 // summary, replay (served and from disk), a phone-sized view, an abort.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { check, openPage, startServer } from './harness.mjs';
+import { check, clickAction, measured, openPage, startServer } from './harness.mjs';
 
 const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
 
@@ -16,16 +16,6 @@ function figures(mirror) {
     id: (mirror.match(/Result id ([0-9a-f]+)\./) || [])[1] || null,
     grades: [...mirror.matchAll(/latency increase (-?[0-9.]+) ms, grade (A\+|A|B|C|D|F)/g)].map((m) => m[2]),
   };
-}
-// The part of the account that replay must reproduce (not where it came from).
-const measured = (mirror) => mirror.replace(/ Result id [0-9a-f]+\./, '').replace(/ Replayed from a file\./, '');
-
-async function clickAction(page, label) {
-  await page.evaluate((l) => {
-    const b = [...document.querySelectorAll('#actions button')].find((x) => x.textContent === l);
-    if (!b || b.hidden) throw new Error('no visible action ' + l);
-    b.click();
-  }, label);
 }
 
 export async function singleUserTests(browser, server, args, shot) {

@@ -28,6 +28,13 @@ struct ResultViewModel {
   TimeChart latency{"latency"};
   TimeChart throughput{"throughput"};
   std::vector<BoxStats> boxes;
+  // Household results only: each user's charts, in the summary's user
+  // order (household_results_view.cpp builds them).
+  struct UserCharts {
+    TimeChart latency{"user-latency"};
+    TimeChart throughput{"user-throughput"};
+  };
+  std::vector<UserCharts> users;
 };
 
 enum class Screen { Start, Running, Results };

@@ -38,6 +38,12 @@ struct TimeChart {
   float y_min_top = 0;  // the y axis reaches at least this
   std::vector<ChartBand> bands;
   std::vector<ChartSeries> series;
+
+  void set_axes(const char* unit_name, float seconds, float min_top) {
+    unit = unit_name;
+    t_max = seconds;
+    y_min_top = min_top;
+  }
 };
 
 // Draws the chart in a box of the given size; hovering or touching shows

@@ -6,6 +6,7 @@
 
 #include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/grade.hpp"
+#include "household_results_view.hpp"
 #include "widgets.hpp"
 
 namespace bloatmeter::web {
@@ -38,6 +39,8 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+}  // namespace
+
 void metric_card(const char* id, const Theme& t, float w, const char* title, const std::string& value,
                  const std::string& caption, std::optional<Grade> grade) {
   const bool narrow = w < t.pt(200);
@@ -67,17 +70,12 @@ void metric_card(const char* id, const Theme& t, float w, const char* title, con
   end_card();
 }
 
-}  // namespace
-
 ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
+  if (is_household(r)) return prepare_household_view(r, p);
   ResultViewModel vm;
   const float total_s = static_cast<float>(r.plan.total_duration_us()) / 1e6f;
-  vm.latency.unit = "ms";
-  vm.latency.t_max = total_s;
-  vm.latency.y_min_top = 20;
-  vm.throughput.unit = "Mbit/s";
-  vm.throughput.t_max = total_s;
-  vm.throughput.y_min_top = 1;
+  vm.latency.set_axes("ms", total_s, 20);
+  vm.throughput.set_axes("Mbit/s", total_s, 1);
   for (const auto& ph : r.raw.phases) {
     const auto* spec = r.plan.find(ph.name);
     ChartBand band{static_cast<float>(ph.start_us) / 1e6f, static_cast<float>(ph.end_us) / 1e6f,
@@ -143,44 +141,18 @@ ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
 }
 
 Action draw_results(const ShownResult& shown, const Theme& t, float width) {
+  if (is_household(shown.result)) return draw_household_results(shown, t, width);
   const auto& s = shown.result.summary;
   const auto& p = t.palette;
-  Action action = Action::None;
   const bool wide = width >= t.pt(640);
   const float gap = ImGui::GetStyle().ItemSpacing.x;
 
   // The grade, large, with what it means.
-  const float flag_lines = static_cast<float>(s.flags.size()) * (wide ? 1.0f : 2.2f);
-  begin_card("grade", t, width, t.pt(wide ? 170 : 140) + t.pt(22) * flag_lines);
-  {
-    const std::string g = s.overall ? std::string(to_string(*s.overall)) : "–";
-    // The letter: very large on desktops, large on phones.
-    ImGui::PushFont(t.fonts.grade);
-    if (!wide) ImGui::SetWindowFontScale(0.62f);
-    ImGui::TextColored(s.overall ? grade_color(p, *s.overall) : p.text_muted, "%s", g.c_str());
-    ImGui::SetWindowFontScale(1.0f);
-    ImGui::PopFont();
-    ImGui::SameLine(0, t.pt(wide ? 28 : 18));
-    ImGui::BeginGroup();
-    ImGui::Dummy(ImVec2(0, t.pt(wide ? 14 : 6)));
-    ImGui::PushTextWrapPos(ImGui::GetWindowPos().x + width - t.pt(24));
-    ImGui::PushFont(t.fonts.heading);
-    if (shown.result.raw.aborted) ImGui::TextColored(p.warn, "Aborted: partial result");
-    else if (s.overall) ImGui::TextUnformatted("Your connection under load");
-    else ImGui::TextUnformatted("No grade: too little was measured");
-    ImGui::PopFont();
-    if (s.overall) {
-      for (const auto& band : default_grade_table())
-        if (band.grade == *s.overall) ImGui::TextColored(p.text_muted, "%s.", std::string(band.label).c_str());
-    }
-    if (s.low_confidence()) {
-      ImGui::TextColored(p.warn, "Low confidence:");
-      for (Flag f : s.flags) ImGui::TextColored(p.text_muted, "\xE2\x80\xA2 %s", std::string(describe(f)).c_str());
-    }
-    ImGui::PopTextWrapPos();
-    ImGui::EndGroup();
-  }
-  end_card();
+  std::vector<std::string> meaning;
+  if (s.overall)
+    for (const auto& band : default_grade_table())
+      if (band.grade == *s.overall) meaning.push_back(std::string(band.label) + ".");
+  draw_grade_card(shown, s.overall, "Your connection under load", meaning, t, width);
 
   // Per-phase cards: idle latency, then each loaded phase's increase.
   const float card_w = wide ? (width - 3 * gap) / 4 : (width - gap) / 2;
@@ -252,7 +224,47 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
     ImGui::EndTable();
   }
 
-  // Actions.
+  return draw_result_actions(shown, t, width);
+}
+
+void draw_grade_card(const ShownResult& shown, std::optional<Grade> grade, const std::string& heading,
+                     const std::vector<std::string>& meaning, const Theme& t, float width) {
+  const auto& s = shown.result.summary;
+  const auto& p = t.palette;
+  const bool wide = width >= t.pt(640);
+  CardRow card(t, width, 1, t.pt(wide ? 170 : 140));
+  card.begin(0);
+  const std::string g = grade ? std::string(to_string(*grade)) : "–";
+  // The letter: very large on desktops, large on phones.
+  ImGui::PushFont(t.fonts.grade);
+  if (!wide) ImGui::SetWindowFontScale(0.62f);
+  ImGui::TextColored(grade ? grade_color(p, *grade) : p.text_muted, "%s", g.c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::PopFont();
+  ImGui::SameLine(0, t.pt(wide ? 28 : 18));
+  ImGui::BeginGroup();
+  ImGui::Dummy(ImVec2(0, t.pt(wide ? 14 : 6)));
+  ImGui::PushFont(t.fonts.heading);
+  if (shown.result.raw.aborted) ImGui::TextColored(p.warn, "Aborted: partial result");
+  else if (grade) ImGui::TextUnformatted(heading.c_str());
+  else ImGui::TextUnformatted("No grade: too little was measured");
+  ImGui::PopFont();
+  if (grade)
+    for (const auto& line : meaning) ImGui::TextColored(p.text_muted, "%s", line.c_str());
+  if (s.low_confidence()) {
+    ImGui::TextColored(p.warn, "Low confidence:");
+    for (Flag f : s.flags) ImGui::TextColored(p.text_muted, "\xE2\x80\xA2 %s", std::string(describe(f)).c_str());
+  }
+  ImGui::EndGroup();
+  card.end();
+  card.finish();
+}
+
+Action draw_result_actions(const ShownResult& shown, const Theme& t, float width) {
+  const auto& p = t.palette;
+  Action action = Action::None;
+  const bool wide = width >= t.pt(640);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::Dummy(ImVec2(0, t.pt(8)));
   const float bw = wide ? (width - 3 * gap) / 4 : (width - gap) / 2;
   if (primary_button("Run again", t, bw)) action = Action::RunAgain;
@@ -273,6 +285,7 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
 }
 
 std::string describe_result(const ShownResult& shown) {
+  if (is_household(shown.result)) return describe_household_result(shown);
   const auto& s = shown.result.summary;
   std::string out = shown.result.raw.aborted ? "Test aborted, partial result. " : "Test complete. ";
   out += "Overall grade " + (s.overall ? std::string(to_string(*s.overall)) : std::string("none")) + ".";
@@ -284,6 +297,12 @@ std::string describe_result(const ShownResult& shown) {
   if (s.download_mbps) out += fmt(" Download %.1f Mbit/s.", *s.download_mbps);
   if (s.upload_mbps) out += fmt(" Upload %.1f Mbit/s.", *s.upload_mbps);
   if (s.rpm) out += fmt(" Responsiveness %.0f RPM.", *s.rpm);
+  return out + describe_confidence_and_origin(shown);
+}
+
+std::string describe_confidence_and_origin(const ShownResult& shown) {
+  const auto& s = shown.result.summary;
+  std::string out;
   if (s.low_confidence()) {
     out += " Low confidence:";
     for (Flag f : s.flags) out += " " + std::string(describe(f));

@@ -1,5 +1,7 @@
 #include "widgets.hpp"
 
+#include <algorithm>
+
 namespace bloatmeter::web {
 
 void begin_card(const char* id, const Theme& t, float width, float height) {
@@ -14,6 +16,49 @@ void end_card() {
   ImGui::PopStyleVar();
 }
 
+namespace {
+ImVec2 card_padding(const Theme& t) { return ImVec2(t.pt(20), t.pt(16)); }
+}  // namespace
+
+CardRow::CardRow(const Theme& t, float width, int columns, float min_height)
+    : t_(t), origin_(ImGui::GetCursorScreenPos()), gap_(ImGui::GetStyle().ItemSpacing.x), min_height_(min_height) {
+  card_w_ = (width - gap_ * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+  bottom_ = origin_.y;
+  // Content on the upper channel, the surfaces (sized once all is drawn) below it.
+  ImGui::GetWindowDrawList()->ChannelsSplit(2);
+  ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
+}
+
+float CardRow::begin(int column) {
+  const ImVec2 pad = card_padding(t_);
+  used_ = std::max(used_, column + 1);
+  ImGui::SetCursorScreenPos(ImVec2(origin_.x + static_cast<float>(column) * (card_w_ + gap_) + pad.x, origin_.y + pad.y));
+  ImGui::BeginGroup();
+  const float inner = card_w_ - 2 * pad.x;
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + inner);
+  return inner;
+}
+
+void CardRow::end() {
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+  bottom_ = std::max(bottom_, ImGui::GetItemRectMax().y);
+}
+
+void CardRow::finish() {
+  const float h = std::max(min_height_, bottom_ + card_padding(t_).y - origin_.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSetCurrent(0);
+  for (int i = 0; i < used_; ++i) {
+    const float x = origin_.x + static_cast<float>(i) * (card_w_ + gap_);
+    dl->AddRectFilled(ImVec2(x, origin_.y), ImVec2(x + card_w_, origin_.y + h), to_u32(t_.palette.surface),
+                      ImGui::GetStyle().ChildRounding);
+  }
+  dl->ChannelsMerge();
+  ImGui::SetCursorScreenPos(ImVec2(origin_.x, origin_.y + h));
+  ImGui::Dummy(ImVec2(0, 0));
+}
+
 void section_title(const Theme& t, const char* title) {
   ImGui::Dummy(ImVec2(0, t.pt(10)));
   ImGui::PushFont(t.fonts.heading);
@@ -21,11 +66,20 @@ void section_title(const Theme& t, const char* title) {
   ImGui::PopFont();
 }
 
-void legend(const Theme& t, const std::vector<ChartSeries>& series) {
+void legend(const Theme& t, const std::vector<ChartSeries>& series, float width) {
   ImGui::PushFont(t.fonts.small);
   bool first = true;
+  const float left = ImGui::GetCursorScreenPos().x;
+  float x = left;  // where the next name would start
   for (const auto& s : series) {
-    if (!first) ImGui::SameLine(0, t.pt(18));
+    const float item = t.pt(18) + ImGui::CalcTextSize(s.name.c_str()).x;
+    if (!first && (width <= 0 || x + t.pt(18) + item <= left + width)) {
+      ImGui::SameLine(0, t.pt(18));
+      x += t.pt(18);
+    } else if (!first) {
+      x = left;
+    }
+    x += item;
     first = false;
     status_dot(t, s.color);
     ImGui::TextColored(t.palette.text_muted, "%s", s.name.c_str());

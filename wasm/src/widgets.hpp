@@ -13,9 +13,30 @@ namespace bloatmeter::web {
 void begin_card(const char* id, const Theme& t, float width, float height);
 void end_card();
 
+// Cards side by side whose surfaces grow to fit the tallest one's content
+// (a child window cannot size itself to what it holds). Usage:
+//   CardRow row(t, width, 2);
+//   const float inner = row.begin(0); ... row.end(); row.begin(1); ... row.end();
+//   row.finish();
+// Between begin and end, draw at most `inner` wide; text wraps there.
+class CardRow {
+ public:
+  CardRow(const Theme& t, float width, int columns, float min_height = 0);
+  float begin(int column);  // returns the card's inner width
+  void end();
+  void finish();  // draws the surfaces and moves below the row
+
+ private:
+  const Theme& t_;
+  ImVec2 origin_;
+  float card_w_, gap_, min_height_, bottom_;
+  int used_ = 0;
+};
+
 void section_title(const Theme& t, const char* title);
-// Coloured swatches naming a chart's series.
-void legend(const Theme& t, const std::vector<ChartSeries>& series);
+// Coloured swatches naming a chart's series; with a `width`, the names
+// wrap onto more lines rather than run past it.
+void legend(const Theme& t, const std::vector<ChartSeries>& series, float width = 0);
 bool primary_button(const char* label, const Theme& t, float width);
 bool secondary_button(const char* label, const Theme& t, float width);
 // A small coloured dot before the next item on the line.

@@ -1,0 +1,452 @@
+#include "household_results_view.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstdarg>
+#include <cstdio>
+
+#include "bloatmeter/fairness.hpp"
+#include "bloatmeter/household_plan.hpp"
+#include "bloatmeter/household_sentence.hpp"
+#include "bloatmeter/user_grading.hpp"
+#include "results_view.hpp"
+#include "widgets.hpp"
+
+namespace bloatmeter::web {
+
+namespace {
+
+std::string strf(const char* f, ...) {
+  char buf[160];
+  va_list args;
+  va_start(args, f);
+  std::vsnprintf(buf, sizeof buf, f, args);
+  va_end(args);
+  return buf;
+}
+
+// A rate as people read it: two decimals under 10 Mbit/s, one above.
+std::string mbps(double v) { return strf(v < 10 ? "%.2f" : "%.1f", v); }
+
+// describe(metric) reads "95th-percentile lag increase (ms)": the words and
+// the unit apart, so a value can sit between them.
+struct MetricText {
+  std::string label, unit;
+};
+MetricText metric_text(GradeMetric m) {
+  const std::string d(describe(m));
+  const auto open = d.rfind(" (");
+  if (open == std::string::npos || d.back() != ')') return {d, ""};
+  return {d.substr(0, open), d.substr(open + 2, d.size() - open - 3)};
+}
+std::string with_unit(double v, const std::string& unit) {
+  if (unit.empty()) return format_figure(v);
+  return format_figure(v) + (unit[0] == '%' ? "" : " ") + unit;
+}
+
+const UserProfile* profile_of(const Result& r, const std::string& id) {
+  return r.profiles ? r.profiles->find(id) : nullptr;
+}
+std::string name_of(const Result& r, const UserSummary& u) {
+  const auto* p = profile_of(r, u.id);
+  return p ? p->name : u.id;
+}
+
+// The latency-sensitive user whose grade is the household's.
+const UserSummary* deciding_user(const HouseholdSummary& h) {
+  if (!h.grade) return nullptr;
+  for (const auto& u : h.users)
+    if (u.latency_sensitive && u.grade == h.grade) return &u;
+  return nullptr;
+}
+
+// "Alex (gaming) and Sarah (video call)": who the household grade listens to.
+std::string sensitive_users(const Result& r, const HouseholdSummary& h) {
+  std::vector<std::string> names;
+  for (const auto& u : h.users)
+    if (u.latency_sensitive) {
+      std::string role = u.role;
+      if (!role.empty()) role[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(role[0])));
+      names.push_back(name_of(r, u) + " (" + role + ")");
+    }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : (i + 1 == names.size() ? " and " : ", ")) + names[i];
+  return out;
+}
+
+// When the users ran: the household phase, on the client's clock.
+std::pair<Micros, Micros> users_window(const Result& r) {
+  for (const auto& ph : r.raw.phases)
+    if (ph.name == kHouseholdUsersPhase) return {ph.start_us, ph.end_us};
+  const auto* spec = r.plan.find(kHouseholdUsersPhase);
+  const Micros total = r.plan.total_duration_us();
+  return {spec ? total - spec->duration_us : 0, total};
+}
+
+// Bytes per interval start of one direction, as Mbit/s at each interval's middle.
+std::vector<ChartPoint> rate_points(const std::vector<ThroughputInterval>& intervals, Direction d, Micros t0, Micros t1) {
+  std::vector<std::pair<Micros, std::pair<std::uint64_t, Micros>>> sums;
+  for (const auto& iv : intervals) {
+    if (iv.direction != d || iv.duration_us <= 0 || iv.start_us < t0 || iv.start_us >= t1) continue;
+    auto it = std::find_if(sums.begin(), sums.end(), [&](auto& s) { return s.first == iv.start_us; });
+    if (it == sums.end()) sums.push_back({iv.start_us, {iv.bytes, iv.duration_us}});
+    else it->second.first += iv.bytes;
+  }
+  std::sort(sums.begin(), sums.end());
+  std::vector<ChartPoint> pts;
+  for (const auto& [start, v] : sums)
+    pts.push_back({static_cast<float>(start + v.second / 2 - t0) / 1e6f,
+                   static_cast<float>(static_cast<double>(v.first) * 8.0 / static_cast<double>(v.second))});
+  return pts;
+}
+
+// A level drawn dotted (what was asked for, the idle round trip), so it
+// reads as a reference, not as a measurement, where a line runs along it.
+ChartSeries reference_level(const std::string& name, const ImVec4& color, float value, float t_max) {
+  ChartSeries s{name, color, {}, true};
+  constexpr int kDots = 48;
+  for (int i = 0; i <= kDots; ++i) s.points.push_back({t_max * static_cast<float>(i) / kDots, value});
+  return s;
+}
+
+ImVec4 faded(ImVec4 c, float alpha) {
+  c.w *= alpha;
+  return c;
+}
+
+// Jain's index as the core's sentence prints it: truncated, never rounded
+// up into a better band (0.9899 reads 0.989).
+std::string index_text(double index) { return strf("%.3f", std::floor(index * 1000.0) / 1000.0); }
+
+// ---- Drawing ---------------------------------------------------------------
+
+void small_muted(const Theme& t, const std::string& text) {
+  ImGui::PushFont(t.fonts.small);
+  ImGui::TextColored(t.palette.text_muted, "%s", text.c_str());
+  ImGui::PopFont();
+}
+
+// The grade letter in a tinted rounded square, its top-right corner at `corner`.
+float grade_badge(const Theme& t, std::optional<Grade> grade, ImVec2 corner) {
+  const char* g = grade ? to_string(*grade).data() : "\xE2\x80\x93";
+  const ImVec4 col = grade ? grade_color(t.palette, *grade) : t.palette.text_muted;
+  ImGui::PushFont(t.fonts.display);
+  const ImVec2 ts = ImGui::CalcTextSize(g);
+  const float w = std::max(ts.x + t.pt(24), t.pt(60)), h = ts.y + t.pt(12);
+  const ImVec2 a(corner.x - w, corner.y), b(corner.x, corner.y + h);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, to_u32(col, 0.16f), t.pt(12));
+  dl->AddText(ImVec2(a.x + (w - ts.x) * 0.5f, a.y + t.pt(6)), to_u32(col), g);
+  ImGui::PopFont();
+  return w;
+}
+
+// Two figures a line: a small label over its value.
+class FigureGrid {
+ public:
+  FigureGrid(const Theme& t, float width) : t_(t), half_(width * 0.5f) {}
+  void add(const char* label, const std::string& value, const ImVec4* color = nullptr) {
+    if (n_++ % 2) ImGui::SameLine(half_);
+    ImGui::BeginGroup();
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, t_.pt(2)));
+    small_muted(t_, label);
+    ImGui::TextColored(color ? *color : t_.palette.text, "%s", value.c_str());
+    ImGui::PopStyleVar();
+    ImGui::EndGroup();
+  }
+
+ private:
+  const Theme& t_;
+  float half_;
+  int n_ = 0;
+};
+
+void draw_user_card(const Result& r, const UserSummary& u, const ResultViewModel::UserCharts* charts, const Theme& t,
+                    float inner, bool wide) {
+  const auto& p = t.palette;
+  const auto* prof = profile_of(r, u.id);
+  // Header: who, doing what; the grade at the right.
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const float badge = grade_badge(t, u.grade, ImVec2(top.x + inner, top.y));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + inner - badge - t.pt(12));
+  ImGui::PushFont(t.fonts.heading);
+  ImGui::TextUnformatted(name_of(r, u).c_str());
+  ImGui::PopFont();
+  ImGui::TextColored(p.text_muted, "%s", prof ? prof->activity.c_str() : u.role.c_str());
+  ImGui::PopTextWrapPos();
+  if (u.latency_sensitive) {
+    ImGui::PushFont(t.fonts.small);
+    ImGui::TextColored(p.accent, "Counts toward the household grade");
+    ImGui::PopFont();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(top.x, std::max(ImGui::GetCursorScreenPos().y, top.y + t.pt(62))));
+  ImGui::Dummy(ImVec2(0, t.pt(2)));
+
+  // What it felt like, and the figure that set the grade.
+  ImGui::TextUnformatted(u.sentence.c_str());
+  if (u.deciding_metric && u.deciding_value) {
+    const auto mt = metric_text(*u.deciding_metric);
+    small_muted(t, "Graded on " + mt.label + ": " + with_unit(*u.deciding_value, mt.unit));
+  }
+  if (!u.valid) {
+    ImGui::PushFont(t.fonts.small);
+    ImGui::TextColored(p.warn, "Too few of its messages were answered to judge it well.");
+    ImGui::PopFont();
+  }
+  ImGui::Dummy(ImVec2(0, t.pt(2)));
+
+  // Its figures.
+  FigureGrid grid(t, inner);
+  grid.add("Round trip, median", u.rtt_ms ? format_figure(u.rtt_ms->median) + " ms" : "\xE2\x80\x93");
+  grid.add("Rise over idle, p95", u.rtt_increase_p95_ms ? "+" + format_figure(std::max(0.0, *u.rtt_increase_p95_ms)) + " ms"
+                                                         : "\xE2\x80\x93");
+  grid.add("Jitter", u.jitter_ms ? format_figure(*u.jitter_ms) + " ms" : "\xE2\x80\x93");
+  grid.add("Late or lost", u.late_percent ? format_figure(*u.late_percent) + " %" : "\xE2\x80\x93");
+  for (Direction d : {Direction::Download, Direction::Upload}) {
+    const auto& f = d == Direction::Download ? u.download : u.upload;
+    if (f.demanded_mbps <= 0 && !f.achieved_mbps) continue;
+    const bool short_of = f.achieved_mbps && *f.achieved_mbps < f.demanded_mbps * 0.9;
+    grid.add(d == Direction::Download ? "Download, Mbit/s" : "Upload, Mbit/s",
+             (f.achieved_mbps ? mbps(*f.achieved_mbps) : std::string("\xE2\x80\x93")) + " of " + mbps(f.demanded_mbps),
+             short_of ? &p.warn : nullptr);
+  }
+  if (u.bursts) {
+    const auto& b = *u.bursts;
+    const std::string noun = prof ? prof->burst_noun : "bursts";
+    grid.add("Slowest, of its budget",
+             b.slowest_ms ? strf("%.1f of %.1f s", *b.slowest_ms / 1000, b.budget_ms / 1000) : "\xE2\x80\x93");
+    grid.add(("Late " + noun).c_str(), strf("%zu of %zu", b.late, b.judged), b.late ? &p.warn : nullptr);
+  }
+
+  // Its own traffic over time.
+  if (charts) {
+    ImGui::Dummy(ImVec2(0, t.pt(8)));
+    small_muted(t, "Round trips of its own messages");
+    ImGui::Dummy(ImVec2(0, t.pt(4)));
+    draw_time_chart(charts->latency, t, ImVec2(inner, t.pt(wide ? 140 : 120)));
+    legend(t, charts->latency.series, inner);
+    ImGui::Dummy(ImVec2(0, t.pt(4)));
+    small_muted(t, "Throughput it got, and what it asked for");
+    ImGui::Dummy(ImVec2(0, t.pt(4)));
+    draw_time_chart(charts->throughput, t, ImVec2(inner, t.pt(wide ? 120 : 110)));
+    legend(t, charts->throughput.series, inner);
+  }
+}
+
+// "< 10", or "–" when the criterion skips that grade.
+std::string band_text(const GradeCriterion& c, Grade g) {
+  for (const auto& b : c.bands)
+    if (b.grade == g) return "< " + strf("%g", b.below);
+  if (g == Grade::F && !c.bands.empty()) return "\xE2\x89\xA5 " + strf("%g", c.bands.back().below);
+  return "\xE2\x80\x93";
+}
+
+void draw_thresholds(const Result& r, const Theme& t, float width) {
+  const auto& p = t.palette;
+  const auto& h = *r.summary.household;
+  const bool wide = width >= t.pt(640);
+  const float col = t.pt(wide ? 58 : 36);
+  constexpr Grade kGrades[] = {Grade::APlus, Grade::A, Grade::B, Grade::C, Grade::D, Grade::F};
+  ImGui::PushFont(t.fonts.small);
+  if (ImGui::BeginTable("thresholds", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX, ImVec2(width, 0))) {
+    ImGui::TableSetupColumn("Measure", ImGuiTableColumnFlags_WidthStretch);
+    for (Grade g : kGrades) ImGui::TableSetupColumn(to_string(g).data(), ImGuiTableColumnFlags_WidthFixed, col);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    ImGui::TableNextColumn();
+    ImGui::TextColored(p.text_muted, "Measure");
+    for (Grade g : kGrades) {
+      ImGui::TableNextColumn();
+      ImGui::TextColored(grade_color(p, g), "%s", to_string(g).data());
+    }
+    // Where this result landed on each line is tinted in its grade's colour.
+    auto row = [&](const std::string& measure, auto&& cell, std::optional<Grade> landed) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextColored(p.text_muted, "%s", measure.c_str());
+      for (Grade g : kGrades) {
+        ImGui::TableNextColumn();
+        if (landed && *landed == g) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, to_u32(grade_color(p, g), 0.22f));
+        ImGui::TextColored(landed && *landed == g ? p.text : p.text_muted, "%s", cell(g).c_str());
+      }
+    };
+    auto group = [&](const std::string& title) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushFont(t.fonts.body);
+      ImGui::TextUnformatted(title.c_str());
+      ImGui::PopFont();
+    };
+    for (const auto& u : h.users) {
+      const auto* prof = profile_of(r, u.id);
+      if (!prof) continue;
+      group(prof->name + (wide ? " \xC2\xB7 " + prof->activity : ""));
+      for (const auto& c : prof->grading) {
+        const auto v = metric_value(u, c.metric);
+        row(std::string(describe(c.metric)), [&](Grade g) { return band_text(c, g); },
+            v ? std::optional<Grade>(grade_for_value(c, *v)) : std::nullopt);
+      }
+    }
+    group("Household");
+    const auto& bands = fairness_bands();
+    row("network fairness (Jain's index)",
+        [&](Grade g) {
+          for (std::size_t i = 0; i < bands.size(); ++i)
+            if (bands[i].grade == g)
+              return bands[i].at_least > 0 ? "\xE2\x89\xA5 " + strf("%g", bands[i].at_least)
+                                           : "< " + strf("%g", i ? bands[i - 1].at_least : 0.0);
+          return std::string("\xE2\x80\x93");
+        },
+        h.fairness_grade);
+    ImGui::EndTable();
+  }
+  ImGui::PopFont();
+}
+
+}  // namespace
+
+bool is_household(const Result& r) { return r.meta.mode == kHouseholdMode; }
+
+ResultViewModel prepare_household_view(const Result& r, const Palette& p) {
+  ResultViewModel vm;
+  if (!r.summary.household || !r.raw.household) return vm;
+  const auto [t0, t1] = users_window(r);
+  const float t_max = std::max(1.0f, static_cast<float>(t1 - t0) / 1e6f);
+  const float gap_s = static_cast<float>(r.plan.throughput_interval_us) * 2.5f / 1e6f;
+  for (const auto& u : r.summary.household->users) {
+    ResultViewModel::UserCharts c;
+    c.latency.set_axes("ms", t_max, 10);
+    c.throughput.set_axes("Mbit/s", t_max, 1);
+    if (const UserSamples* s = r.raw.household->find(u.id)) {
+      // Upload messages come back acknowledged: echoed - sent is a round
+      // trip on the client's clock alone.
+      ChartSeries rtt{"Round trip", p.text, {}, true};
+      for (const auto& m : s->upload)
+        if (m.echoed_us && m.sent_us >= t0)
+          rtt.points.push_back({static_cast<float>(m.sent_us - t0) / 1e6f, static_cast<float>(*m.echoed_us - m.sent_us) / 1000.0f});
+      std::sort(rtt.points.begin(), rtt.points.end(), [](auto& a, auto& b) { return a.t < b.t; });
+      c.latency.series.push_back(std::move(rtt));
+      if (r.summary.baseline_ms)
+        c.latency.series.push_back(reference_level("Idle", p.accent, static_cast<float>(*r.summary.baseline_ms), t_max));
+      for (Direction d : {Direction::Download, Direction::Upload}) {
+        const auto& f = d == Direction::Download ? u.download : u.upload;
+        if (f.demanded_mbps <= 0) continue;
+        const bool down = d == Direction::Download;
+        c.throughput.series.push_back(ChartSeries{down ? "Download" : "Upload", down ? p.accent : p.upload,
+                                                  rate_points(s->throughput, d, t0, t1), false, gap_s});
+      }
+      for (Direction d : {Direction::Download, Direction::Upload}) {
+        const auto& f = d == Direction::Download ? u.download : u.upload;
+        if (f.demanded_mbps <= 0) continue;
+        const bool down = d == Direction::Download;
+        c.throughput.series.push_back(reference_level(down ? "Asked, down" : "Asked, up", faded(down ? p.accent : p.upload, 0.75f),
+                                                static_cast<float>(f.demanded_mbps), t_max));
+      }
+    }
+    vm.users.push_back(std::move(c));
+  }
+  return vm;
+}
+
+Action draw_household_results(const ShownResult& shown, const Theme& t, float width) {
+  const Result& r = shown.result;
+  const auto& p = t.palette;
+  const bool wide = width >= t.pt(640);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const HouseholdSummary* h = r.summary.household ? &*r.summary.household : nullptr;
+
+  // The household grade, large, and who set it.
+  std::vector<std::string> meaning;
+  if (h && h->grade) {
+    meaning.push_back("The worst grade of " + sensitive_users(r, *h) + ", who need a quick connection.");
+    if (const auto* u = deciding_user(*h)) meaning.push_back(u->sentence + ".");
+  }
+  draw_grade_card(shown, h ? h->grade : std::nullopt, "Your household, everyone online at once", meaning, t, width);
+  if (!h) {
+    ImGui::TextColored(p.text_muted, "The users never ran: there is nothing to show for them.");
+    return draw_result_actions(shown, t, width);
+  }
+
+  // Network fairness.
+  const std::string fairness = h->fairness ? index_text(*h->fairness) : "\xE2\x80\x93";
+  const std::string met = h->demand_met ? strf("%.1f %%", *h->demand_met * 100) : "\xE2\x80\x93";
+  const std::string idle = r.summary.baseline_ms ? format_figure(*r.summary.baseline_ms) + " ms" : "\xE2\x80\x93";
+  if (wide) {
+    const float third = (width - 2 * gap) / 3;
+    metric_card("fairness", t, third, "NETWORK FAIRNESS", fairness, "Jain's index, 1 = all served", h->fairness_grade);
+    ImGui::SameLine(0, gap);
+    metric_card("met", t, third, "DEMAND MET", met, "of what the users asked for", std::nullopt);
+    ImGui::SameLine(0, gap);
+    metric_card("idle", t, third, "IDLE LATENCY", idle, "median round trip, no load", std::nullopt);
+  } else {
+    metric_card("fairness", t, width, "NETWORK FAIRNESS", fairness, "Jain's index, 1 = everyone served", h->fairness_grade);
+    const float half = (width - gap) / 2;
+    metric_card("met", t, half, "DEMAND MET", met, "of what was asked", std::nullopt);
+    ImGui::SameLine(0, gap);
+    metric_card("idle", t, half, "IDLE LATENCY", idle, "round trip, no load", std::nullopt);
+  }
+  if (!h->fairness_sentence.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextColored(p.text_muted, "%s.", h->fairness_sentence.c_str());
+    ImGui::PopTextWrapPos();
+  }
+
+  // One card per user; two a row on wide screens.
+  section_title(t, "What each user felt");
+  const int columns = wide ? 2 : 1;
+  for (std::size_t i = 0; i < h->users.size(); i += static_cast<std::size_t>(columns)) {
+    CardRow row(t, width, columns);
+    for (int c = 0; c < columns && i + static_cast<std::size_t>(c) < h->users.size(); ++c) {
+      const std::size_t k = i + static_cast<std::size_t>(c);
+      const float inner = row.begin(c);
+      ImGui::PushID(static_cast<int>(k));
+      draw_user_card(r, h->users[k], k < shown.view.users.size() ? &shown.view.users[k] : nullptr, t, inner, wide);
+      ImGui::PopID();
+      row.end();
+    }
+    row.finish();
+  }
+
+  // How the grades are chosen.
+  section_title(t, "How the grades are chosen");
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextColored(p.text_muted,
+                     "Each user is graded on what matters to it; its grade is the worst its measures give. The "
+                     "household grade is the worst of the users who need a quick connection. Network fairness is "
+                     "Jain's index over the share of its demand each user got (capped at all of it): an index of 1 "
+                     "means everyone got what it asked for. The shaded cell is where this result landed.");
+  ImGui::PopTextWrapPos();
+  draw_thresholds(r, t, width);
+
+  return draw_result_actions(shown, t, width);
+}
+
+std::string describe_household_result(const ShownResult& shown) {
+  const Result& r = shown.result;
+  const auto& s = r.summary;
+  std::string out = r.raw.aborted ? "Household test aborted, partial result. " : "Household test complete. ";
+  const HouseholdSummary* h = s.household ? &*s.household : nullptr;
+  out += "Household grade " + (h && h->grade ? std::string(to_string(*h->grade)) : std::string("none")) + ".";
+  if (h) {
+    if (const auto* u = deciding_user(*h)) out += " Set by " + name_of(r, *u) + ", " + u->role + ".";
+    if (h->fairness)
+      out += " Network fairness " + index_text(*h->fairness) +
+             (h->fairness_grade ? ", grade " + std::string(to_string(*h->fairness_grade)) : std::string()) + ".";
+    if (h->demand_met) out += strf(" Demand met %.1f %%.", *h->demand_met * 100);
+    if (s.baseline_ms) out += strf(" Idle latency %.1f ms.", *s.baseline_ms);
+    for (const auto& u : h->users) {
+      out += " " + name_of(r, u) + " (" + u.role + "): grade " + (u.grade ? std::string(to_string(*u.grade)) : "none");
+      if (u.deciding_metric && u.deciding_value) {
+        const auto mt = metric_text(*u.deciding_metric);
+        out += ", " + mt.label + " " + with_unit(*u.deciding_value, mt.unit);
+      }
+      out += ". " + u.sentence + ".";
+    }
+  } else {
+    out += " The users never ran.";
+  }
+  return out + describe_confidence_and_origin(shown);
+}
+
+}  // namespace bloatmeter::web
