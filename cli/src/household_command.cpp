@@ -11,19 +11,20 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sstream>
+#include <string_view>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "bloatmeter/household_plan.hpp"
-#include "bloatmeter/household_recorder.hpp"
-#include "bloatmeter/pacer.hpp"
+#include "bloatmeter/clock_offset.hpp"
+#include "bloatmeter/household_user_client.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
@@ -121,18 +122,6 @@ std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-template <class T>
-T load_le(const unsigned char* p) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < sizeof(T); ++i) v |= std::uint64_t{p[i]} << (8 * i);
-  return static_cast<T>(v);
-}
-template <class T>
-void store_le(unsigned char* p, T value) {
-  const auto v = static_cast<std::uint64_t>(value);
-  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-
 // Padding for upload messages: their content does not matter.
 const std::vector<unsigned char>& padding() {
   static const std::vector<unsigned char> zeros(kMaxMessageBytes, 0);
@@ -148,7 +137,7 @@ class UserLane {
   // Connects, then paces the upload and records everything until `end_us`.
   virtual void start(Micros end_us, Failed on_failed) = 0;
   virtual void close() = 0;
-  virtual UserRecorder& recorder() = 0;
+  virtual HouseholdUserClient& client() = 0;
   virtual bool connected() const = 0;
 };
 
@@ -159,7 +148,7 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
   UserLaneImpl(asio::io_context& io, ServerUrl url, tcp::resolver::results_type endpoints, bool verify, std::string target,
                const UserProfile& profile, Micros interval_us, Now now, StreamArgs&&... args)
       : io_(io), url_(std::move(url)), endpoints_(std::move(endpoints)), verify_(verify), target_(std::move(target)),
-        recorder_(profile, interval_us), upload_spec_(profile.upload), now_(std::move(now)), timer_(io),
+        client_(profile, interval_us), now_(std::move(now)), timer_(io),
         ws_(std::forward<StreamArgs>(args)...) {}
 
   void start(Micros end_us, Failed on_failed) override {
@@ -179,7 +168,7 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
           }
           self->connected_ = true;
           self->ws_.binary(true);
-          self->pacer_.emplace(self->upload_spec_, self->now_());
+          self->client_.on_open(self->now_());
           self->read_next();
           self->pace();
         });
@@ -194,14 +183,11 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
     beast::get_lowest_layer(ws_).close();
   }
 
-  UserRecorder& recorder() override { return recorder_; }
+  HouseholdUserClient& client() override { return client_; }
   bool connected() const override { return connected_; }
 
  private:
-  struct Outgoing {
-    std::array<unsigned char, 16> header{};
-    std::uint32_t bytes = 0;
-  };
+  using Outgoing = HouseholdUserClient::Outgoing;
 
   void fail(const std::string& why) {
     if (closed_) return;
@@ -214,22 +200,12 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
     const Micros now = now_();
     if (now >= end_us_) return;
     const std::uint64_t room = queued_bytes_ >= kUploadRoomBytes ? 0 : kUploadRoomBytes - queued_bytes_;
-    for (const auto& m : pacer_->take_due(now, room)) {
-      Outgoing o;
-      o.bytes = std::max<std::uint32_t>(m.bytes, 16);
-      o.header[0] = 'B';
-      o.header[1] = 'H';
-      o.header[2] = 1;
-      o.header[3] = 2;
-      store_le(o.header.data() + 4, m.seq);
-      store_le(o.header.data() + 8, now);
-      recorder_.on_upload_sent(m, now);
+    for (const auto& o : client_.take_due(now, room)) {
       queued_bytes_ += o.bytes;
       queue_.push_back(o);
       if (queue_.size() == 1) write_next();
     }
-    recorder_.set_upload_sender(pacer_->counts());
-    Micros next = pacer_->next_due_us();
+    Micros next = client_.next_due_us();
     if (next <= now) next = now + 1000;  // waits for room
     const auto wait = std::min<std::chrono::microseconds>(std::chrono::microseconds(next - now), kMaxPaceSleep);
     timer_.expires_after(wait);
@@ -263,41 +239,9 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
 
   void on_message(Micros now) {
     const auto data = buffer_.cdata();
-    const auto* p = static_cast<const unsigned char*>(data.data());
-    const std::size_t n = data.size();
-    if (!ws_.got_binary()) return on_text(std::string(reinterpret_cast<const char*>(p), n), now);
-    if (n < 16 || p[0] != 'B' || p[1] != 'H' || p[2] != 1) return;
-    if (p[3] == 1 && n >= 56) {
-      DownloadArrival a;
-      a.seq = load_le<std::uint32_t>(p + 4);
-      a.bytes = static_cast<std::uint32_t>(n);
-      a.server_sent_us = load_le<std::int64_t>(p + 16);
-      a.burst = load_le<std::uint32_t>(p + 32);
-      a.burst_bytes = load_le<std::uint64_t>(p + 40);
-      a.burst_started_us = load_le<std::int64_t>(p + 48);
-      recorder_.on_download(a, now);
-    } else if (p[3] == 3 && n >= 32) {
-      recorder_.on_upload_ack(load_le<std::uint32_t>(p + 4), load_le<std::int64_t>(p + 24), now);
-    }
-  }
-
-  void on_text(const std::string& text, Micros now) {
-    const auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("type", "") != "report") return;
-    const auto received = j.value("received_bytes", std::uint64_t{0});
-    if (received > reported_bytes_) {
-      recorder_.on_upload_bytes(received - reported_bytes_, now);
-      reported_bytes_ = received;
-    }
-    if (j.contains("download") && j["download"].is_object()) {
-      const auto& d = j["download"];
-      SenderCounts c;
-      c.sent_messages = d.value("sent_messages", std::uint64_t{0});
-      c.sent_bytes = d.value("sent_bytes", std::uint64_t{0});
-      c.dropped_messages = d.value("dropped_messages", std::uint64_t{0});
-      c.dropped_bytes = d.value("dropped_bytes", std::uint64_t{0});
-      recorder_.set_download_sender(c);
-    }
+    const auto* p = static_cast<const std::uint8_t*>(data.data());
+    if (ws_.got_binary()) client_.on_binary(std::span<const std::uint8_t>(p, data.size()), now);
+    else client_.on_text(std::string_view(reinterpret_cast<const char*>(p), data.size()), now);
   }
 
   asio::io_context& io_;
@@ -305,16 +249,13 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
   tcp::resolver::results_type endpoints_;
   bool verify_;
   std::string target_;
-  UserRecorder recorder_;
-  FlowSpec upload_spec_;
+  HouseholdUserClient client_;
   Now now_;
   asio::steady_timer timer_;
   Ws ws_;
   beast::flat_buffer buffer_;
-  std::optional<Pacer> pacer_;
   std::deque<Outgoing> queue_;
   std::uint64_t queued_bytes_ = 0;
-  std::uint64_t reported_bytes_ = 0;
   Micros end_us_ = 0;
   Failed on_failed_;
   bool connected_ = false;
@@ -368,7 +309,7 @@ class HouseholdDriver {
   const std::vector<ProbeRecord>& probes() const { return tracker_.records(); }
   HouseholdRaw samples() const {
     HouseholdRaw raw;
-    for (const auto& lane : lanes_) raw.users.push_back(lane->recorder().samples());
+    for (const auto& lane : lanes_) raw.users.push_back(lane->client().recorder().samples());
     return raw;
   }
 
@@ -409,7 +350,15 @@ class HouseholdDriver {
                                                        plan_.phases.throughput_interval_us, clock, io_);
       lanes_.push_back(lane);
     }
-    for (auto& lane : lanes_) lane->start(users_end_us_, [this](const std::string& why) { abort(why); });
+    // The baseline's probes place the server's clock: upload counts are then
+    // filed when they reached the server, not when the report came back.
+    std::vector<const ProbeRecord*> baseline;
+    for (const auto& rec : tracker_.records()) baseline.push_back(&rec);
+    const auto offset = estimate_clock_offset(baseline);
+    for (auto& lane : lanes_) {
+      lane->client().set_clock_offset(offset);
+      lane->start(users_end_us_, [this](const std::string& why) { abort(why); });
+    }
     phase_timer_.expires_at(t0_ + std::chrono::microseconds(users_end_us_));
     phase_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) finish(users_end_us_);
@@ -430,7 +379,7 @@ class HouseholdDriver {
     if (!aborted_) show();
     finished_ = true;
     for (auto& lane : lanes_) {
-      lane->recorder().finish(end_us);
+      lane->client().finish(end_us);
       lane->close();
     }
     probe_timer_.cancel();
@@ -444,7 +393,7 @@ class HouseholdDriver {
   }
 
   std::string user_line(UserLane& lane, Micros n) const {
-    auto& r = lane.recorder();
+    const auto& r = lane.client().recorder();
     const auto& p = r.profile();
     std::string line = pad(p.name, 9) + pad(p.activity, 34);
     if (!lane.connected()) return line + "connecting";

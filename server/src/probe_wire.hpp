@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <span>
 
+#include "bloatmeter/byte_order.hpp"
+
 namespace bloatmeter::server {
 
 inline constexpr std::size_t kProbeRequestBytes = 12;
@@ -22,19 +24,6 @@ struct ProbeEcho {
   std::uint32_t echo_delay_us = 0;
 };
 
-namespace wire {
-template <class T>
-T load_le(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < sizeof(T); ++i) v |= std::uint64_t{p[i]} << (8 * i);
-  return static_cast<T>(v);
-}
-template <class T>
-void store_le(std::uint8_t* p, T value) {
-  const auto v = static_cast<std::uint64_t>(value);
-  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-}  // namespace wire
 
 inline ProbeRequest decode_probe_request(std::span<const std::uint8_t, kProbeRequestBytes> in) {
   return {wire::load_le<std::uint32_t>(in.data()), wire::load_le<std::uint64_t>(in.data() + 4)};

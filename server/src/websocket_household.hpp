@@ -25,9 +25,9 @@
 #include <nlohmann/json.hpp>
 
 #include "bloatmeter/household_profile.hpp"
+#include "bloatmeter/household_wire.hpp"
 #include "bloatmeter/pacer.hpp"
 #include "household_stats.hpp"
-#include "household_wire.hpp"
 #include "http_types.hpp"
 #include "server_context.hpp"
 #include "socket_tuning.hpp"

@@ -27,8 +27,8 @@ std::optional<double> UserRecorder::on_upload_ack(std::uint32_t seq, Micros serv
   return last_rtt_ms_;
 }
 
-void UserRecorder::on_upload_bytes(std::uint64_t bytes, Micros now_us) {
-  if (!finished_) meter_.add(Direction::Upload, 0, now_us, bytes);
+void UserRecorder::on_upload_bytes(std::uint64_t bytes, Micros start_us, Micros end_us) {
+  if (!finished_) meter_.add_spread(Direction::Upload, 0, start_us, end_us, bytes);
 }
 
 void UserRecorder::on_download(const DownloadArrival& m, Micros now_us) {

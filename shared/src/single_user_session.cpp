@@ -97,19 +97,7 @@ void SingleUserSession::file_bytes(Direction d, int stream, int stream_id, Micro
   // On the client's clock; never in the future, never before the test.
   const Micros end = std::clamp(static_cast<Micros>(offset_->to_client_us(span->end_us)), Micros{0}, now);
   const Micros start = std::clamp(static_cast<Micros>(offset_->to_client_us(span->start_us)), Micros{0}, end);
-  const Micros step = plan_.throughput_interval_us;
-  if (end - start < step / 10) return meter_.add(d, stream, end, bytes);
-  // Evenly over [start, end], one piece per throughput interval it covers.
-  std::uint64_t filed = 0;
-  for (Micros a = start; a < end;) {
-    const Micros b = std::min(end, (a / step + 1) * step);
-    const auto share = static_cast<std::uint64_t>(static_cast<double>(bytes) * static_cast<double>(b - start) /
-                                                  static_cast<double>(end - start));
-    const std::uint64_t piece = (b == end ? bytes : share) - filed;
-    if (piece > 0) meter_.add(d, stream, a, piece);
-    filed += piece;
-    a = b;
-  }
+  meter_.add_spread(d, stream, start, end, bytes);
 }
 
 void SingleUserSession::send_due_probes(Micros t) {

@@ -1,6 +1,7 @@
 #include "bloatmeter/throughput_meter.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace bloatmeter {
 
@@ -27,6 +28,22 @@ void ThroughputMeter::emit(const Key& key, std::uint64_t bytes, Micros duration_
   const auto [index, direction, stream] = key;
   emitted_at_[key] = emitted_.size();
   emitted_.push_back({static_cast<Direction>(direction), stream, index * interval_us_, duration_us, bytes});
+}
+
+void ThroughputMeter::add_spread(Direction direction, int stream, Micros start_us, Micros end_us,
+                                 std::uint64_t bytes) {
+  if (end_us < start_us) std::swap(start_us, end_us);
+  if (end_us - start_us < interval_us_ / 10) return add(direction, stream, end_us, bytes);
+  std::uint64_t filed = 0;
+  for (Micros a = start_us; a < end_us;) {
+    const Micros b = std::min(end_us, (index_of(a) + 1) * interval_us_);
+    const auto share = static_cast<std::uint64_t>(static_cast<double>(bytes) * static_cast<double>(b - start_us) /
+                                                  static_cast<double>(end_us - start_us));
+    const std::uint64_t piece = (b == end_us ? bytes : share) - filed;
+    add(direction, stream, a, piece);
+    filed += piece;
+    a = b;
+  }
 }
 
 void ThroughputMeter::flush(Micros now_us) {

@@ -4,16 +4,15 @@
 
 #include "bloatmeter/household_recorder.hpp"
 
+#include "default_profile.hpp"
+
 using namespace bloatmeter;
 
 namespace {
 
 constexpr Micros kMs = 1000;
 
-const UserProfile& profile(const char* id) {
-  static const ProfileSet set = default_profiles();
-  return *set.find(id);
-}
+const UserProfile& profile(const char* id) { return test::default_profile(id); }
 
 PacedMessage message(std::uint32_t seq, std::uint32_t bytes) { return PacedMessage{seq, bytes, 0, 0, false, false}; }
 
@@ -91,12 +90,12 @@ TEST_CASE("a burst completes when its last byte arrives; a partial one stays ope
 
 TEST_CASE("upload bytes the server reports are counted; nothing is recorded after finish") {
   UserRecorder rec(profile("sarah"), 250 * kMs);
-  rec.on_upload_bytes(31'250, 100 * kMs);
-  rec.on_upload_bytes(31'250, 300 * kMs);
+  rec.on_upload_bytes(31'250, 100 * kMs, 100 * kMs);
+  rec.on_upload_bytes(31'250, 300 * kMs, 300 * kMs);
   CHECK(rec.current_mbps(Direction::Upload, 500 * kMs) == doctest::Approx(1.0));  // 62.5 kB over 0.5 s
   rec.set_upload_sender({10, 104'167, 1, 10'417});
   rec.finish(400 * kMs);
-  rec.on_upload_bytes(1'000'000, 450 * kMs);
+  rec.on_upload_bytes(1'000'000, 450 * kMs, 450 * kMs);
   rec.on_upload_sent(message(0, 10'417), 450 * kMs);
   rec.on_download({0, 10'417, 0, 0, 0, 0}, 450 * kMs);
   const auto s = rec.samples();

@@ -77,7 +77,7 @@ class HouseholdSim {
       // The server counts the bytes (its report reaches the client about
       // when they arrive) and acknowledges timed messages at once; the ack
       // rides the download queue.
-      if (arrival < end_us_) recorders[s.user].on_upload_bytes(s.msg.bytes, arrival);
+      if (arrival < end_us_) recorders[s.user].on_upload_bytes(s.msg.bytes, arrival, arrival);
       if (users[s.user].upload.timed)
         down_sent.push_back({arrival + link_.echo_us, s.user, PacedMessage{s.msg.seq, 64, arrival, 0, false, false}, true});
     }

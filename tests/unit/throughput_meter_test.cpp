@@ -92,3 +92,23 @@ TEST_CASE("current rate covers completed intervals of one direction only") {
   CHECK(*meter.current_mbps(Direction::Download, 760'000) == doctest::Approx(32.0));
   CHECK(*meter.current_mbps(Direction::Download, 1'300'000) == 0.0);  // a silent interval
 }
+
+TEST_CASE("a span's bytes are spread evenly over the intervals it covers; a short span lands at its end") {
+  ThroughputMeter m(250'000);
+  // 600,000 B over 0.10 .. 0.70 s: 150 ms, 250 ms, 200 ms of it per interval.
+  m.add_spread(Direction::Upload, 0, 100'000, 700'000, 600'000);
+  // Reversed ends are the same span; 10 ms is too short to spread.
+  m.add_spread(Direction::Upload, 1, 1'000'000, 990'000, 7);
+  m.finish(1'250'000);
+  std::map<std::pair<int, Micros>, std::uint64_t> got;
+  std::uint64_t total = 0;
+  for (const auto& iv : m.intervals()) {
+    got[{iv.stream, iv.start_us}] += iv.bytes;
+    total += iv.bytes;
+  }
+  CHECK(got[{0, 0}] == 150'000);
+  CHECK(got[{0, 250'000}] == 250'000);
+  CHECK(got[{0, 500'000}] == 200'000);
+  CHECK(got[{1, 1'000'000}] == 7);
+  CHECK(total == 600'007);
+}

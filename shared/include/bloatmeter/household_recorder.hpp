@@ -42,8 +42,9 @@ class UserRecorder {
   // already acknowledged, or an acknowledgement from before its message.
   std::optional<double> on_upload_ack(std::uint32_t seq, Micros server_recv_us, Micros now_us);
   // The server reports `bytes` more of this user's upload arrived (its
-  // running count's growth), received by the client at `now_us`.
-  void on_upload_bytes(std::uint64_t bytes, Micros now_us);
+  // running count's growth), over [start_us, end_us] on the client's clock
+  // (the span between two of its reports; an instant when unknown).
+  void on_upload_bytes(std::uint64_t bytes, Micros start_us, Micros end_us);
   // A download message arrived at `now_us`.
   void on_download(const DownloadArrival& m, Micros now_us);
   // The senders' counts (the server reports the download's; the client's

@@ -23,6 +23,12 @@ class ThroughputMeter {
   // `bytes` arrived on `stream` at `now_us`. Zero bytes record nothing.
   void add(Direction direction, int stream, Micros now_us, std::uint64_t bytes);
 
+  // `bytes` arrived on `stream` evenly over [start_us, end_us] (a server's
+  // count covers the time since its previous one): each interval the span
+  // covers gets its share. A span shorter than a tenth of an interval is
+  // filed at its end.
+  void add_spread(Direction direction, int stream, Micros start_us, Micros end_us, std::uint64_t bytes);
+
   // Emits every interval that has ended by `now_us`. Bytes added later for
   // an interval already emitted (a count reported late) are merged into it.
   void flush(Micros now_us);

@@ -9,9 +9,9 @@
 #include <span>
 
 #include "bloatmeter/clock.hpp"
-#include "probe_wire.hpp"
+#include "bloatmeter/byte_order.hpp"
 
-namespace bloatmeter::server {
+namespace bloatmeter {
 
 inline constexpr std::uint8_t kHouseholdMagic0 = 'B';
 inline constexpr std::uint8_t kHouseholdMagic1 = 'H';
@@ -88,15 +88,49 @@ inline void encode(const UploadAck& a, std::array<std::uint8_t, kUploadAckBytes>
   wire::store_le(p + 24, a.server_recv_us);
 }
 
+inline void encode(const UploadHeader& h, std::array<std::uint8_t, kUploadHeaderBytes>& out) {
+  out.fill(0);
+  auto* p = out.data();
+  put_prefix(p, HouseholdKind::Upload);
+  wire::store_le(p + 4, h.seq);
+  wire::store_le(p + 8, h.client_sent_us);
+}
+
+inline bool has_prefix(std::span<const std::uint8_t> in, HouseholdKind kind, std::size_t min_bytes) {
+  return in.size() >= min_bytes && in[0] == kHouseholdMagic0 && in[1] == kHouseholdMagic1 &&
+         in[2] == kHouseholdVersion && in[3] == static_cast<std::uint8_t>(kind);
+}
+
+// A download message's header, or nothing when `in` is not one.
+inline std::optional<DownloadHeader> decode_download(std::span<const std::uint8_t> in) {
+  if (!has_prefix(in, HouseholdKind::Download, kDownloadHeaderBytes)) return std::nullopt;
+  const auto* p = in.data();
+  DownloadHeader h;
+  h.seq = wire::load_le<std::uint32_t>(p + 4);
+  h.message_bytes = wire::load_le<std::uint32_t>(p + 8);
+  h.flags = p[12];
+  h.server_sent_us = wire::load_le<std::int64_t>(p + 16);
+  h.due_us = wire::load_le<std::int64_t>(p + 24);
+  h.burst = wire::load_le<std::uint32_t>(p + 32);
+  h.burst_bytes = wire::load_le<std::uint64_t>(p + 40);
+  h.burst_started_us = wire::load_le<std::int64_t>(p + 48);
+  return h;
+}
+
+// An upload acknowledgement, or nothing when `in` is not one.
+inline std::optional<UploadAck> decode_upload_ack(std::span<const std::uint8_t> in) {
+  if (!has_prefix(in, HouseholdKind::UploadAck, kUploadAckBytes)) return std::nullopt;
+  const auto* p = in.data();
+  return UploadAck{wire::load_le<std::uint32_t>(p + 4), wire::load_le<std::uint32_t>(p + 8),
+                   wire::load_le<std::int64_t>(p + 16), wire::load_le<std::int64_t>(p + 24)};
+}
+
 // The upload header at the start of `in`, or nothing when the message is
 // too short or does not start with the upload prefix.
 inline std::optional<UploadHeader> decode_upload(std::span<const std::uint8_t> in) {
-  if (in.size() < kUploadHeaderBytes) return std::nullopt;
-  if (in[0] != kHouseholdMagic0 || in[1] != kHouseholdMagic1 || in[2] != kHouseholdVersion ||
-      in[3] != static_cast<std::uint8_t>(HouseholdKind::Upload))
-    return std::nullopt;
+  if (!has_prefix(in, HouseholdKind::Upload, kUploadHeaderBytes)) return std::nullopt;
   return UploadHeader{wire::load_le<std::uint32_t>(in.data() + 4), wire::load_le<std::int64_t>(in.data() + 8)};
 }
 
 }  // namespace household_wire
-}  // namespace bloatmeter::server
+}  // namespace bloatmeter

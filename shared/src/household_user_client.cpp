@@ -1,0 +1,88 @@
+#include "bloatmeter/household_user_client.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+namespace bloatmeter {
+
+HouseholdUserClient::HouseholdUserClient(UserProfile profile, Micros throughput_interval_us)
+    : recorder_(std::move(profile), throughput_interval_us) {}
+
+void HouseholdUserClient::on_open(Micros now_us) {
+  if (!pacer_) pacer_.emplace(recorder_.profile().upload, now_us);
+}
+
+std::vector<HouseholdUserClient::Outgoing> HouseholdUserClient::take_due(Micros now_us, std::uint64_t room_bytes) {
+  std::vector<Outgoing> out;
+  if (!pacer_) return out;
+  for (const auto& m : pacer_->take_due(now_us, room_bytes)) {
+    Outgoing o;
+    // A message is never shorter than its header.
+    o.bytes = std::max<std::uint32_t>(m.bytes, static_cast<std::uint32_t>(kUploadHeaderBytes));
+    household_wire::encode(UploadHeader{m.seq, now_us}, o.header);
+    recorder_.on_upload_sent(m, now_us);
+    out.push_back(o);
+  }
+  recorder_.set_upload_sender(pacer_->counts());
+  return out;
+}
+
+Micros HouseholdUserClient::next_due_us() const {
+  return pacer_ ? pacer_->next_due_us() : std::numeric_limits<Micros>::max();
+}
+
+void HouseholdUserClient::on_binary(std::span<const std::uint8_t> message, Micros now_us) {
+  if (const auto h = household_wire::decode_download(message)) {
+    DownloadArrival a;
+    a.seq = h->seq;
+    a.bytes = static_cast<std::uint32_t>(message.size());
+    a.server_sent_us = h->server_sent_us;
+    a.burst = h->burst;
+    a.burst_bytes = h->burst_bytes;
+    a.burst_started_us = h->burst_started_us;
+    recorder_.on_download(a, now_us);
+  } else if (const auto ack = household_wire::decode_upload_ack(message)) {
+    recorder_.on_upload_ack(ack->seq, ack->server_recv_us, now_us);
+  }
+}
+
+void HouseholdUserClient::on_text(std::string_view text, Micros now_us) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("type", "") != "report") return;
+  const auto server_us = j.contains("server_us") && j["server_us"].is_number_integer()
+                             ? std::optional<Micros>(j["server_us"].get<Micros>())
+                             : std::nullopt;
+  const auto received = j.contains("received_bytes") && j["received_bytes"].is_number_unsigned()
+                            ? j["received_bytes"].get<std::uint64_t>()
+                            : reported_bytes_;
+  if (received > reported_bytes_) {
+    const std::uint64_t bytes = received - reported_bytes_;
+    if (offset_ && server_us) {
+      // On the client's clock, never in the future; the first report's
+      // bytes (no predecessor) are an instant.
+      const auto to_client = [&](Micros s) {
+        return std::clamp(static_cast<Micros>(offset_->to_client_us(s)), Micros{0}, now_us);
+      };
+      const Micros end = to_client(*server_us);
+      const Micros start = last_report_server_us_ ? std::min(end, to_client(*last_report_server_us_)) : end;
+      recorder_.on_upload_bytes(bytes, start, end);
+    } else {
+      recorder_.on_upload_bytes(bytes, now_us, now_us);
+    }
+    reported_bytes_ = received;
+  }
+  if (server_us) last_report_server_us_ = server_us;
+  if (j.contains("download") && j["download"].is_object()) {
+    const auto& d = j["download"];
+    SenderCounts c;
+    c.sent_messages = d.value("sent_messages", std::uint64_t{0});
+    c.sent_bytes = d.value("sent_bytes", std::uint64_t{0});
+    c.dropped_messages = d.value("dropped_messages", std::uint64_t{0});
+    c.dropped_bytes = d.value("dropped_bytes", std::uint64_t{0});
+    recorder_.set_download_sender(c);
+  }
+}
+
+}  // namespace bloatmeter
