@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
     --cli) cli="$2"; shift ;;
     --web-root) web="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "lab: unknown option $1" >&2; exit 2 ;;
   esac
   shift
