@@ -1,6 +1,7 @@
 #include "household_results_view.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cctype>
 #include <cstdarg>
@@ -89,7 +90,8 @@ std::pair<Micros, Micros> users_window(const Result& r) {
 std::vector<ChartPoint> rate_points(const std::vector<ThroughputInterval>& intervals, Direction d, Micros t0, Micros t1) {
   std::vector<std::pair<Micros, std::pair<std::uint64_t, Micros>>> sums;
   for (const auto& iv : intervals) {
-    if (iv.direction != d || iv.duration_us <= 0 || iv.start_us < t0 || iv.start_us >= t1) continue;
+    // Intervals the users' window cuts (the last one ends after it) would read as a fall.
+    if (iv.direction != d || iv.duration_us <= 0 || iv.start_us < t0 || iv.start_us + iv.duration_us > t1) continue;
     auto it = std::find_if(sums.begin(), sums.end(), [&](auto& s) { return s.first == iv.start_us; });
     if (it == sums.end()) sums.push_back({iv.start_us, {iv.bytes, iv.duration_us}});
     else it->second.first += iv.bytes;
@@ -104,16 +106,13 @@ std::vector<ChartPoint> rate_points(const std::vector<ThroughputInterval>& inter
 
 // A level drawn dotted (what was asked for, the idle round trip), so it
 // reads as a reference, not as a measurement, where a line runs along it.
-ChartSeries reference_level(const std::string& name, const ImVec4& color, float value, float t_max) {
+// Several levels share one series (dots need no order between them).
+ChartSeries reference_levels(const std::string& name, const ImVec4& color, const std::vector<float>& levels, float t_max) {
   ChartSeries s{name, color, {}, true};
   constexpr int kDots = 48;
-  for (int i = 0; i <= kDots; ++i) s.points.push_back({t_max * static_cast<float>(i) / kDots, value});
+  for (int i = 0; i <= kDots; ++i)
+    for (float v : levels) s.points.push_back({t_max * static_cast<float>(i) / kDots, v});
   return s;
-}
-
-ImVec4 faded(ImVec4 c, float alpha) {
-  c.w *= alpha;
-  return c;
 }
 
 // Jain's index as the core's sentence prints it: truncated, never rounded
@@ -147,7 +146,7 @@ float grade_badge(const Theme& t, std::optional<Grade> grade, ImVec2 corner) {
 class FigureGrid {
  public:
   FigureGrid(const Theme& t, float width) : t_(t), half_(width * 0.5f) {}
-  void add(const char* label, const std::string& value, const ImVec4* color = nullptr) {
+  void add(const char* label, const std::string& value, std::optional<ImVec4> color = std::nullopt) {
     if (n_++ % 2) ImGui::SameLine(half_);
     ImGui::BeginGroup();
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, t_.pt(2)));
@@ -197,41 +196,50 @@ void draw_user_card(const Result& r, const UserSummary& u, const ResultViewModel
   }
   ImGui::Dummy(ImVec2(0, t.pt(2)));
 
-  // Its figures.
+  // Its figures; one its profile grades on shows in that grade's colour
+  // once it earns a C or worse.
+  auto tint = [&](GradeMetric m) -> std::optional<ImVec4> {
+    const auto v = metric_value(u, m);
+    if (prof && v)
+      for (const auto& c : prof->grading)
+        if (c.metric == m && grade_for_value(c, *v) >= Grade::C) return grade_color(p, grade_for_value(c, *v));
+    return std::nullopt;
+  };
   FigureGrid grid(t, inner);
   grid.add("Round trip, median", u.rtt_ms ? format_figure(u.rtt_ms->median) + " ms" : "\xE2\x80\x93");
   grid.add("Rise over idle, p95", u.rtt_increase_p95_ms ? "+" + format_figure(std::max(0.0, *u.rtt_increase_p95_ms)) + " ms"
-                                                         : "\xE2\x80\x93");
-  grid.add("Jitter", u.jitter_ms ? format_figure(*u.jitter_ms) + " ms" : "\xE2\x80\x93");
-  grid.add("Late or lost", u.late_percent ? format_figure(*u.late_percent) + " %" : "\xE2\x80\x93");
+                                                         : "\xE2\x80\x93", tint(GradeMetric::RttIncreaseP95));
+  grid.add("Jitter", u.jitter_ms ? format_figure(*u.jitter_ms) + " ms" : "\xE2\x80\x93", tint(GradeMetric::Jitter));
+  grid.add("Late or lost", u.late_percent ? format_figure(*u.late_percent) + " %" : "\xE2\x80\x93",
+           tint(GradeMetric::LatePercent));
   for (Direction d : {Direction::Download, Direction::Upload}) {
     const auto& f = d == Direction::Download ? u.download : u.upload;
     if (f.demanded_mbps <= 0 && !f.achieved_mbps) continue;
     const bool short_of = f.achieved_mbps && *f.achieved_mbps < f.demanded_mbps * 0.9;
     grid.add(d == Direction::Download ? "Download, Mbit/s" : "Upload, Mbit/s",
              (f.achieved_mbps ? mbps(*f.achieved_mbps) : std::string("\xE2\x80\x93")) + " of " + mbps(f.demanded_mbps),
-             short_of ? &p.warn : nullptr);
+             short_of ? std::optional<ImVec4>(p.warn) : std::nullopt);
   }
   if (u.bursts) {
     const auto& b = *u.bursts;
     const std::string noun = prof ? prof->burst_noun : "bursts";
     grid.add("Slowest, of its budget",
              b.slowest_ms ? strf("%.1f of %.1f s", *b.slowest_ms / 1000, b.budget_ms / 1000) : "\xE2\x80\x93");
-    grid.add(("Late " + noun).c_str(), strf("%zu of %zu", b.late, b.judged), b.late ? &p.warn : nullptr);
+    grid.add(("Late " + noun).c_str(), strf("%zu of %zu", b.late, b.judged),
+             b.late ? std::optional<ImVec4>(p.warn) : std::nullopt);
   }
 
   // Its own traffic over time.
   if (charts) {
-    ImGui::Dummy(ImVec2(0, t.pt(8)));
-    small_muted(t, "Round trips of its own messages");
-    ImGui::Dummy(ImVec2(0, t.pt(4)));
-    draw_time_chart(charts->latency, t, ImVec2(inner, t.pt(wide ? 140 : 120)));
+    // Each chart under its legend (the legend names what the dots and lines are).
+    ImGui::Dummy(ImVec2(0, t.pt(6)));
     legend(t, charts->latency.series, inner);
-    ImGui::Dummy(ImVec2(0, t.pt(4)));
-    small_muted(t, "Throughput it got, and what it asked for");
-    ImGui::Dummy(ImVec2(0, t.pt(4)));
-    draw_time_chart(charts->throughput, t, ImVec2(inner, t.pt(wide ? 120 : 110)));
+    ImGui::Dummy(ImVec2(0, t.pt(2)));
+    draw_time_chart(charts->latency, t, ImVec2(inner, t.pt(wide ? 140 : 110)));
+    ImGui::Dummy(ImVec2(0, t.pt(6)));
     legend(t, charts->throughput.series, inner);
+    ImGui::Dummy(ImVec2(0, t.pt(2)));
+    draw_time_chart(charts->throughput, t, ImVec2(inner, t.pt(wide ? 120 : 100)));
   }
 }
 
@@ -243,63 +251,131 @@ std::string band_text(const GradeCriterion& c, Grade g) {
   return "\xE2\x80\x93";
 }
 
+// One line of the thresholds table: a measure, its bound per grade, and
+// the grade this result earned on it.
+struct ThresholdLine {
+  std::string measure;
+  std::array<std::string, 6> bounds;  // A+ first
+  std::optional<Grade> landed;
+};
+struct ThresholdGroup {
+  std::string title;
+  std::vector<ThresholdLine> lines;
+};
+
+constexpr Grade kGrades[] = {Grade::APlus, Grade::A, Grade::B, Grade::C, Grade::D, Grade::F};
+
+std::vector<ThresholdGroup> threshold_groups(const Result& r, bool wide) {
+  const auto& h = *r.summary.household;
+  std::vector<ThresholdGroup> groups;
+  for (const auto& u : h.users) {
+    const auto* prof = profile_of(r, u.id);
+    if (!prof) continue;
+    ThresholdGroup g{prof->name + (wide ? " \xC2\xB7 " + prof->activity : ""), {}};
+    for (const auto& c : prof->grading) {
+      ThresholdLine line{std::string(describe(c.metric)), {}, std::nullopt};
+      for (std::size_t k = 0; k < 6; ++k) line.bounds[k] = band_text(c, kGrades[k]);
+      if (const auto v = metric_value(u, c.metric)) line.landed = grade_for_value(c, *v);
+      g.lines.push_back(std::move(line));
+    }
+    groups.push_back(std::move(g));
+  }
+  ThresholdLine fair{"network fairness (Jain's index)", {}, h.fairness_grade};
+  const auto& bands = fairness_bands();
+  for (std::size_t k = 0; k < 6; ++k) {
+    fair.bounds[k] = "\xE2\x80\x93";
+    for (std::size_t i = 0; i < bands.size(); ++i)
+      if (bands[i].grade == kGrades[k])
+        fair.bounds[k] = bands[i].at_least > 0 ? "\xE2\x89\xA5 " + strf("%g", bands[i].at_least)
+                                               : "< " + strf("%g", i ? bands[i - 1].at_least : 0.0);
+  }
+  groups.push_back({"Household", {fair}});
+  return groups;
+}
+
+// The six grade cells of a line; where this result landed is tinted.
+void bound_cells(const Theme& t, const ThresholdLine& line) {
+  const auto& p = t.palette;
+  for (std::size_t k = 0; k < 6; ++k) {
+    ImGui::TableNextColumn();
+    const bool landed = line.landed && *line.landed == kGrades[k];
+    if (landed) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, to_u32(grade_color(p, kGrades[k]), 0.22f));
+    ImGui::TextColored(landed ? p.text : p.text_muted, "%s", line.bounds[k].c_str());
+  }
+}
+
+void grade_header(const Theme& t) {
+  for (Grade g : kGrades) {
+    ImGui::TableNextColumn();
+    ImGui::TextColored(grade_color(t.palette, g), "%s", to_string(g).data());
+  }
+}
+
+// Desktops: one table, the measure beside its bounds. Phones: the measure
+// on its own line above its bounds, so neither is squeezed.
 void draw_thresholds(const Result& r, const Theme& t, float width) {
   const auto& p = t.palette;
-  const auto& h = *r.summary.household;
   const bool wide = width >= t.pt(640);
-  const float col = t.pt(wide ? 58 : 36);
-  constexpr Grade kGrades[] = {Grade::APlus, Grade::A, Grade::B, Grade::C, Grade::D, Grade::F};
+  const auto groups = threshold_groups(r, wide);
+  const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
   ImGui::PushFont(t.fonts.small);
-  if (ImGui::BeginTable("thresholds", 7, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX, ImVec2(width, 0))) {
-    ImGui::TableSetupColumn("Measure", ImGuiTableColumnFlags_WidthStretch);
-    for (Grade g : kGrades) ImGui::TableSetupColumn(to_string(g).data(), ImGuiTableColumnFlags_WidthFixed, col);
-    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-    ImGui::TableNextColumn();
-    ImGui::TextColored(p.text_muted, "Measure");
-    for (Grade g : kGrades) {
+  if (wide) {
+    if (ImGui::BeginTable("thresholds", 7, flags, ImVec2(width, 0))) {
+      ImGui::TableSetupColumn("Measure", ImGuiTableColumnFlags_WidthStretch);
+      for (Grade g : kGrades) ImGui::TableSetupColumn(to_string(g).data(), ImGuiTableColumnFlags_WidthFixed, t.pt(58));
+      ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
       ImGui::TableNextColumn();
-      ImGui::TextColored(grade_color(p, g), "%s", to_string(g).data());
-    }
-    // Where this result landed on each line is tinted in its grade's colour.
-    auto row = [&](const std::string& measure, auto&& cell, std::optional<Grade> landed) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextColored(p.text_muted, "%s", measure.c_str());
-      for (Grade g : kGrades) {
+      ImGui::TextColored(p.text_muted, "Measure");
+      grade_header(t);
+      for (const auto& g : groups) {
+        ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        if (landed && *landed == g) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, to_u32(grade_color(p, g), 0.22f));
-        ImGui::TextColored(landed && *landed == g ? p.text : p.text_muted, "%s", cell(g).c_str());
+        ImGui::PushFont(t.fonts.body);
+        ImGui::TextUnformatted(g.title.c_str());
+        ImGui::PopFont();
+        for (const auto& line : g.lines) {
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::PushTextWrapPos(0);
+          ImGui::TextColored(p.text_muted, "%s", line.measure.c_str());
+          ImGui::PopTextWrapPos();
+          bound_cells(t, line);
+        }
       }
+      ImGui::EndTable();
+    }
+  } else {
+    auto begin = [&](const char* id) {
+      if (!ImGui::BeginTable(id, 6, flags, ImVec2(width, 0))) return false;
+      for (Grade g : kGrades) ImGui::TableSetupColumn(to_string(g).data(), ImGuiTableColumnFlags_WidthStretch);
+      return true;
     };
-    auto group = [&](const std::string& title) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
+    if (begin("grades")) {
+      ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+      grade_header(t);
+      ImGui::EndTable();
+    }
+    int n = 0;
+    for (const auto& g : groups) {
+      ImGui::Dummy(ImVec2(0, t.pt(2)));
       ImGui::PushFont(t.fonts.body);
-      ImGui::TextUnformatted(title.c_str());
+      ImGui::TextUnformatted(g.title.c_str());
       ImGui::PopFont();
-    };
-    for (const auto& u : h.users) {
-      const auto* prof = profile_of(r, u.id);
-      if (!prof) continue;
-      group(prof->name + (wide ? " \xC2\xB7 " + prof->activity : ""));
-      for (const auto& c : prof->grading) {
-        const auto v = metric_value(u, c.metric);
-        row(std::string(describe(c.metric)), [&](Grade g) { return band_text(c, g); },
-            v ? std::optional<Grade>(grade_for_value(c, *v)) : std::nullopt);
+      for (const auto& line : g.lines) {
+        ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, t.pt(4)));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+        ImGui::TextColored(p.text_muted, "%s", line.measure.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PushID(n++);
+        if (begin("bounds")) {
+          ImGui::TableNextRow();
+          bound_cells(t, line);
+          ImGui::EndTable();
+        }
+        ImGui::PopID();
+        ImGui::PopStyleVar();
       }
     }
-    group("Household");
-    const auto& bands = fairness_bands();
-    row("network fairness (Jain's index)",
-        [&](Grade g) {
-          for (std::size_t i = 0; i < bands.size(); ++i)
-            if (bands[i].grade == g)
-              return bands[i].at_least > 0 ? "\xE2\x89\xA5 " + strf("%g", bands[i].at_least)
-                                           : "< " + strf("%g", i ? bands[i - 1].at_least : 0.0);
-          return std::string("\xE2\x80\x93");
-        },
-        h.fairness_grade);
-    ImGui::EndTable();
   }
   ImGui::PopFont();
 }
@@ -321,14 +397,14 @@ ResultViewModel prepare_household_view(const Result& r, const Palette& p) {
     if (const UserSamples* s = r.raw.household->find(u.id)) {
       // Upload messages come back acknowledged: echoed - sent is a round
       // trip on the client's clock alone.
-      ChartSeries rtt{"Round trip", p.text, {}, true};
+      ChartSeries rtt{"Its round trips", p.text, {}, true};
       for (const auto& m : s->upload)
         if (m.echoed_us && m.sent_us >= t0)
           rtt.points.push_back({static_cast<float>(m.sent_us - t0) / 1e6f, static_cast<float>(*m.echoed_us - m.sent_us) / 1000.0f});
       std::sort(rtt.points.begin(), rtt.points.end(), [](auto& a, auto& b) { return a.t < b.t; });
       c.latency.series.push_back(std::move(rtt));
       if (r.summary.baseline_ms)
-        c.latency.series.push_back(reference_level("Idle", p.accent, static_cast<float>(*r.summary.baseline_ms), t_max));
+        c.latency.series.push_back(reference_levels("Idle baseline", p.accent, {static_cast<float>(*r.summary.baseline_ms)}, t_max));
       for (Direction d : {Direction::Download, Direction::Upload}) {
         const auto& f = d == Direction::Download ? u.download : u.upload;
         if (f.demanded_mbps <= 0) continue;
@@ -336,13 +412,10 @@ ResultViewModel prepare_household_view(const Result& r, const Palette& p) {
         c.throughput.series.push_back(ChartSeries{down ? "Download" : "Upload", down ? p.accent : p.upload,
                                                   rate_points(s->throughput, d, t0, t1), false, gap_s});
       }
-      for (Direction d : {Direction::Download, Direction::Upload}) {
-        const auto& f = d == Direction::Download ? u.download : u.upload;
-        if (f.demanded_mbps <= 0) continue;
-        const bool down = d == Direction::Download;
-        c.throughput.series.push_back(reference_level(down ? "Asked, down" : "Asked, up", faded(down ? p.accent : p.upload, 0.75f),
-                                                static_cast<float>(f.demanded_mbps), t_max));
-      }
+      std::vector<float> asked;
+      for (const auto* f : {&u.download, &u.upload})
+        if (f->demanded_mbps > 0) asked.push_back(static_cast<float>(f->demanded_mbps));
+      c.throughput.series.push_back(reference_levels("Asked for", p.text_muted, asked, t_max));
     }
     vm.users.push_back(std::move(c));
   }
@@ -362,7 +435,7 @@ Action draw_household_results(const ShownResult& shown, const Theme& t, float wi
     meaning.push_back("The worst grade of " + sensitive_users(r, *h) + ", who need a quick connection.");
     if (const auto* u = deciding_user(*h)) meaning.push_back(u->sentence + ".");
   }
-  draw_grade_card(shown, h ? h->grade : std::nullopt, "Your household, everyone online at once", meaning, t, width);
+  draw_grade_card(shown, h ? h->grade : std::nullopt, "Your household, all online at once", meaning, t, width);
   if (!h) {
     ImGui::TextColored(p.text_muted, "The users never ran: there is nothing to show for them.");
     return draw_result_actions(shown, t, width);
@@ -439,7 +512,7 @@ std::string describe_household_result(const ShownResult& shown) {
       out += " " + name_of(r, u) + " (" + u.role + "): grade " + (u.grade ? std::string(to_string(*u.grade)) : "none");
       if (u.deciding_metric && u.deciding_value) {
         const auto mt = metric_text(*u.deciding_metric);
-        out += ", " + mt.label + " " + with_unit(*u.deciding_value, mt.unit);
+        out += " on " + mt.label + ": " + with_unit(*u.deciding_value, mt.unit);
       }
       out += ". " + u.sentence + ".";
     }
