@@ -33,11 +33,12 @@ Micros HouseholdUserClient::next_due_us() const {
   return pacer_ ? pacer_->next_due_us() : std::numeric_limits<Micros>::max();
 }
 
-void HouseholdUserClient::on_binary(std::span<const std::uint8_t> message, Micros now_us) {
+void HouseholdUserClient::on_binary(std::span<const std::uint8_t> head, std::size_t message_bytes, Micros now_us) {
+  const auto message = head.first(std::min(head.size(), message_bytes));
   if (const auto h = household_wire::decode_download(message)) {
     DownloadArrival a;
     a.seq = h->seq;
-    a.bytes = static_cast<std::uint32_t>(message.size());
+    a.bytes = static_cast<std::uint32_t>(message_bytes);
     a.server_sent_us = h->server_sent_us;
     a.burst = h->burst;
     a.burst_bytes = h->burst_bytes;

@@ -2,6 +2,7 @@
 // in headless Chromium. Screenshots go to --artifacts.
 import path from 'node:path';
 import { check, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+import { householdAbortTest, householdLiveTests } from './household_live.mjs';
 import { householdReplayTests } from './household_replay.mjs';
 import { abortTest, singleUserTests } from './single_user.mjs';
 
@@ -67,7 +68,11 @@ try {
   await closePages();
   await householdReplayTests(browser, server, args, shot);
   await closePages();
+  await householdLiveTests(browser, server, args, shot);
+  await closePages();
   await abortTest(browser, args, shot);
+  await closePages();
+  await householdAbortTest(browser, args, shot);
 } catch (e) {
   console.log('  FAIL ' + (e.stack || e));
   check(false, 'the browser test ran to the end');

@@ -39,6 +39,9 @@ struct ResultViewModel {
 
 enum class Screen { Start, Running, Results };
 
+// Which test Start runs.
+enum class TestMode { SingleUser, Household };
+
 // A finished (or aborted, or replayed) result and where it came from.
 struct ShownResult {
   Result result;
@@ -51,12 +54,18 @@ struct ShownResult {
 
 // Buttons the views report; main acts on them (the views never do I/O).
 // Numbered: the page's accessible buttons send these numbers (web/index.html).
-enum class Action { None = 0, Start = 1, SaveFile = 2, CopyLink = 3, SavePng = 4, RunAgain = 5, OpenFile = 6, OpenSponsor = 7 };
+enum class Action {
+  None = 0, Start = 1, SaveFile = 2, CopyLink = 3, SavePng = 4, RunAgain = 5, OpenFile = 6, OpenSponsor = 7,
+  ModeSingleUser = 8, ModeHousehold = 9, ToggleGreedy = 10,
+};
+inline constexpr int kLastAction = static_cast<int>(Action::ToggleGreedy);
 
 struct AppState {
   ServerHealth health;
   Sponsor sponsor;
   Screen screen = Screen::Start;
+  TestMode mode = TestMode::SingleUser;
+  bool greedy = false;  // household: the computer's download takes all it can
   std::optional<ShownResult> shown;
   std::string notice;  // a transient message ("Link copied")
   double notice_until_ms = 0;

@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "bloatmeter/version.hpp"
+#include "household_live_view.hpp"
 #include "results_view.hpp"
 #include "widgets.hpp"
 
@@ -31,7 +32,10 @@ void wrapped_muted(const Theme& t, float width, const char* text) {
 Action draw_start(const AppState& s, const Theme& t, float width) {
   Action action = Action::None;
   const auto& h = s.health;
-  begin_card("server", t, width, 0);
+  // A card as tall as what it says (a child window of height 0 would fill
+  // the whole window and push the Start button out of sight).
+  CardRow card(t, width, 1);
+  const float inner = card.begin(0);
   ImGui::PushFont(t.fonts.small);
   ImGui::TextColored(t.palette.text_muted, "TEST SERVER");
   ImGui::PopFont();
@@ -44,7 +48,7 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
     ImGui::TextColored(t.palette.text_muted, "bloatmeter server %s  \xE2\x80\xA2  up %s", h.version.c_str(),
                        format_uptime(h.uptime_seconds).c_str());
   else if (h.status == ServerHealth::Status::Unreachable)
-    wrapped_muted(t, width - t.pt(40), ("Sorry: " + h.error + ". You can still open a saved result.").c_str());
+    wrapped_muted(t, inner, ("Sorry: " + h.error + ". You can still open a saved result.").c_str());
   if (!s.sponsor.name.empty()) {
     // The seed's line: "Sponsor: NAME | CITY", the name linking to the URL.
     ImGui::TextColored(t.palette.text_muted, "Sponsor:");
@@ -59,8 +63,9 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
       ImGui::TextColored(t.palette.text_muted, "| %s", s.sponsor.city.c_str());
     }
   }
+  card.end();
+  card.finish();
   ImGui::Dummy(ImVec2(0, t.pt(4)));
-  end_card();
   if (!s.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.palette.bad);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
@@ -72,6 +77,19 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const bool wide = width >= t.pt(520);
   const float bw = wide ? (width - gap) / 2 : width;
+  // Which test: one person's connection, or a whole household at once.
+  const bool household = s.mode == TestMode::Household;
+  const float sw = (width - gap) / 2;
+  if (segment_button(wide ? "Single user" : "Single", !household, t, sw)) action = Action::ModeSingleUser;
+  ImGui::SameLine(0, gap);
+  if (segment_button(wide ? "Virtual household" : "Household", household, t, sw)) action = Action::ModeHousehold;
+  if (household) {
+    bool greedy = s.greedy;
+    ImGui::Dummy(ImVec2(0, t.pt(2)));
+    if (ImGui::Checkbox("The computer downloads as fast as it can (like a real update)", &greedy))
+      action = Action::ToggleGreedy;
+  }
+  ImGui::Dummy(ImVec2(0, t.pt(6)));
   ImGui::BeginDisabled(!ready);
   if (primary_button("Start the test", t, bw)) action = Action::Start;
   ImGui::EndDisabled();
@@ -79,8 +97,12 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
   if (secondary_button("Open a saved result", t, bw)) action = Action::OpenFile;
   ImGui::PushFont(t.fonts.small);
   wrapped_muted(t, width,
-                "The test takes about 40 seconds and briefly fills your connection in each direction. For a fair "
-                "result, pause other downloads and video. You can also drop a saved result file here.");
+                household
+                    ? "About 35 seconds: a gamer, a video call, an HD stream and a computer's updates share your "
+                      "line at once, and each is graded for what it needs. Pause other downloads and video for a "
+                      "fair result. You can also drop a saved result file here."
+                    : "The test takes about 40 seconds and briefly fills your connection in each direction. For a "
+                      "fair result, pause other downloads and video. You can also drop a saved result file here.");
   ImGui::PopFont();
   return action;
 }
@@ -148,7 +170,7 @@ void draw_live(const TestRunner& runner, const Theme& t, float width) {
 
 }  // namespace
 
-Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, float width, float height,
+Action draw_app(const AppState& s, const Runners& runners, const Theme& t, float width, float height,
                 PageLayout& layout) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, height));
@@ -179,7 +201,10 @@ Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, flo
   Action action = Action::None;
   switch (s.screen) {
     case Screen::Start: action = draw_start(s, t, column); break;
-    case Screen::Running: draw_live(runner, t, column); break;
+    case Screen::Running:
+      if (s.mode == TestMode::Household) draw_household_live(runners.household, t, column);
+      else draw_live(runners.single, t, column);
+      break;
     case Screen::Results:
       if (s.shown) action = draw_results(*s.shown, t, column);
       break;
@@ -198,9 +223,11 @@ Action draw_app(const AppState& s, const TestRunner& runner, const Theme& t, flo
   return action;
 }
 
-std::string mirror_text(const AppState& s, const TestRunner& runner) {
+std::string mirror_text(const AppState& s, const Runners& runners) {
   switch (s.screen) {
     case Screen::Running: {
+      if (s.mode == TestMode::Household) return household_live_text(runners.household);
+      const TestRunner& runner = runners.single;
       const auto& live = runner.live();
       if (runner.state() == TestRunner::State::Connecting) return "Test starting: connecting to the test server.";
       char buf[160];

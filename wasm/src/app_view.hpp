@@ -2,6 +2,7 @@
 #include <string>
 
 #include "app_state.hpp"
+#include "household_runner.hpp"
 #include "test_runner.hpp"
 #include "theme.hpp"
 
@@ -15,12 +16,18 @@ struct PageLayout {
   float restore_scroll_y = -1;  // in: scroll here (after a picture), once
 };
 
+// The tests that can run; the state's mode says which one the views show.
+struct Runners {
+  const TestRunner& single;
+  const HouseholdRunner& household;
+};
+
 // Draws the whole UI for the current state, once per frame; returns the
 // button the person pressed, if any.
-Action draw_app(const AppState& state, const TestRunner& runner, const Theme& theme, float width, float height,
+Action draw_app(const AppState& state, const Runners& runners, const Theme& theme, float width, float height,
                 PageLayout& layout);
 
 // What the DOM mirror says for the current state (plain sentences).
-std::string mirror_text(const AppState& state, const TestRunner& runner);
+std::string mirror_text(const AppState& state, const Runners& runners);
 
 }  // namespace bloatmeter::web

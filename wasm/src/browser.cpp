@@ -1,6 +1,7 @@
 #include "browser.hpp"
 
 #include <cmath>
+#include <cstdlib>
 
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
@@ -34,5 +35,19 @@ CanvasSize sync_canvas_size() {
 }
 
 double now_ms() { return emscripten_get_now(); }
+
+EM_JS(char*, js_now_iso_ms, (), {
+  var v = new Date().toISOString();
+  var len = lengthBytesUTF8(v) + 1;
+  var p = _malloc(len);
+  stringToUTF8(v, p, len);
+  return p;
+});
+std::string now_iso() {
+  char* p = js_now_iso_ms();
+  std::string s(p);
+  free(p);
+  return s;
+}
 
 }  // namespace bloatmeter::web

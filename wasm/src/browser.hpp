@@ -20,5 +20,7 @@ struct CanvasSize {
 CanvasSize sync_canvas_size();
 
 double now_ms();  // performance.now()
+// The wall clock now, ISO 8601 UTC with milliseconds.
+std::string now_iso();
 
 }  // namespace bloatmeter::web

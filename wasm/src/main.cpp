@@ -23,7 +23,9 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
+#include "bloatmeter/household_plan.hpp"
 #include "browser.hpp"
+#include "household_runner.hpp"
 #include "page_io.hpp"
 #include "results_view.hpp"
 #include "server_api.hpp"
@@ -41,6 +43,8 @@ struct Client {
   Theme theme;
   AppState state;
   TestRunner runner;
+  HouseholdRunner household;
+  bool household_active = false;
   std::string last_mirror;
   std::string last_page_state;
   Action pending_action = Action::None;  // from the page's accessible buttons
@@ -121,22 +125,30 @@ void submit_shown_result() {
 }
 
 void start_test() {
+  AppState& s = g_client->state;
+  s.screen = Screen::Running;
+  s.error.clear();
+  if (s.mode == TestMode::Household) {
+    HouseholdPlan plan;
+    if (!household_plan_by_name(url_param("plan"), s.greedy, plan)) plan = standard_household_plan(s.greedy);
+    g_client->household.start(std::move(plan), ws_origin(), g_client->theme.palette);
+    return;
+  }
   PhasePlan plan;
   if (!plan_by_name(url_param("plan"), plan)) plan = standard_plan();
-  g_client->state.screen = Screen::Running;
-  g_client->state.error.clear();
   g_client->runner.start(plan, ws_origin(), g_client->theme.palette);
 }
 
-// Called when the runner has stopped: a result, or a failure to start.
-void on_runner_finished() {
+// Called when a runner has stopped: a result, or a failure to start.
+void on_runner_finished(bool household) {
   Client& c = *g_client;
-  if (!c.runner.failure().empty()) {
+  const std::string& failure = household ? c.household.failure() : c.runner.failure();
+  if (!failure.empty()) {
     c.state.screen = Screen::Start;
-    c.state.error = "The test could not run: " + c.runner.failure() + ".";
+    c.state.error = "The test could not run: " + failure + ".";
     return;
   }
-  Result r = c.runner.take_result();
+  Result r = household ? c.household.take_result() : c.runner.take_result();
   r.meta.tool_version = kVersion;
   r.meta.client = "browser";
   r.meta.server = page_origin();
@@ -167,6 +179,16 @@ void handle(Action a) {
     case Action::None: break;
     case Action::Start:
     case Action::RunAgain: start_test(); break;
+    // The test's kind is chosen on the start screen, never mid-test.
+    case Action::ModeSingleUser:
+      if (s.screen != Screen::Running) s.mode = TestMode::SingleUser;
+      break;
+    case Action::ModeHousehold:
+      if (s.screen != Screen::Running) s.mode = TestMode::Household;
+      break;
+    case Action::ToggleGreedy:
+      if (s.screen != Screen::Running) s.greedy = !s.greedy;
+      break;
     case Action::OpenFile: open_file_picker(); break;
     case Action::OpenSponsor:
       if (!s.sponsor.url.empty()) js_open_url(s.sponsor.url.c_str());
@@ -207,7 +229,13 @@ void on_timer(void*) {
   c.runner.tick(emscripten_get_now());
   if (before != TestRunner::State::Finished && before != TestRunner::State::Idle &&
       c.runner.state() == TestRunner::State::Finished)
-    on_runner_finished();
+    on_runner_finished(false);
+  // The household runner also finishes from the worker's messages, between
+  // timer calls: a run that was active and no longer is has finished.
+  const bool was_active = c.household_active;
+  c.household.tick(emscripten_get_now());
+  c.household_active = c.household.active();
+  if (was_active && !c.household_active) on_runner_finished(true);
 }
 
 // Browsers report wheel deltas in pixels (~100 a notch); ImGui wants notches.
@@ -254,7 +282,8 @@ Action render_ui(Client& c, int w, int h, bool for_picture) {
   if (for_picture) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   else apply_touch_input();
   ImGui::NewFrame();
-  const Action action = draw_app(c.state, c.runner, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
+  const Action action =
+      draw_app(c.state, Runners{c.runner, c.household}, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
   ImGui::Render();
   glViewport(0, 0, w, h);
   const auto& bg = c.theme.palette.background;
@@ -328,7 +357,7 @@ void frame() {
     if (a != Action::Start || c.state.screen != Screen::Running) handle(a);
   }
 
-  const std::string mirror = mirror_text(c.state, c.runner);
+  const std::string mirror = mirror_text(c.state, Runners{c.runner, c.household});
   if (mirror != c.last_mirror) {
     set_dom_mirror(mirror);
     c.last_mirror = mirror;
@@ -357,7 +386,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void bm_open_result_text(const char* text) {
 
 // Called by the page's accessible buttons (web/index.html) with an Action.
 extern "C" EMSCRIPTEN_KEEPALIVE void bm_action(int action) {
-  if (!g_client || action <= 0 || action > static_cast<int>(Action::OpenSponsor)) return;
+  if (!g_client || action <= 0 || action > kLastAction) return;
   g_client->pending_action = static_cast<Action>(action);
 }
 
@@ -402,6 +431,8 @@ int main() {
     request_health(client.state.health);
     request_sponsor(client.state.sponsor);
     const std::string shared = url_param("result");
+    if (url_param("mode") == "household") client.state.mode = TestMode::Household;
+    client.state.greedy = url_param("greedy") == "1";
     if (!shared.empty()) open_shared_result(shared);
     else if (url_param("autostart") == "1") start_test();
   } else {

@@ -2,6 +2,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include "browser.hpp"
 #include "load_sockets.hpp"
 
 namespace bloatmeter::web {
@@ -11,19 +12,6 @@ constexpr double kConnectTimeoutMs = 10'000;
 constexpr int kUploadUnsentCap = 1 << 20;  // bounded unsent data per upload socket
 constexpr Micros kChartStepUs = 250'000;
 
-EM_JS(char*, js_now_iso_ms, (), {
-  var v = new Date().toISOString();
-  var len = lengthBytesUTF8(v) + 1;
-  var p = _malloc(len);
-  stringToUTF8(v, p, len);
-  return p;
-});
-std::string now_iso() {
-  char* p = js_now_iso_ms();
-  std::string s(p);
-  free(p);
-  return s;
-}
 }  // namespace
 
 int BrowserTransport::open_stream(Direction d) {

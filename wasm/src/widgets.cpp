@@ -114,4 +114,18 @@ void status_dot(const Theme& t, const ImVec4& color) {
   ImGui::SameLine(0, t.pt(6));
 }
 
+bool segment_button(const char* label, bool selected, const Theme& t, float width) {
+  const auto& p = t.palette;
+  ImGui::PushStyleColor(ImGuiCol_Button, selected ? p.surface_hi : p.surface);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, p.surface_hi);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, p.surface_hi);
+  ImGui::PushStyleColor(ImGuiCol_Text, selected ? p.text : p.text_muted);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, selected ? t.pt(1.5f) : 0.0f);
+  ImGui::PushStyleColor(ImGuiCol_Border, p.accent);
+  const bool pressed = ImGui::Button(label, ImVec2(width, t.pt(40)));
+  ImGui::PopStyleColor(5);
+  ImGui::PopStyleVar();
+  return pressed;
+}
+
 }  // namespace bloatmeter::web

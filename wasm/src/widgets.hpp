@@ -9,7 +9,8 @@
 
 namespace bloatmeter::web {
 
-// A rounded surface with padding, `height` 0 = fit the content.
+// A rounded surface with padding and a fixed `height` (0 would reach the
+// window's bottom: cards that fit their content are a CardRow).
 void begin_card(const char* id, const Theme& t, float width, float height);
 void end_card();
 
@@ -39,6 +40,9 @@ void section_title(const Theme& t, const char* title);
 void legend(const Theme& t, const std::vector<ChartSeries>& series, float width = 0);
 bool primary_button(const char* label, const Theme& t, float width);
 bool secondary_button(const char* label, const Theme& t, float width);
+// One option of a segmented switch ("Single user" | "Virtual household"):
+// filled when selected. True when pressed.
+bool segment_button(const char* label, bool selected, const Theme& t, float width);
 // A small coloured dot before the next item on the line.
 void status_dot(const Theme& t, const ImVec4& color);
 

@@ -43,7 +43,12 @@ class HouseholdUserClient {
 
   // A binary message from the server: a download message or an upload
   // acknowledgement; anything else is ignored.
-  void on_binary(std::span<const std::uint8_t> message, Micros now_us);
+  void on_binary(std::span<const std::uint8_t> message, Micros now_us) { on_binary(message, message.size(), now_us); }
+  // The same from the message's first bytes (at least its header, when it
+  // is that long) and its whole size: the padding is never read.
+  void on_binary(std::span<const std::uint8_t> head, std::size_t message_bytes, Micros now_us);
+  // How much of a message on_binary() needs to see.
+  static constexpr std::size_t kHeadBytes = kDownloadHeaderBytes > kUploadAckBytes ? kDownloadHeaderBytes : kUploadAckBytes;
   // A text message from the server (hello, report; others ignored). A
   // report's upload count grew by bytes that reached the server since its
   // previous report: with the clock offset they are filed over that span on
