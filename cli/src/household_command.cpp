@@ -25,6 +25,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/household_user_client.hpp"
+#include "bloatmeter/lag_monitor.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
@@ -307,6 +308,7 @@ class HouseholdDriver {
   const std::string& abort_reason() const { return abort_reason_; }
   const std::vector<PhaseRecord>& phases() const { return phases_; }
   const std::vector<ProbeRecord>& probes() const { return tracker_.records(); }
+  const std::vector<LagSample>& client_lag() const { return lag_.samples(); }
   HouseholdRaw samples() const {
     HouseholdRaw raw;
     for (const auto& lane : lanes_) raw.users.push_back(lane->client().recorder().samples());
@@ -320,6 +322,8 @@ class HouseholdDriver {
   void send_probe() {
     if (finished_) return;
     const Micros n = now();
+    // How late this timer fired: a starved client measures itself (client busy).
+    lag_.on_timer(next_probe_us_, n);
     const auto seq = tracker_.next_probe(n);
     probe_.send(seq, static_cast<std::uint64_t>(n));
     next_probe_us_ = std::max(next_probe_us_ + plan_.phases.probe_interval_us, n);
@@ -448,6 +452,7 @@ class HouseholdDriver {
   asio::signal_set signals_;
   Clock::time_point t0_;
   ProbeTracker tracker_;
+  LagMonitor lag_;
   Micros next_probe_us_ = 0;
   Micros users_start_us_ = -1;
   Micros users_end_us_ = 0;
@@ -570,6 +575,7 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
     result.raw.household = driver.samples();
     result.raw.aborted = driver.aborted();
     result.raw.abort_reason = driver.abort_reason();
+    result.raw.client_lag = driver.client_lag();
   }
   result.meta.tool_version = kVersion;
   result.meta.client = "native";
