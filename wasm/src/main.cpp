@@ -269,9 +269,9 @@ bool should_draw(Client& c, const CanvasSize& size) {
   return true;
 }
 
-// One ImGui frame drawn into the bound framebuffer at w x h device pixels.
-// A picture is drawn with no pointer (no hover highlights).
-Action render_ui(Client& c, int w, int h, bool for_picture) {
+// One ImGui frame laid out at w x h device pixels (not yet drawn). A
+// picture is laid out with no pointer (no hover highlights).
+Action layout_ui(Client& c, int w, int h, bool for_picture) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // ImGui works in device pixels: the canvas backing store, with the UI
@@ -285,36 +285,65 @@ Action render_ui(Client& c, int w, int h, bool for_picture) {
   const Action action =
       draw_app(c.state, Runners{c.runner, c.household}, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
   ImGui::Render();
+  return action;
+}
+
+// Draws rows [top, top + h) of the laid-out frame into the bound
+// framebuffer, w x h device pixels.
+void draw_rows(const Client& c, int w, int top, int h) {
+  ImDrawData* dd = ImGui::GetDrawData();
+  dd->DisplayPos = ImVec2(0, static_cast<float>(top));
+  dd->DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
   glViewport(0, 0, w, h);
   const auto& bg = c.theme.palette.background;
   glClearColor(bg.x, bg.y, bg.z, 1);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ImGui_ImplOpenGL3_RenderDrawData(dd);
+}
+
+// One ImGui frame drawn into the bound framebuffer at w x h device pixels.
+Action render_ui(Client& c, int w, int h, bool for_picture) {
+  const Action action = layout_ui(c, w, h, for_picture);
+  draw_rows(c, w, 0, h);
   return action;
 }
 
-// The whole page as a PNG, not just what the window shows: the UI is drawn
-// once more, as tall as its content, into an offscreen framebuffer.
+// The whole page as a PNG, not just what the window shows: the UI is laid
+// out once more, as tall as its content, and drawn into an offscreen
+// framebuffer in bands no taller than the GPU allows (a phone's view at a
+// pixel ratio of 3 is taller than WebGL's largest picture), which are put
+// together into one image.
 void save_page_picture(Client& c, int width) {
   GLint max_size = 0;
   GLint max_viewport[2] = {0, 0};
   glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &max_size);
   glGetIntegerv(GL_MAX_VIEWPORT_DIMS, max_viewport);
-  const int height = std::min({static_cast<int>(std::ceil(c.layout.content_height)), static_cast<int>(max_size),
-                               static_cast<int>(max_viewport[1])});
+  const int height = static_cast<int>(std::ceil(c.layout.content_height));
+  const int band = std::min({4096, static_cast<int>(max_size), static_cast<int>(max_viewport[1])});
+  // A 2D canvas (which encodes the PNG) takes at most 32767 pixels a side.
+  constexpr int kMaxPictureHeight = 32767;
   const float scroll = c.layout.scroll_y;
   GLuint fbo = 0, color = 0;
   glGenFramebuffers(1, &fbo);
   glGenRenderbuffers(1, &color);
   glBindRenderbuffer(GL_RENDERBUFFER, color);
-  glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+  glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, band);
   glBindFramebuffer(GL_FRAMEBUFFER, fbo);
   glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color);
-  if (height > 0 && glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
-    render_ui(c, width, height, true);
-    std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+  if (height > 0 && height <= kMaxPictureHeight && band > 0 &&
+      glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
+    layout_ui(c, width, height, true);
+    const std::size_t row = static_cast<std::size_t>(width) * 4;
+    std::vector<unsigned char> pixels(row * static_cast<std::size_t>(height));
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    for (int top = 0; top < height; top += band) {
+      const int rows = std::min(band, height - top);
+      draw_rows(c, width, top, rows);
+      // GL reads bottom-up, and the picture is kept bottom-up too: this
+      // band's last row lands `height - top - rows` rows from the bottom.
+      glReadPixels(0, 0, width, rows, GL_RGBA, GL_UNSIGNED_BYTE,
+                   pixels.data() + row * static_cast<std::size_t>(height - top - rows));
+    }
     save_pixels_png("bloatmeter-result.png", pixels.data(), width, height);
     notify("Picture saved.");
   } else {
