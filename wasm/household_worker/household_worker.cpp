@@ -4,6 +4,7 @@
 // client. This file only moves bytes between it and the worker's
 // WebSockets, and reads the clock the glue passes in (µs on the test's
 // clock, shared with the page).
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -28,9 +29,18 @@ using namespace bloatmeter;
 // connection stays full, drops stale messages instead of bursting them.
 constexpr double kUploadRoomBytes = 32 * 1024;
 
+// How late the pacing timer fires, as client lag samples (the "client
+// busy" flag): this thread stamps every user's messages, so when it is
+// starved the users' figures measure the browser, not the line. One sample
+// per 50 ms (the probe lane's rate): the worst lateness in it.
+constexpr Micros kLagWindowUs = 50'000;
+
 struct Household {
   HouseholdPlan plan;
   std::vector<std::unique_ptr<HouseholdUserClient>> users;
+  std::vector<LagSample> lag;
+  Micros lag_window_us = -1;  // the window being collected, by its start
+  double lag_window_ms = 0;   // its worst lateness so far
   bool finished = false;
 };
 
@@ -96,6 +106,21 @@ EMSCRIPTEN_KEEPALIVE void hw_text(int user, const char* text, double now_us) {
   g_household->users[user]->on_text(text ? text : "", static_cast<Micros>(now_us));
 }
 
+// The pacing timer, due at `due_us`, fired at `now_us`.
+EMSCRIPTEN_KEEPALIVE void hw_timer_fired(double due_us, double now_us) {
+  if (!g_household || g_household->finished) return;
+  auto& h = *g_household;
+  const auto due = static_cast<Micros>(due_us);
+  const double lag_ms = std::max(0.0, (now_us - due_us) / 1000.0);
+  const Micros window = due - due % kLagWindowUs;
+  if (window != h.lag_window_us) {
+    if (h.lag_window_us >= 0) h.lag.push_back({h.lag_window_us, h.lag_window_ms});
+    h.lag_window_us = window;
+    h.lag_window_ms = 0;
+  }
+  h.lag_window_ms = std::max(h.lag_window_ms, lag_ms);
+}
+
 // Sends every upload message due at `now_us`; returns when the next is
 // due (µs on the test clock), or -1 when none is scheduled.
 EMSCRIPTEN_KEEPALIVE double hw_pace(double now_us) {
@@ -146,6 +171,8 @@ EMSCRIPTEN_KEEPALIVE char* hw_finish(double end_us) {
     raw.users.push_back(u->recorder().samples());
   }
   r.raw.household = std::move(raw);
+  if (g_household->lag_window_us >= 0) g_household->lag.push_back({g_household->lag_window_us, g_household->lag_window_ms});
+  r.raw.client_lag = g_household->lag;
   return copy_out(serialize_result(r));
 }
 

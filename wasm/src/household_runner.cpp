@@ -84,6 +84,7 @@ void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, co
   stopped_at_us_ = -1;
   phases_.clear();
   household_.reset();
+  worker_lag_.clear();
   abort_reason_.clear();
   failure_.clear();
   started_at_.clear();
@@ -248,7 +249,10 @@ void HouseholdRunner::on_live(double now_us, const double* f, int users) {
 
 void HouseholdRunner::on_done(const std::string& result_json) {
   auto parsed = parse_result(result_json);
-  if (parsed && parsed.value().raw.household) household_ = std::move(*parsed.value().raw.household);
+  if (parsed && parsed.value().raw.household) {
+    household_ = std::move(*parsed.value().raw.household);
+    worker_lag_ = std::move(parsed.value().raw.client_lag);
+  }
   if (state_ == State::Finishing) finish();
 }
 
@@ -260,7 +264,11 @@ Result HouseholdRunner::take_result() {
   r.profiles = plan_.profiles;
   r.raw.probes = probes_.records();
   r.raw.phases = phases_;
+  // Both threads that stamp times: the probe lane's and the users'.
   r.raw.client_lag = lag_.samples();
+  r.raw.client_lag.insert(r.raw.client_lag.end(), worker_lag_.begin(), worker_lag_.end());
+  std::stable_sort(r.raw.client_lag.begin(), r.raw.client_lag.end(),
+                   [](const LagSample& a, const LagSample& b) { return a.at_us < b.at_us; });
   r.raw.household = household_ ? *household_ : HouseholdRaw{};
   r.raw.aborted = aborted_ || (users_started_ && !household_);
   r.raw.abort_reason = aborted_ ? abort_reason_ : (r.raw.aborted ? "the users' samples were lost" : "");

@@ -83,6 +83,7 @@ class HouseholdRunner {
   Micros stopped_at_us_ = -1;
   std::vector<PhaseRecord> phases_;
   std::optional<HouseholdRaw> household_;
+  std::vector<LagSample> worker_lag_;  // the users' worker's timer lateness
   bool aborted_ = false;
   std::string abort_reason_;
   std::string failure_;
