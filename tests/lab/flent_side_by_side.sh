@@ -96,8 +96,9 @@ lab_on_exit() {
   for p in "${flent_pids[@]}"; do stop_pid "$p" TERM; done
 }
 
-while read -r name down up _; do
+while read -r name down up _ household _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
+  [ "$household" = only ] && continue  # a scenario for household runs only (scenarios.conf)
   if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue; fi
   echo "side-by-side: scenario $name (down $down, up $up)"
   lab_shape down "$down" && lab_shape up "$up" || exit 1

@@ -14,14 +14,26 @@
 // Not `rtt_increase_p95_ms` (the 95th percentile, what the gaming grade
 // decides on: ping's median says nothing about it) and not the one-way
 // `added_delay_ms` (one queue, where ping crosses two).
+//
+// Only where ping and the gaming user cross the same queues: on a flow-fair
+// link (a direction spec ending in ",fq", scenario managed_fq) each
+// connection and the ping have queues of their own, so the ping measures an
+// empty queue and the gaming user the round-robin service of its own
+// multi-packet ticks (1.6-4.1 ms more than ping in the lab). There the
+// figures are printed and not held against each other.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fmt, gradeIndex, loadResult, phaseWindows, pingCovers, pingWindow, readPing, rttTolerance, testOrigin } from './labcore.mjs';
+import {
+  fmt, gradeIndex, loadResult, parseShape, phaseWindows, pingCovers, pingWindow, readPing, rttTolerance, testOrigin,
+} from './labcore.mjs';
 
 const GAMING_USER = 'alex';
 // Household grades held against each other: [worse, better] scenario names,
-// compared when the manifest has a household run of both.
-const GRADE_ORDER = [['bloated', 'managed']];
+// compared when the manifest has a household run of both. The well-managed
+// reference is managed_fq (flow-fair queues), not managed (one drop-tail
+// queue, which drops from the household's light connections too:
+// scenarios.conf, docs/lab.md).
+const GRADE_ORDER = [['bloated', 'managed_fq']];
 
 const pad = (s, n) => String(s).padStart(n);
 const padR = (s, n) => String(s).padEnd(n);
@@ -92,10 +104,14 @@ export function evaluateHousehold(run, c, cli) {
   } else if (pingCovers('baseline', base, c) && pingCovers('household', load, c) && gamer) {
     const refInc = load.median - base.median, cliInc = gamer.rtt_increase_ms ?? null;
     const tol = rttTolerance(refInc);
-    c(cliInc !== null && Math.abs(cliInc - refInc) <= tol,
-      `${GAMING_USER}'s median RTT increase ${fmt(cliInc, 2)} ms within ${fmt(tol, 1)} ms of ping's ${fmt(refInc, 2)} ms ` +
+    const figures = `${GAMING_USER}'s median RTT increase ${fmt(cliInc, 2)} ms, ping's ${fmt(refInc, 2)} ms ` +
       `(${GAMING_USER} ${fmt(gamer.rtt_ms?.median, 2)} - baseline ${fmt(result.summary.baseline_ms, 2)}; ` +
-      `ping ${fmt(load.median, 2)} - ${fmt(base.median, 2)})`);
+      `ping ${fmt(load.median, 2)} - ${fmt(base.median, 2)})`;
+    if (parseShape(run.down)?.fq || parseShape(run.up)?.fq) {
+      console.log(`  (not compared: flow-fair queues give ping and ${GAMING_USER} queues of their own) ${figures}`);
+    } else {
+      c(cliInc !== null && Math.abs(cliInc - refInc) <= tol, `${figures.replace(', ping', ` within ${fmt(tol, 1)} ms of ping`)}`);
+    }
   }
   // What decided the household grade: its worst latency-sensitive user.
   const worst = users.filter((u) => u.latency_sensitive && u.grade === hh.grade)[0];
@@ -103,7 +119,7 @@ export function evaluateHousehold(run, c, cli) {
   return { scenario: run.scenario, grade: hh.grade ?? null, why };
 }
 
-// The household grade of a bloated scenario is worse than a managed one's.
+// The household grade of a bloated scenario is worse than a well-managed one's.
 // check(ok, what, label) records one check.
 export function compareHouseholds(records, check) {
   const of = (name) => records.find((r) => r?.scenario === name);

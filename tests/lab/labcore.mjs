@@ -26,11 +26,13 @@ function parseLatency(l) {  // tc time → ms
   if (!m) throw new Error(`unsupported latency '${l}'`);
   return Number(m[1]) * { us: 1e-3, ms: 1, s: 1e3 }[m[2]];
 }
+// A scenarios.conf direction: none, or RATE,LATENCY,BURST[,fq] (fq: flow-fair
+// queues of that depth, netns.sh lab_shape_fq).
 export function parseShape(spec) {
   if (!spec || spec === 'none') return null;
-  const [rate, latency, burst] = spec.split(',');
+  const [rate, latency, burst, kind] = spec.split(',');
   const mbit = parseRate(rate), latencyMs = parseLatency(latency);
-  return { spec, mbit, latencyMs, burst, bloated: latencyMs >= BLOATED_MIN_MS };
+  return { spec, mbit, latencyMs, burst, fq: kind === 'fq', bloated: latencyMs >= BLOATED_MIN_MS };
 }
 
 // `ping -D` lines: "[EPOCH] 64 bytes from A: icmp_seq=N ttl=T time=X ms".

@@ -7,9 +7,10 @@
 #
 #   lab_require          why the lab cannot run here (non-zero + message)
 #   lab_up               create namespaces, links, addresses; installs the trap
-#   lab_shape DIR SPEC   DIR = down|up; SPEC = none | RATE,LATENCY,BURST
+#   lab_shape DIR SPEC   DIR = down|up; SPEC = none | RATE,LATENCY,BURST[,fq]
 #   lab_srv CMD...       run CMD in the server namespace
 #   lab_cli CMD...       run CMD in the client namespace
+#   lab_tc_stats         each direction's queue counters (tc -s)
 #   lab_down             kill everything inside, delete the namespaces
 #
 # Addresses: server 198.18.0.1/24 and 2001:2::1/64, client 198.18.0.2/24
@@ -185,7 +186,12 @@ lab_queue_of() {
   esac
 }
 
-# lab_shape down|up none|RATE,LATENCY,BURST
+# lab_shape down|up none|RATE,LATENCY,BURST[,fq]
+#   RATE,LATENCY,BURST      one drop-tail queue: tbf, holding RATE x LATENCY
+#                           + BURST bytes.
+#   RATE,LATENCY,BURST,fq   flow-fair queuing at RATE: one queue per TCP
+#                           connection, each holding RATE x LATENCY + BURST
+#                           bytes (lab_shape_fq).
 lab_shape() {
   local dir="$1" spec="$2" q ns dev
   q="$(lab_queue_of "$dir")" || { echo "lab_shape: direction must be down or up" >&2; return 2; }
@@ -194,10 +200,81 @@ lab_shape() {
     tc -n "$ns" qdisc del dev "$dev" root 2>/dev/null || true
     return 0
   fi
-  local rate latency burst
-  IFS=, read -r rate latency burst <<<"$spec"
-  [ -n "$rate" ] && [ -n "$latency" ] && [ -n "$burst" ] || { echo "lab_shape: bad spec '$spec'" >&2; return 2; }
-  tc -n "$ns" qdisc replace dev "$dev" root tbf rate "$rate" burst "$burst" latency "$latency"
+  local rate latency burst kind extra
+  IFS=, read -r rate latency burst kind extra <<<"$spec"
+  [ -n "$rate" ] && [ -n "$latency" ] && [ -n "$burst" ] && [ -z "$extra" ] || { echo "lab_shape: bad spec '$spec'" >&2; return 2; }
+  case "$kind" in
+    "") tc -n "$ns" qdisc replace dev "$dev" root tbf rate "$rate" burst "$burst" latency "$latency" ;;
+    fq) lab_shape_fq "$dir" "$ns" "$dev" "$rate" "$latency" "$burst" ;;
+    *) echo "lab_shape: unknown queue kind '$kind' in '$spec' (none or fq)" >&2; return 2 ;;
+  esac
+}
+
+# A tc figure in plain units, rounded down: lab_scaled 50mbit "bit=1 kbit=1e3
+# mbit=1e6" -> 50000000. UNITS: unit=factor pairs ("=F": no unit).
+lab_scaled() {
+  local n="${1%%[!0-9.]*}" unit="${1##*[0-9.]}" pair
+  for pair in $2; do
+    if [ "${unit,,}" = "${pair%%=*}" ]; then awk -v n="$n" -v f="${pair#*=}" 'BEGIN{printf "%d", n * f}'; return 0; fi
+  done
+  echo "lab_shape: unsupported unit in '$1' (units: $2)" >&2
+  return 2
+}
+
+LAB_FQ_BUCKETS=256  # queues per direction (u32 allows up to 256 buckets per hash table)
+
+# A well-managed link with what a kernel without fq_codel/sfq/cake offers
+# (htb and the u32 classifier): flow-fair queuing, so that a light flow
+# (a video call, game ticks) never waits behind or loses packets to a heavy
+# one on the same link.
+#   htb root 1:, class 1:1 at RATE (burst BURST): the bottleneck.
+#   1:2, the default class: everything but IPv4 TCP (the reference ping,
+#     ARP, IPv6), a queue of its own.
+#   1:100 + i, i < LAB_FQ_BUCKETS: one class per TCP connection, chosen by a
+#     u32 hash on the client's port (the destination port downstream, the
+#     source port upstream; the server's port is the same for every
+#     connection). Linux gives successive connections to one server ports
+#     close together and mostly even, so the hash drops the port's lowest
+#     bit and takes the next eight: connections a few ports apart land in
+#     distinct classes (every connection had a class of its own in the
+#     lab's household runs: the run's tc.log lists the classes used).
+# Every leaf may use the whole RATE (ceil) and is guaranteed RATE/classes;
+# htb serves the leaves that borrow beyond that in deficit round robin, one
+# 1514-byte quantum per turn: each busy connection gets an equal share, and
+# one below its share is served as it sends. Each leaf's queue is a
+# drop-tail bfifo of RATE x LATENCY + BURST bytes, so a heavy connection
+# drops only its own packets. It is fq_codel's flow isolation without
+# CoDel's delay target (a heavy flow's own queue is drop-tail).
+lab_shape_fq() {  # lab_shape_fq DIR NS DEV RATE LATENCY BURST
+  local dir="$1" ns="$2" dev="$3" rate="$4" latency="$5" burst="$6"
+  local bps lat_us burst_b limit leaf_bps i minor bucket mask
+  bps="$(lab_scaled "$rate" "bit=1 kbit=1e3 mbit=1e6 gbit=1e9")" || return 2
+  lat_us="$(lab_scaled "$latency" "us=1 ms=1e3 s=1e6")" || return 2
+  burst_b="$(lab_scaled "$burst" "=1 b=1 k=1024 kb=1024 m=1048576 mb=1048576")" || return 2  # tc: kb = 1024 bytes
+  limit=$(( bps * lat_us / 8000000 + burst_b ))
+  leaf_bps=$(( bps / LAB_FQ_BUCKETS ))
+  # The word at offset 20 of an IPv4 header without options is TCP's
+  # source port (high half) and destination port (low half).
+  [ "$dir" = down ] && mask=0x0000fffe || mask=0xfffe0000
+  tc -n "$ns" qdisc del dev "$dev" root 2>/dev/null || true
+  {
+    echo "qdisc add dev $dev root handle 1: htb default 2"
+    echo "class add dev $dev parent 1: classid 1:1 htb rate ${bps}bit ceil ${bps}bit burst $burst_b cburst $burst_b quantum 1514"
+    echo "class add dev $dev parent 1:1 classid 1:2 htb rate ${leaf_bps}bit ceil ${bps}bit quantum 1514"
+    echo "qdisc add dev $dev parent 1:2 bfifo limit $limit"
+    for ((i = 0; i < LAB_FQ_BUCKETS; i++)); do
+      printf -v minor %x $((0x100 + i))
+      echo "class add dev $dev parent 1:1 classid 1:$minor htb rate ${leaf_bps}bit ceil ${bps}bit quantum 1514"
+      echo "qdisc add dev $dev parent 1:$minor bfifo limit $limit"
+    done
+    echo "filter add dev $dev parent 1: prio 1 handle 2: protocol ip u32 divisor $LAB_FQ_BUCKETS"
+    echo "filter add dev $dev parent 1: prio 1 protocol ip u32 ht 800:: match ip protocol 6 0xff match u8 0x45 0xff at 0 hashkey mask $mask at 20 link 2:"
+    for ((i = 0; i < LAB_FQ_BUCKETS; i++)); do
+      printf -v bucket %x "$i"
+      printf -v minor %x $((0x100 + i))
+      echo "filter add dev $dev parent 1: prio 1 protocol ip u32 ht 2:$bucket: match u32 0 0 flowid 1:$minor"
+    done
+  } | tc -n "$ns" -batch -
 }
 
 # Prints the qdisc of each direction (for logs).
@@ -205,7 +282,25 @@ lab_show_shaping() {
   local dir ns dev
   for dir in down up; do
     read -r ns dev <<<"$(lab_queue_of "$dir")"
-    printf '  %-5s %s\n' "$dir:" "$(tc -n "$ns" qdisc show dev "$dev" | head -n1)"
+    printf '  %-5s %s\n' "$dir:" "$(tc -n "$ns" qdisc show dev "$dev" root)"
+    if [[ "$(tc -n "$ns" qdisc show dev "$dev" root)" == "qdisc htb "* ]]; then  # lab_shape_fq
+      printf '  %-5s %s; %s leaf classes, each %s\n' "" "$(tc -n "$ns" class show dev "$dev" classid 1:1)" \
+        "$(tc -n "$ns" class show dev "$dev" parent 1:1 | grep -c 'parent 1:1 ')" "$(tc -n "$ns" qdisc show dev "$dev" parent 1:2 | cut -d' ' -f1-2,6-)"
+    fi
+  done
+}
+
+# Each direction's queue counters (tc -s), for a run's log: the qdisc, and
+# of a flow-fair direction the classes that carried traffic.
+lab_tc_stats() {
+  local dir ns dev
+  for dir in down up; do
+    read -r ns dev <<<"$(lab_queue_of "$dir")"
+    echo "== $dir ($dev)"
+    tc -n "$ns" -s qdisc show dev "$dev" root
+    if [[ "$(tc -n "$ns" qdisc show dev "$dev" root)" == "qdisc htb "* ]]; then
+      tc -n "$ns" -s class show dev "$dev" | awk '/^class /{c = $0; next} c != "" && $1 == "Sent" {if ($2 > 0) print c "\n" $0; c = ""}'
+    fi
   done
 }
 

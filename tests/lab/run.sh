@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The accuracy lab: each scenario of scenarios.conf on a veth pair between
-# two network namespaces, shaped by tbf; the server in one namespace, each
-# client in the other, a reference `ping -i 0.05` beside it through the same
-# path; compare.mjs then holds each result against the ping.
+# The accuracy lab: each scenario of scenarios.conf between two network
+# namespaces, shaped by tbf (or flow-fair htb); the server in one namespace,
+# each client in the other, a reference `ping -i 0.05` beside it through the
+# same path; compare.mjs then holds each result against the ping.
 #
 #   bash tests/lab/run.sh [--quick|--full] [options]
-#     --quick           quick plan, the scenarios marked "yes" (default)
+#     --quick           quick plan; the clients scenarios.conf's QUICK and
+#                       HOUSEHOLD columns give the quick variant (default)
 #     --full            standard plan, every scenario
 #     --clients LIST    browser,native,household (default: all three; the
 #                       household client runs where scenarios.conf says so)
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
     --cli) cli="$2"; shift ;;
     --web-root) web="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "lab: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -80,14 +81,18 @@ echo "lab: $(lab_describe)"
 ran=0
 while read -r name down up quick household _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
-  if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue
-  elif [ "$variant" = quick ] && [ "$quick" != yes ] && [ "$quick" != native ]; then continue
-  fi
+  if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue; fi
+  # Which clients: scenarios.conf's QUICK and HOUSEHOLD columns (--scenarios
+  # runs a named scenario with both single-user clients, as --full does).
   scenario_clients=""
   for client in ${clients//,/ }; do
-    case "$client" in
-      household) [ "$household" = yes ] || continue ;;
-      browser) [ "$variant" = quick ] && [ "$quick" = native ] && [ -z "$only" ] && continue ;;
+    case "$client:$household" in
+      household:yes|household:only) ;;
+      household:full) [ "$variant" = full ] || [ -n "$only" ] || continue ;;
+      household:*) continue ;;
+      *:only) continue ;;
+      browser:*) [ "$variant" = quick ] && [ -z "$only" ] && [ "$quick" != yes ] && continue ;;
+      native:*) [ "$variant" = quick ] && [ -z "$only" ] && [ "$quick" != yes ] && [ "$quick" != native ] && continue ;;
     esac
     scenario_clients="$scenario_clients $client"
   done
