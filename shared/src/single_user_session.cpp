@@ -31,7 +31,7 @@ void SingleUserSession::enter_phase(std::size_t index, Micros t) {
   }
   phase_ = index;
   phase_start_us_ = t;
-  if (index >= plan_.phases.size()) return finish(t);
+  if (index >= plan_.phases.size()) return begin_drain(t);
   const auto& ph = plan_.phases[index];
   raw_.phases.push_back({ph.name, t, t});
   live_.phase_label = ph.label;
@@ -111,19 +111,23 @@ void SingleUserSession::send_due_probes(Micros t) {
 }
 
 void SingleUserSession::on_probe_sent(std::uint32_t seq, Micros due_us, Micros sent_us) {
-  if (state_ != State::Running || seq != probes_.records().size()) return;
+  if (state_ != State::Running || draining_ || seq != probes_.records().size()) return;
   lag_.on_timer(due_us, sent_us);
   probes_.next_probe(sent_us);
 }
 
 void SingleUserSession::tick(Micros t) {
   if (state_ != State::Running) return;
+  if (draining_) {
+    if (probes_.outstanding() == 0 || t >= drain_until_us_) finish(t);
+    return;
+  }
   if (!transport_.schedules_probes()) send_due_probes(t);
   poll_load(t);
   if (state_ != State::Running) return;
-  while (phase_ < plan_.phases.size() && t - phase_start_us_ >= plan_.phases[phase_].duration_us)
+  while (!draining_ && phase_ < plan_.phases.size() && t - phase_start_us_ >= plan_.phases[phase_].duration_us)
     enter_phase(phase_ + 1, phase_start_us_ + plan_.phases[phase_].duration_us);
-  if (state_ != State::Running) return;
+  if (state_ != State::Running || draining_) return;
   live_.elapsed_s = static_cast<double>(t) / 1e6;
   live_.phase_left_s = static_cast<double>(phase_start_us_ + plan_.phases[phase_].duration_us - t) / 1e6;
   if (last_live_us_ < 0 || t - last_live_us_ >= kLiveStepUs) {
@@ -145,18 +149,35 @@ std::optional<double> SingleUserSession::on_echo(std::uint32_t seq, Micros t, st
 
 void SingleUserSession::abort(const std::string& reason, Micros t) {
   if (state_ != State::Running) return;
+  if (draining_) return finish(t);  // every phase ran: only late echoes are lost
   raw_.aborted = true;
   raw_.abort_reason = reason;
   finish(t);
 }
 
-void SingleUserSession::finish(Micros t) {
-  if (raw_.aborted && !raw_.phases.empty()) raw_.phases.back().end_us = t;  // the phase ended here
+void SingleUserSession::stop_load(Micros t) {
   for (auto& open : streams_) {
     for (int id : open) transport_.close_stream(id);
     open.clear();
   }
   meter_.finish(t);
+}
+
+void SingleUserSession::begin_drain(Micros t) {
+  // Every phase has run. Probes still in flight carry the last phase's
+  // fullest queue: ending now would drop them and bias its median low, so
+  // the load stops and their echoes are awaited until each would count as
+  // late anyway (late_after_us after the last probe went out).
+  stop_load(t);
+  draining_ = true;
+  const auto& sent = probes_.records();
+  drain_until_us_ = sent.empty() ? t : std::max(t, sent.back().sent_us + plan_.late_after_us);
+  if (probes_.outstanding() == 0) finish(t);
+}
+
+void SingleUserSession::finish(Micros t) {
+  if (raw_.aborted && !raw_.phases.empty()) raw_.phases.back().end_us = t;  // the phase ended here
+  if (!draining_) stop_load(t);
   state_ = State::Finished;
 }
 

@@ -65,7 +65,7 @@ Result run(const PhasePlan& plan, Micros idle_rtt, Micros loaded_extra, std::uin
   session.begin();
   std::size_t answered = 0;
   std::multimap<Micros, std::uint32_t> in_flight;
-  for (Micros t = 0; session.running() && t <= plan.total_duration_us() + step; t += step) {
+  for (Micros t = 0; session.running() && t <= plan.total_duration_us() + plan.late_after_us + step; t += step) {
     // Echoes due by now arrive first.
     while (!in_flight.empty() && in_flight.begin()->first <= t) {
       const auto [at, seq] = *in_flight.begin();
@@ -173,6 +173,59 @@ TEST_CASE("echoes after the session ended are ignored") {
   session.abort("stopped by the user", 10'000);
   CHECK_FALSE(session.on_echo(0, 20'000, std::nullopt, std::nullopt));
   CHECK(session.result().raw.abort_reason == "stopped by the user");
+}
+
+TEST_CASE("after the last phase the load stops and probes in flight are awaited, up to the late limit") {
+  const auto plan = quick_plan();
+  const Micros end = plan.total_duration_us();
+  auto until_end = [&](SingleUserSession& session, FakeLink& link) {
+    session.begin();
+    for (Micros t = 0; t <= end; t += 5'000) session.tick(t);
+    REQUIRE_FALSE(link.sent.empty());
+  };
+  SUBCASE("an echo that comes back after the end still counts, with its RTT") {
+    FakeLink link;
+    SingleUserSession session(plan, link);
+    until_end(session, link);
+    CHECK(session.running());  // draining
+    CHECK(link.open_count(Direction::Download) + link.open_count(Direction::Upload) == 0);  // no load
+    const auto sent_before = link.sent.size();
+    session.tick(end + 100'000);
+    CHECK(link.sent.size() == sent_before);  // no new probes
+    CHECK(session.next_probe_due() > end);
+    // Answer every probe; the last one after a 400 ms queue.
+    for (const auto& p : link.sent) {
+      const Micros at = p.seq + 1 == link.sent.size() ? p.sent_us + 400'000 : p.sent_us + 1'000;
+      session.on_echo(p.seq, std::max(at, p.sent_us + 1'000), std::nullopt, std::nullopt);
+    }
+    session.tick(end + 400'000);
+    CHECK(session.state() == SingleUserSession::State::Finished);
+    const auto& last = session.result().raw.probes.back();
+    REQUIRE(last.received_us);
+    CHECK(*last.received_us - last.sent_us == 400'000);
+    CHECK_FALSE(session.result().raw.aborted);
+    // The last phase still ends where the plan says.
+    CHECK(session.result().raw.phases.back().end_us == end);
+  }
+  SUBCASE("a probe that never comes back is waited for until it would count as late, no longer") {
+    FakeLink link;
+    SingleUserSession session(plan, link);
+    until_end(session, link);
+    const Micros last_sent = link.sent.back().sent_us;
+    session.tick(last_sent + plan.late_after_us - 1);
+    CHECK(session.running());
+    session.tick(last_sent + plan.late_after_us);
+    CHECK(session.state() == SingleUserSession::State::Finished);
+    CHECK_FALSE(session.result().raw.aborted);
+  }
+  SUBCASE("losing the connection while draining keeps the complete result") {
+    FakeLink link;
+    SingleUserSession session(plan, link);
+    until_end(session, link);
+    session.abort("the connection to the test server was lost", end + 50'000);
+    CHECK(session.state() == SingleUserSession::State::Finished);
+    CHECK_FALSE(session.result().raw.aborted);
+  }
 }
 
 TEST_CASE("a transport that schedules probes reports them; the session never sends") {

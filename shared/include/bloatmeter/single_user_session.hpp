@@ -59,6 +59,8 @@ class SingleUserSession {
   void abort(const std::string& reason, Micros t);
 
   State state() const { return state_; }
+  // Also true after the last phase while late echoes are awaited (no load,
+  // no new probes; at most the plan's late_after_us).
   bool running() const { return state_ == State::Running; }
   const PhasePlan& plan() const { return plan_; }
   const LiveStatus& live() const { return live_; }
@@ -67,7 +69,7 @@ class SingleUserSession {
   const std::optional<ClockOffset>& clock_offset() const { return offset_; }
   const std::vector<ProbeRecord>& probes() const { return probes_.records(); }
   // When the next probe is due: callers may sleep until then.
-  Micros next_probe_due() const { return next_probe_us_; }
+  Micros next_probe_due() const { return draining_ ? drain_until_us_ : next_probe_us_; }
   // The raw samples so far (all of them once Finished); the summary is
   // left to recompute().
   Result result() const;
@@ -80,6 +82,9 @@ class SingleUserSession {
   // Files bytes just taken from a stream at the time they arrived (see
   // TestTransport::stream_server_span), spread evenly over a span.
   void file_bytes(Direction d, int stream, int stream_id, Micros now, std::uint64_t bytes);
+  void stop_load(Micros t);
+  // After the last phase: no load, no new probes, echoes still counted.
+  void begin_drain(Micros t);
   void finish(Micros t);
 
   PhasePlan plan_;
@@ -88,6 +93,8 @@ class SingleUserSession {
   std::size_t phase_ = 0;
   Micros phase_start_us_ = 0;
   Micros next_probe_us_ = 0;
+  bool draining_ = false;
+  Micros drain_until_us_ = 0;
   Micros last_live_us_ = -1;
   ProbeTracker probes_;
   LagMonitor lag_;
