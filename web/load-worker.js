@@ -90,17 +90,23 @@ async function postUpload(s, httpUrl) {
       const rate = answer.bytes / Math.max(0.001, (performance.now() - started) / 1000);
       size = Math.round(Math.min(kPostMax, Math.max(kPostMin, rate * kPostSeconds)));
     } catch (e) {
-      if (!httpFailed(s, ++failures)) return;
+      if (!(await httpFailed(s, ++failures, e))) return;
     }
   }
 }
 
 // An HTTP request of a stream failed. A reused HTTP/1.1 connection can lose
 // a race with the server closing it, and a browser does not retry a POST:
-// one failure is retried at once, a second in a row loses the stream.
-function httpFailed(s, failures) {
+// a failure is retried after a short pause, twice; a third in a row (a
+// server that is gone fails within milliseconds) loses the stream. Resolves
+// true to retry.
+async function httpFailed(s, failures, error) {
   if (s.state >= 2) return false;  // closed by us
-  if (failures < 2) return true;
+  console.warn('load stream: request failed (' + failures + ' in a row): ' + (error && error.message));
+  if (failures < 3) {
+    await new Promise((r) => setTimeout(r, 50 * failures));
+    return s.state < 2;
+  }
   s.state = 3;
   dirty = true;
   return false;
@@ -123,7 +129,7 @@ async function fetchDownload(s, httpUrl) {
         dirty = true;
       }
     } catch (e) {
-      if (!httpFailed(s, ++failures)) return;
+      if (!(await httpFailed(s, ++failures, e))) return;
     }
   }
 }
