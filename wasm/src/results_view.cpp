@@ -1,6 +1,7 @@
 #include "results_view.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -249,6 +250,13 @@ void draw_grade_card(const ShownResult& shown, std::optional<Grade> grade, const
   else if (grade) ImGui::TextUnformatted(heading.c_str());
   else ImGui::TextUnformatted("No grade: too little was measured");
   ImGui::PopFont();
+  if (shown.result.raw.aborted && !shown.result.raw.abort_reason.empty()) {
+    // Why it stopped, as the client recorded it ("the connection to the
+    // test server was lost"), as a sentence.
+    std::string why = shown.result.raw.abort_reason;
+    why[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(why[0])));
+    ImGui::TextColored(p.warn, "%s.", why.c_str());
+  }
   if (grade)
     for (const auto& line : meaning) ImGui::TextColored(p.text_muted, "%s", line.c_str());
   if (s.low_confidence()) {
