@@ -31,6 +31,7 @@
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
+#include "run_options.hpp"
 #include "probe_connection.hpp"
 #include "server_url.hpp"
 #include "tls_client.hpp"
@@ -64,64 +65,6 @@ Ctrl-C stops the test; the partial result is kept, marked aborted.
 constexpr std::uint64_t kUploadRoomBytes = 32 * 1024;
 constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
 constexpr auto kShowInterval = std::chrono::milliseconds(250);
-
-struct HouseholdOptions {
-  std::string url;
-  std::string plan = "standard";
-  std::string json_file;
-  bool greedy = false;
-  bool insecure = false;
-  bool help = false;
-};
-
-std::optional<HouseholdOptions> parse_options(const std::vector<std::string>& args, std::string& error) {
-  HouseholdOptions o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* name) -> std::optional<std::string> {
-      if (i + 1 >= args.size()) {
-        error = std::string(name) + " needs a value";
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") o.help = true;
-    else if (a == "--insecure") o.insecure = true;
-    else if (a == "--greedy") o.greedy = true;
-    else if (a == "--plan") {
-      auto v = value("--plan");
-      if (!v) return std::nullopt;
-      o.plan = *v;
-    } else if (a == "--json") {
-      auto v = value("--json");
-      if (!v) return std::nullopt;
-      o.json_file = *v;
-    } else if (a.rfind("--", 0) == 0) {
-      error = "unknown option '" + a + "'";
-      return std::nullopt;
-    } else if (o.url.empty()) o.url = a;
-    else {
-      error = "only one server URL, please (got '" + o.url + "' and '" + a + "')";
-      return std::nullopt;
-    }
-  }
-  if (!o.help && o.url.empty()) {
-    error = "name the server to test, e.g. bloatmeter household http://localhost:8080";
-    return std::nullopt;
-  }
-  return o;
-}
-
-std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 // Padding for upload messages: their content does not matter.
 const std::vector<unsigned char>& padding() {
@@ -503,7 +446,7 @@ void print_household(const Result& result, std::ostream& out) {
 
 int run_household(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string error;
-  const auto options = parse_options(args, error);
+  const auto options = parse_run_options(args, "household", true, error);
   if (!options) {
     err << "bloatmeter household: " << error << " (see bloatmeter household --help)\n";
     return kExitUsage;

@@ -18,6 +18,7 @@
 #include "bloatmeter/single_user_session.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
+#include "run_options.hpp"
 #include "load_streams.hpp"
 #include "probe_connection.hpp"
 #include "progress.hpp"
@@ -50,62 +51,6 @@ Ctrl-C stops the test; the partial result is kept, marked aborted.
 constexpr auto kTickInterval = std::chrono::milliseconds(5);
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 constexpr int kLoadThreads = 2;
-
-struct TestOptions {
-  std::string url;
-  std::string plan = "standard";
-  std::string json_file;
-  bool insecure = false;
-  bool help = false;
-};
-
-std::optional<TestOptions> parse_options(const std::vector<std::string>& args, std::string& error) {
-  TestOptions o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* name) -> std::optional<std::string> {
-      if (i + 1 >= args.size()) {
-        error = std::string(name) + " needs a value";
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") o.help = true;
-    else if (a == "--insecure") o.insecure = true;
-    else if (a == "--plan") {
-      auto v = value("--plan");
-      if (!v) return std::nullopt;
-      o.plan = *v;
-    } else if (a == "--json") {
-      auto v = value("--json");
-      if (!v) return std::nullopt;
-      o.json_file = *v;
-    } else if (a.rfind("--", 0) == 0) {
-      error = "unknown option '" + a + "'";
-      return std::nullopt;
-    } else if (o.url.empty()) o.url = a;
-    else {
-      error = "only one server URL, please (got '" + o.url + "' and '" + a + "')";
-      return std::nullopt;
-    }
-  }
-  if (!o.help && o.url.empty()) {
-    error = "name the server to test, e.g. bloatmeter test http://localhost:8080";
-    return std::nullopt;
-  }
-  return o;
-}
-
-std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 // The session's transport: probes on the probe lane, load on LoadStreams.
 class NativeTransport : public TestTransport {
@@ -205,7 +150,7 @@ class TestDriver {
 
 int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string error;
-  const auto options = parse_options(args, error);
+  const auto options = parse_run_options(args, "test", false, error);
   if (!options) {
     err << "bloatmeter test: " << error << " (see bloatmeter test --help)\n";
     return kExitUsage;

@@ -1,0 +1,58 @@
+#include "run_options.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace bloatmeter::cli {
+
+std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, const char* command,
+                                            bool allow_greedy, std::string& error) {
+  RunOptions o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        error = std::string(name) + " needs a value";
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") o.help = true;
+    else if (a == "--insecure") o.insecure = true;
+    else if (allow_greedy && a == "--greedy") o.greedy = true;
+    else if (a == "--plan") {
+      auto v = value("--plan");
+      if (!v) return std::nullopt;
+      o.plan = *v;
+    } else if (a == "--json") {
+      auto v = value("--json");
+      if (!v) return std::nullopt;
+      o.json_file = *v;
+    } else if (a.rfind("--", 0) == 0) {
+      error = "unknown option '" + a + "'";
+      return std::nullopt;
+    } else if (o.url.empty()) o.url = a;
+    else {
+      error = "only one server URL, please (got '" + o.url + "' and '" + a + "')";
+      return std::nullopt;
+    }
+  }
+  if (!o.help && o.url.empty()) {
+    error = std::string("name the server to test, e.g. bloatmeter ") + command + " http://localhost:8080";
+    return std::nullopt;
+  }
+  return o;
+}
+
+std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+}  // namespace bloatmeter::cli
