@@ -17,7 +17,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <unistd.h>
@@ -31,7 +30,9 @@
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
+#include "result_file.hpp"
 #include "run_options.hpp"
+#include "run_start.hpp"
 #include "probe_connection.hpp"
 #include "server_url.hpp"
 #include "tls_client.hpp"
@@ -222,10 +223,10 @@ class HouseholdDriver {
  public:
   HouseholdDriver(asio::io_context& io, const HouseholdPlan& plan, ProbeConnection& probe, const ServerUrl& url,
                   const tcp::resolver::results_type& endpoints, ssl::context* tls, bool verify, bool greedy,
-                  std::ostream& out, bool tty)
+                  std::ostream& out, bool tty, StopSignals& stops)
       : io_(io), plan_(plan), probe_(probe), url_(url), endpoints_(endpoints), tls_(tls), verify_(verify),
         greedy_(greedy), out_(out), tty_(tty), probe_timer_(io), phase_timer_(io), show_timer_(io),
-        signals_(io, SIGINT, SIGTERM) {}
+        stops_(stops) {}
 
   void run() {
     t0_ = Clock::now();
@@ -234,9 +235,7 @@ class HouseholdDriver {
           tracker_.on_echo(e.seq, at(e.received), e.server_recv_us, static_cast<Micros>(e.echo_delay_us));
         },
         [this](const std::string&) { abort("the connection to the test server was lost"); });
-    signals_.async_wait([this](const boost::system::error_code& ec, int) {
-      if (!ec) abort("stopped by the user");
-    });
+    stops_.arm([this] { abort("stopped by the user"); });
     if (!tty_) out_ << "Baseline (probes only, " << fixed(plan_.baseline_us() / 1e6, 0) << " s)\n";
     send_probe();
     phase_timer_.expires_at(t0_ + std::chrono::microseconds(plan_.baseline_us()));
@@ -332,8 +331,7 @@ class HouseholdDriver {
     probe_timer_.cancel();
     phase_timer_.cancel();
     show_timer_.cancel();
-    boost::system::error_code ec;
-    signals_.cancel(ec);
+    stops_.disarm();
     probe_.close();
     if (tty_ && drawn_lines_ > 0) out_ << "\n";
     out_.flush();
@@ -392,7 +390,7 @@ class HouseholdDriver {
   asio::steady_timer probe_timer_;
   asio::steady_timer phase_timer_;
   asio::steady_timer show_timer_;
-  asio::signal_set signals_;
+  StopSignals& stops_;
   Clock::time_point t0_;
   ProbeTracker tracker_;
   LagMonitor lag_;
@@ -465,43 +463,21 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
     err << "bloatmeter household: " << error << "\n";
     return kExitUsage;
   }
-  std::ofstream json_out;
-  if (!options->json_file.empty()) {
-    json_out.open(options->json_file, std::ios::binary | std::ios::trunc);
-    if (!json_out) {
-      err << "bloatmeter household: cannot write " << options->json_file << "\n";
-      return kExitUsage;
-    }
+  if (!options->json_file.empty() && !result_file_writable(options->json_file)) {
+    err << "bloatmeter household: cannot write " << options->json_file << "\n";
+    return kExitUsage;
   }
 
   asio::io_context io(1);
+  StopSignals stops(io);
   std::optional<asio::ssl::context> tls;
   if (url->secure) tls.emplace(make_tls_context(!options->insecure));
-  tcp::resolver::results_type endpoints;
-  {
-    boost::system::error_code ec;
-    tcp::resolver resolver(io);
-    endpoints = resolver.resolve(url->host, url->port, ec);
-    if (ec) {
-      err << "bloatmeter household: cannot reach " << url->origin() << ": " << ec.message() << "\n";
-      return kExitUnreachable;
-    }
-  }
-  auto probe = make_probe_connection(io, *url, endpoints, tls ? &*tls : nullptr, !options->insecure);
-  std::string connect_error = "timed out";
-  bool connected = false;
-  probe->connect([&](const std::string& e) {
-    connected = e.empty();
-    connect_error = e;
-  });
-  io.run();
-  io.restart();
-  if (!connected) {
-    err << "bloatmeter household: cannot reach " << url->origin() << ": " << connect_error << "\n";
-    if (url->secure && !options->insecure && connect_error.find("certificate") != std::string::npos)
-      err << "  (a self-signed test server? add --insecure)\n";
-    return kExitUnreachable;
-  }
+  int exit_code = kExitDone;
+  auto lane =
+      start_probe_lane(io, stops, *url, tls ? &*tls : nullptr, options->insecure, "household", err, exit_code);
+  if (!lane) return exit_code;
+  auto& probe = lane->probe;
+  const auto& endpoints = lane->endpoints;
 
   const bool tty = ::isatty(STDOUT_FILENO) != 0;
   out << "bloatmeter " << kVersion << ": virtual household at " << url->origin() << " (" << plan.name << " plan, "
@@ -511,7 +487,7 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
   result.meta.started_at = iso_utc_ms(std::chrono::system_clock::now());
   {
     HouseholdDriver driver(io, plan, *probe, *url, endpoints, tls ? &*tls : nullptr, !options->insecure,
-                           options->greedy, out, tty);
+                           options->greedy, out, tty, stops);
     driver.run();
     result.raw.probes = driver.probes();
     result.raw.phases = driver.phases();
@@ -532,15 +508,8 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
   out << "\n";
   print_household(result, out);
   if (result.raw.aborted) out << "\nThe test was aborted: " << result.raw.abort_reason << ". The result is partial.\n";
-  if (json_out.is_open()) {
-    json_out << serialize_result(result, 2) << "\n";
-    json_out.close();
-    if (!json_out) {
-      err << "bloatmeter household: writing " << options->json_file << " failed\n";
-      return kExitUsage;
-    }
-    out << "Result file: " << options->json_file << "\n";
-  }
+  if (!options->json_file.empty() && !write_result_file(result, options->json_file, "household", out, err))
+    return kExitUsage;
   return result.raw.aborted ? kExitAborted : kExitDone;
 }
 

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <unistd.h>
@@ -18,7 +17,9 @@
 #include "bloatmeter/single_user_session.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
+#include "result_file.hpp"
 #include "run_options.hpp"
+#include "run_start.hpp"
 #include "load_streams.hpp"
 #include "probe_connection.hpp"
 #include "progress.hpp"
@@ -76,16 +77,15 @@ class NativeTransport : public TestTransport {
 // Ctrl-C or a lost lane, redraws progress.
 class TestDriver {
  public:
-  TestDriver(asio::io_context& io, SingleUserSession& session, ProbeConnection& probe, ProgressPrinter& progress)
-      : io_(io), session_(session), probe_(probe), progress_(progress), tick_(io), show_(io), signals_(io, SIGINT, SIGTERM) {}
+  TestDriver(asio::io_context& io, SingleUserSession& session, ProbeConnection& probe, ProgressPrinter& progress,
+             StopSignals& stops)
+      : io_(io), session_(session), probe_(probe), progress_(progress), tick_(io), show_(io), stops_(stops) {}
 
   void run() {
     t0_ = Clock::now();
     probe_.start([this](const NativeEcho& e) { session_.on_echo(e.seq, at(e.received), e.server_recv_us, e.echo_delay_us); },
                  [this](const std::string&) { stop("the connection to the test server was lost"); });
-    signals_.async_wait([this](const boost::system::error_code& ec, int) {
-      if (!ec) stop("stopped by the user");
-    });
+    stops_.arm([this] { stop("stopped by the user"); });
     session_.begin();
     on_tick();
     on_show();
@@ -125,8 +125,7 @@ class TestDriver {
     finished_ = true;
     tick_.cancel();
     show_.cancel();
-    boost::system::error_code ec;
-    signals_.cancel(ec);
+    stops_.disarm();
     probe_.close();
     progress_.finish();
   }
@@ -141,7 +140,7 @@ class TestDriver {
   ProgressPrinter& progress_;
   asio::steady_timer tick_;
   asio::steady_timer show_;
-  asio::signal_set signals_;
+  StopSignals& stops_;
   Clock::time_point t0_;
   bool finished_ = false;
 };
@@ -170,43 +169,20 @@ int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return kExitUsage;
   }
   // Fail on an unwritable result file now, not after the test.
-  std::ofstream json_out;
-  if (!options->json_file.empty()) {
-    json_out.open(options->json_file, std::ios::binary | std::ios::trunc);
-    if (!json_out) {
-      err << "bloatmeter test: cannot write " << options->json_file << "\n";
-      return kExitUsage;
-    }
+  if (!options->json_file.empty() && !result_file_writable(options->json_file)) {
+    err << "bloatmeter test: cannot write " << options->json_file << "\n";
+    return kExitUsage;
   }
 
   asio::io_context io(1);
+  StopSignals stops(io);
   std::optional<asio::ssl::context> tls;
   if (url->secure) tls.emplace(make_tls_context(!options->insecure));
-  tcp::resolver::results_type endpoints;
-  {
-    boost::system::error_code ec;
-    tcp::resolver resolver(io);
-    endpoints = resolver.resolve(url->host, url->port, ec);
-    if (ec) {
-      err << "bloatmeter test: cannot reach " << url->origin() << ": " << ec.message() << "\n";
-      return kExitUnreachable;
-    }
-  }
-  auto probe = make_probe_connection(io, *url, endpoints, tls ? &*tls : nullptr, !options->insecure);
-  std::string connect_error = "timed out";
-  bool connected = false;
-  probe->connect([&](const std::string& e) {
-    connected = e.empty();
-    connect_error = e;
-  });
-  io.run();
-  io.restart();
-  if (!connected) {
-    err << "bloatmeter test: cannot reach " << url->origin() << ": " << connect_error << "\n";
-    if (url->secure && options->insecure == false && connect_error.find("certificate") != std::string::npos)
-      err << "  (a self-signed test server? add --insecure)\n";
-    return kExitUnreachable;
-  }
+  int exit_code = kExitDone;
+  auto lane = start_probe_lane(io, stops, *url, tls ? &*tls : nullptr, options->insecure, "test", err, exit_code);
+  if (!lane) return exit_code;
+  auto& probe = lane->probe;
+  const auto& endpoints = lane->endpoints;
 
   const bool tty = ::isatty(STDOUT_FILENO) != 0;
   out << "bloatmeter " << kVersion << ": testing " << url->origin() << " (" << plan.name << " plan, "
@@ -218,7 +194,7 @@ int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostre
     NativeTransport transport(*probe, load);
     SingleUserSession session(plan, transport);
     ProgressPrinter progress(out, tty);
-    TestDriver driver(io, session, *probe, progress);
+    TestDriver driver(io, session, *probe, progress, stops);
     started_at = iso_utc_ms(std::chrono::system_clock::now());
     driver.run();
     load.stop();
@@ -234,15 +210,8 @@ int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostre
   out << "\n";
   print_table({{"this test", result}}, out);
   if (result.raw.aborted) out << "\nThe test was aborted: " << result.raw.abort_reason << ". The result is partial.\n";
-  if (json_out.is_open()) {
-    json_out << serialize_result(result, 2) << "\n";
-    json_out.close();
-    if (!json_out) {
-      err << "bloatmeter test: writing " << options->json_file << " failed\n";
-      return kExitUsage;
-    }
-    out << "Result file: " << options->json_file << "\n";
-  }
+  if (!options->json_file.empty() && !write_result_file(result, options->json_file, "test", out, err))
+    return kExitUsage;
   return result.raw.aborted ? kExitAborted : kExitDone;
 }
 

@@ -53,7 +53,8 @@ timeout 60 "$bin" test "$http" --plan quick --json "$tmp/stopped.json" >"$tmp/st
 pid=$!
 sleep 4
 kill -INT $pid; wait $pid; code=$?
-expect "Ctrl-C stops the test with exit 4" '[ $code -eq 4 ] && grep -q "aborted: stopped by the user" "$tmp/stopped.out"'
+expect "Ctrl-C stops the test with exit 4" '[ $code -eq 4 ] && grep -q "aborted: stopped by the user" "$tmp/stopped.out"' ||
+  { echo "    exit code $code; the client printed:"; tail -n 15 "$tmp/stopped.out" | sed 's/^/    /'; }
 python3 - "$tmp/stopped.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -61,6 +62,24 @@ names = [p["name"] for p in d["raw"]["phases"]]
 sys.exit(0 if d["raw"]["aborted"] and 2 <= len(names) < 6 else 1)
 PY
 expect "the partial result is saved, marked aborted, without the phases that never ran" '[ $? -eq 0 ]'
+
+# Ctrl-C before the test starts: a server whose port accepts connections
+# but never answers the WebSocket handshake keeps the client connecting.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/mute.port" &
+mute_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/mute.port" ] && break; sleep 0.1; done
+timeout 60 "$bin" test "http://127.0.0.1:$(cat "$tmp/mute.port")" --plan quick --json "$tmp/early.json" \
+  >"$tmp/early.out" 2>"$tmp/early.err" </dev/null &
+pid=$!
+sleep 1
+kill -INT $pid; wait $pid; code=$?
+kill $mute_pid 2>/dev/null; wait $mute_pid 2>/dev/null
+expect "Ctrl-C while connecting exits 4 and says the test never started, leaving no result file" \
+  '[ $code -eq 4 ] && grep -q "stopped by the user before the test started" "$tmp/early.err" && [ ! -e "$tmp/early.json" ]' ||
+  { echo "    exit code $code; the client printed:"; cat "$tmp/early.out" "$tmp/early.err" | sed 's/^/    /'; }
 
 # A port nothing listens on: the server's own port, after it stops.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""

@@ -1,0 +1,69 @@
+#include "run_start.hpp"
+
+#include <csignal>
+
+#include "exit_codes.hpp"
+
+namespace bloatmeter::cli {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+StopSignals::StopSignals(asio::io_context& io) : signals_(io, SIGINT, SIGTERM) {}
+
+void StopSignals::arm(std::function<void()> on_stop) {
+  signals_.async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) {
+    if (ec) return;  // disarmed
+    received_ = true;
+    on_stop();
+  });
+}
+
+void StopSignals::disarm() {
+  boost::system::error_code ec;
+  signals_.cancel(ec);
+}
+
+std::optional<StartedLane> start_probe_lane(asio::io_context& io, StopSignals& stops, const ServerUrl& url,
+                                            asio::ssl::context* tls, bool insecure, const char* command,
+                                            std::ostream& err, int& exit_code) {
+  StartedLane lane;
+  {
+    boost::system::error_code ec;
+    tcp::resolver resolver(io);
+    lane.endpoints = resolver.resolve(url.host, url.port, ec);
+    if (ec) {
+      err << "bloatmeter " << command << ": cannot reach " << url.origin() << ": " << ec.message() << "\n";
+      exit_code = kExitUnreachable;
+      return std::nullopt;
+    }
+  }
+  lane.probe = make_probe_connection(io, url, lane.endpoints, tls, !insecure);
+  std::string connect_error = "timed out";
+  bool connected = false;
+  // Stopping here abandons the connect: io.stop() leaves its handlers
+  // unrun, and they are destroyed with the connection and io_context.
+  stops.arm([&io] { io.stop(); });
+  lane.probe->connect([&](const std::string& e) {
+    connected = e.empty();
+    connect_error = e;
+    stops.disarm();
+  });
+  io.run();
+  io.restart();
+  if (stops.received()) {
+    err << "bloatmeter " << command << ": stopped by the user before the test started\n";
+    exit_code = kExitAborted;
+    return std::nullopt;
+  }
+  if (!connected) {
+    err << "bloatmeter " << command << ": cannot reach " << url.origin() << ": " << connect_error << "\n";
+    if (url.secure && !insecure && connect_error.find("certificate") != std::string::npos)
+      err << "  (a self-signed test server? add --insecure)\n";
+    exit_code = kExitUnreachable;
+    return std::nullopt;
+  }
+  return lane;
+}
+
+}  // namespace bloatmeter::cli
