@@ -13,17 +13,6 @@
 // times more bytes through fetch than through a WebSocket. Further streams
 // are WebSockets, whose queue never pauses between requests.
 //
-// Downloads on a slow line move to WebSockets. Why: a streamed fetch costs
-// the browser's network process more than a WebSocket at the same rate, and
-// the probe lane shares that process: in the lab's managed scenario (50
-// Mbit/s down) the probes' median RTT in the bidirectional phase read
-// +3.6..+5.6 ms above the reference ping with fetch downloads (7 runs) and
-// +1.6..+3.8 ms with WebSocket downloads (6 runs). So the first download
-// streams of a test are fetches; 0.8 s after the first one opened, if all
-// of them together carried less than kSlowDownloadMbps (a WebSocket carries
-// that in any browser), each moves to a WebSocket, keeping its byte count,
-// and later download streams of the test open as WebSockets.
-//
 // Messages in:  {op: 'open', id, kind: 0 download | 1 upload, url, cap}
 //               {op: 'close', id}   {op: 'closeAll'}
 // Messages out: [[id, state, downloadedBytes, serverReportedUploadBytes, spanStartUs, spanEndUs], ...]
@@ -43,12 +32,6 @@ const kPostMax = 32 * 1024 * 1024;
 let payload = null;
 let uploadBlob = null;        // incompressible, kPostMax bytes  // one incompressible 64 KiB message, reused for every send
 let dirty = false;
-
-const kSlowDownloadMbps = 100;
-const kJudgeFromMs = 300;     // after the first download stream opened: slow start is over
-const kJudgeToMs = 800;
-let downloadTransport = null;  // null: not judged yet; 'fetch' or 'ws'
-let judge = null;              // {bytesAtFrom} while the judgement is under way
 
 function uploadPayload() {
   if (!payload) {
@@ -134,10 +117,9 @@ async function httpFailed(s, failures, error) {
 // One download stream over HTTP: a streamed response read as it arrives.
 async function fetchDownload(s, httpUrl) {
   let failures = 0;
-  const mine = s.fetch;
-  while (s.state < 2 && s.fetch === mine) {
+  while (s.state < 2) {
     try {
-      const res = await fetch(httpUrl + '?bytes=' + kFetchBytes, { cache: 'no-store', signal: mine.signal });
+      const res = await fetch(httpUrl + '?bytes=' + kFetchBytes, { cache: 'no-store', signal: s.fetch.signal });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       if (s.state === 0) { s.state = 1; dirty = true; }
       const reader = res.body.getReader();
@@ -149,66 +131,30 @@ async function fetchDownload(s, httpUrl) {
         dirty = true;
       }
     } catch (e) {
-      if (s.fetch !== mine) return;  // moved to a WebSocket
       if (!(await httpFailed(s, ++failures, e))) return;
     }
   }
 }
 
-function downloadBytes() {
-  let n = 0;
-  for (const s of sockets.values()) if (s.kind === 0) n += s.bytes;
-  return n;
-}
-
-// The judgement of the download transport (above), from the first download
-// stream's opening.
-function judgeDownloads() {
-  const mine = judge = { bytesAtFrom: 0 };
-  setTimeout(() => { if (judge === mine) mine.bytesAtFrom = downloadBytes(); }, kJudgeFromMs);
-  setTimeout(() => {
-    if (judge !== mine) return;  // the test ended
-    const mbps = ((downloadBytes() - mine.bytesAtFrom) * 8) / ((kJudgeToMs - kJudgeFromMs) * 1000);
-    judge = null;
-    downloadTransport = mbps < kSlowDownloadMbps ? 'ws' : 'fetch';
-    if (downloadTransport !== 'ws') return;
-    for (const s of sockets.values()) {
-      if (s.kind !== 0 || !s.fetch || s.state >= 2) continue;
-      const controller = s.fetch;
-      s.fetch = null;
-      controller.abort();
-      openWebSocket(s);
-    }
-  }, kJudgeToMs);
-}
-
 function open(m) {
-  const s = { kind: m.kind, cap: m.cap, url: m.url, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, ws: null, fetch: null };
-  sockets.set(m.id, s);
-  const wsDownload = m.kind === 0 && downloadTransport === 'ws';
-  if (m.httpUrl && httpSlotFree(m.kind) && !wsDownload) {
+  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, ws: null, fetch: null };
+  if (m.httpUrl && httpSlotFree(m.kind)) {
+    sockets.set(m.id, s);
     s.fetch = new AbortController();
-    if (m.kind === 0) {
-      if (downloadTransport === null && !judge) judgeDownloads();
-      fetchDownload(s, m.httpUrl);
-    } else {
-      postUpload(s, m.httpUrl);
-    }
+    if (m.kind === 0) fetchDownload(s, m.httpUrl);
+    else postUpload(s, m.httpUrl);
     return;
   }
-  openWebSocket(s);
-}
-
-function openWebSocket(s) {
+  sockets.set(m.id, s);
   try {
-    s.ws = new WebSocket(s.url);
+    s.ws = new WebSocket(m.url);
   } catch (e) {
     s.state = 3;
     dirty = true;
     return;
   }
   s.ws.binaryType = 'arraybuffer';
-  s.ws.onopen = () => { if (s.state < 2) { s.state = 1; dirty = true; pump(s); } };
+  s.ws.onopen = () => { s.state = 1; dirty = true; pump(s); };
   s.ws.onclose = () => { if (s.state < 2) { s.state = s.state === 1 ? 2 : 3; dirty = true; } };
   s.ws.onerror = () => { s.state = 3; dirty = true; };
   s.ws.onmessage = (e) => {
@@ -246,11 +192,7 @@ onmessage = (e) => {
   const m = e.data;
   if (m.op === 'open') open(m);
   else if (m.op === 'close') close(m.id);
-  else if (m.op === 'closeAll') {
-    for (const id of [...sockets.keys()]) close(id);
-    downloadTransport = null;  // each test judges its own line
-    judge = null;
-  }
+  else if (m.op === 'closeAll') for (const id of [...sockets.keys()]) close(id);
 };
 
 setInterval(() => { for (const s of sockets.values()) pump(s); }, 2);
