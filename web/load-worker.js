@@ -165,8 +165,10 @@ function open(m) {
         if (typeof r.bytes === 'number') {
           s.reported = r.bytes;
           if (typeof r.server_us === 'number') {
-            // Since the previous report (the first: an instant).
-            s.spanStart = s.spanEnd >= 0 ? s.spanEnd : r.server_us;
+            // Since the previous report; the first, since the first byte
+            // arrived (docs/protocol.md).
+            const first = typeof r.first_us === 'number' && r.first_us <= r.server_us ? r.first_us : r.server_us;
+            s.spanStart = s.spanEnd >= 0 ? s.spanEnd : first;
             s.spanEnd = r.server_us;
           }
           dirty = true;

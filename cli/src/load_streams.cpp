@@ -19,7 +19,7 @@ constexpr std::size_t kUploadMessageBytes = 256 * 1024;
 constexpr int kUnsentLowWater = 128 * 1024;  // bounded unsent data: the queue measured is the network's
 constexpr const char* kDownloadTarget = "/ws/bulk-download?chunk=262144";
 
-// A number field of the upload sink's report {"bytes": N, "server_us": T}.
+// A number field of the upload sink's report {"bytes": N, "server_us": T, "first_us": F}.
 bool parse_report_field(const std::string& text, const char* key, long long& out) {
   const auto at = text.find(key);
   if (at == std::string::npos) return false;
@@ -91,12 +91,14 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
     try {
       for (;;) {
         co_await ws_.async_read(buffer, asio::use_awaitable);
-        long long reported = 0, server_us = 0;
+        long long reported = 0, server_us = 0, first_us = 0;
         const std::string text = ws_.got_text() ? beast::buffers_to_string(buffer.cdata()) : std::string();
         if (parse_report_field(text, "\"bytes\"", reported) && reported >= 0) {
           // The time first: a reader that sees the new count sees its time.
           if (parse_report_field(text, "\"server_us\"", server_us))
             counters_->server_us.store(server_us, std::memory_order_relaxed);
+          if (parse_report_field(text, "\"first_us\"", first_us))
+            counters_->first_us.store(first_us, std::memory_order_relaxed);
           counters_->bytes.store(static_cast<std::uint64_t>(reported), std::memory_order_release);
         }
         buffer.consume(buffer.size());
@@ -160,9 +162,11 @@ std::uint64_t LoadStreams::take_bytes(int id) {
   e.taken = std::max(total, e.taken);
   if (d > 0) {
     // The new bytes arrived between the previous count taken and this one
-    // (the server counts every 250 ms); the first count is an instant.
+    // (the server counts every 250 ms); the first count's, since the first
+    // byte arrived (docs/protocol.md; an instant from a server without it).
     const std::int64_t at = e.counters->server_us.load(std::memory_order_relaxed);
-    e.span_start_us = e.span_end_us >= 0 ? e.span_end_us : at;
+    const std::int64_t first = e.counters->first_us.load(std::memory_order_relaxed);
+    e.span_start_us = e.span_end_us >= 0 ? e.span_end_us : (first >= 0 && first <= at ? first : at);
     e.span_end_us = at;
   }
   return d;

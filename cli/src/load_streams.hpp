@@ -26,6 +26,7 @@ struct StreamCounters {
   enum State { Connecting = 0, Open = 1, Lost = 2, Closing = 3 };
   std::atomic<std::uint64_t> bytes{0};  // download: received; upload: the server's count
   std::atomic<std::int64_t> server_us{-1};  // upload: the server's clock at that count
+  std::atomic<std::int64_t> first_us{-1};   // upload: when the first byte reached the server
   std::atomic<int> state{Connecting};
 };
 

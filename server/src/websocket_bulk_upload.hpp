@@ -1,6 +1,7 @@
 #pragma once
 // /ws/bulk-upload: counts the payload bytes that arrive and reports the
-// running total every 250 ms as {"bytes": N, "server_us": T}. Upload
+// running total every 250 ms as {"bytes": N, "server_us": T, "first_us": F}
+// (F, once bytes arrived: when the first did). Upload
 // throughput is counted here, where the bytes arrive (method §2).
 #include <chrono>
 #include <memory>
@@ -55,6 +56,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
       report_timer_.cancel();  // lets the session end
       return;
     }
+    if (bytes_ == 0 && n > 0) first_us_ = steady_now_us();
     bytes_ += n;
     do_read();
   }
@@ -74,7 +76,9 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
     // A client too slow to take the previous report just gets the next one:
     // one write outstanding, reports never queue up.
     if (!writing_) {
-      report_ = nlohmann::json{{"bytes", bytes_}, {"server_us", steady_now_us()}}.dump();
+      nlohmann::json report{{"bytes", bytes_}, {"server_us", steady_now_us()}};
+      if (bytes_ > 0) report["first_us"] = first_us_;
+      report_ = report.dump();
       writing_ = true;
       ws_.async_write(net::buffer(report_),
                       beast::bind_front_handler(&BulkUploadSession::on_report_written, this->shared_from_this()));
@@ -90,6 +94,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
   Request req_;
   std::vector<std::uint8_t> chunk_;
   std::uint64_t bytes_ = 0;
+  std::int64_t first_us_ = 0;  // when the first byte arrived (server clock)
   std::chrono::steady_clock::time_point next_report_;
   bool writing_ = false;
   std::string report_;

@@ -10,6 +10,9 @@ bool loads(PhaseLoad l, Direction d) {
   return l == PhaseLoad::Both || (d == Direction::Download ? l == PhaseLoad::Download : l == PhaseLoad::Upload);
 }
 constexpr Micros kLiveStepUs = 250'000;
+// How long after a second ends its upload counts are all in: the server
+// reports every 250 ms, and a report takes a one-way trip (StreamDiscovery).
+constexpr Micros kUploadCountDelayUs = 400'000;
 }  // namespace
 
 SingleUserSession::SingleUserSession(PhasePlan plan, TestTransport& transport)
@@ -43,7 +46,7 @@ void SingleUserSession::enter_phase(std::size_t index, Micros t) {
       continue;
     }
     if (ph.warmup) {
-      discovery_[i].emplace(plan_, t);
+      discovery_[i].emplace(plan_, t, d == Direction::Upload ? kUploadCountDelayUs : 0);
       set_streams(d, plan_.initial_streams, t);
     } else {
       // Saturation keeps the count its warm-up found.
@@ -74,30 +77,33 @@ void SingleUserSession::set_streams(Direction d, int count, Micros t) {
 void SingleUserSession::poll_load(Micros t) {
   for (Direction d : {Direction::Download, Direction::Upload}) {
     const auto i = dir_index(d);
-    std::uint64_t total = 0;
     for (std::size_t s = 0; s < streams_[i].size(); ++s) {
       const int id = streams_[i][s];
       if (transport_.stream_lost(id)) return abort("a load connection was lost", t);
       const auto bytes = transport_.take_stream_bytes(id);
       if (bytes == 0) continue;
-      file_bytes(d, static_cast<int>(s), id, t, bytes);
-      total += bytes;
+      const auto [from, to] = file_bytes(d, static_cast<int>(s), id, t, bytes);
+      if (discovery_[i]) discovery_[i]->on_bytes_over(from, to, bytes);
     }
     if (discovery_[i]) {
-      discovery_[i]->on_bytes(t, total);
       const int wanted = discovery_[i]->wanted_streams(t);
       if (wanted > static_cast<int>(streams_[i].size())) set_streams(d, wanted, t);
     }
   }
 }
 
-void SingleUserSession::file_bytes(Direction d, int stream, int stream_id, Micros now, std::uint64_t bytes) {
+std::pair<Micros, Micros> SingleUserSession::file_bytes(Direction d, int stream, int stream_id, Micros now,
+                                                         std::uint64_t bytes) {
   const auto span = transport_.stream_server_span(stream_id);
-  if (!span || !offset_) return meter_.add(d, stream, now, bytes);
+  if (!span || !offset_) {
+    meter_.add(d, stream, now, bytes);
+    return {now, now};
+  }
   // On the client's clock; never in the future, never before the test.
   const Micros end = std::clamp(static_cast<Micros>(offset_->to_client_us(span->end_us)), Micros{0}, now);
   const Micros start = std::clamp(static_cast<Micros>(offset_->to_client_us(span->start_us)), Micros{0}, end);
   meter_.add_spread(d, stream, start, end, bytes);
+  return {start, end};
 }
 
 void SingleUserSession::send_due_probes(Micros t) {

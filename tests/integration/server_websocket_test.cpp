@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -126,6 +127,7 @@ TEST_CASE("bulk upload reports exactly the payload bytes received") {
     sent += n;
   }
   std::int64_t last_server_us = 0;
+  std::optional<std::int64_t> first_us;
   std::uint64_t reported = 0;
   int reports = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -138,6 +140,17 @@ TEST_CASE("bulk upload reports exactly the payload bytes received") {
     CHECK(reported <= sent);
     CHECK(j["server_us"].get<std::int64_t>() > last_server_us);
     last_server_us = j["server_us"].get<std::int64_t>();
+    // Once bytes arrived, when the first did: a fixed time, never after the count.
+    if (reported > 0) {
+      REQUIRE(j.contains("first_us"));
+      const auto first = j["first_us"].get<std::int64_t>();
+      CHECK(first <= last_server_us);
+      CHECK(first > last_server_us - 5'000'000);
+      if (first_us) CHECK(first == *first_us);
+      first_us = first;
+    } else {
+      CHECK_FALSE(j.contains("first_us"));
+    }
     ++reports;
   }
   CHECK(reported == sent);

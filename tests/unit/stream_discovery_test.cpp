@@ -75,3 +75,49 @@ TEST_CASE("spans are judged in order even when asked late; bytes before the warm
   CHECK(d.wanted_streams(14 * kSecond) == 6);  // 200 vs 100, 300 vs 200; then 300 vs 300 settles
   CHECK_FALSE(d.still_growing());
 }
+
+TEST_CASE("upload counts filed over the spans they cover: reports that arrive late across a second's boundary add no stream") {
+  // Four streams at a steady 1 MB/s in all, each counted by the server over
+  // 250 ms spans. Every fourth round of reports reaches the client 200 ms
+  // late, so instant filing puts 4 or 5 rounds into a second (a quarter of
+  // a second's bytes moving between seconds) while the line never changes.
+  const auto plan = standard_plan();
+  StreamDiscovery spread(plan, 0, 400'000);
+  StreamDiscovery instant(plan, 0);
+  const std::uint64_t per_report = 1'000'000 / 4 / 4;  // one stream's 250 ms
+  int spread_streams = 4, instant_streams = 4;
+  for (int k = 0; k < 20; ++k) {  // 5 s of reports
+    const Micros from = k * kTick, to = (k + 1) * kTick;
+    const Micros arrival = to + 20'000 + (k % 4 == 3 ? 200'000 : 0);
+    for (int s = 0; s < 4; ++s) {
+      spread.on_bytes_over(from, to, per_report);
+      instant.on_bytes(arrival, per_report);
+    }
+    spread_streams = spread.wanted_streams(arrival);
+    instant_streams = instant.wanted_streams(arrival);
+  }
+  spread_streams = spread.wanted_streams(6 * kSecond);
+  instant_streams = instant.wanted_streams(6 * kSecond);
+  CHECK(spread_streams == 4);
+  CHECK_FALSE(spread.still_growing());
+  CHECK(instant_streams > 4);  // what filing at arrival did: growth from timing alone
+}
+
+TEST_CASE("bytes over a span are shared by the seconds it overlaps, and a second waits for its late counts") {
+  StreamDiscovery d(standard_plan(), 0, 400'000);
+  // 0.5-1.5 s, 2 MB: 1 MB in each of the first two seconds; then 1 MB in second 2.
+  d.on_bytes_over(500'000, 1'500'000, 2'000'000);
+  d.on_bytes_over(2'000'000, 3'000'000, 1'000'000);
+  // Second 1 ends at 2 s, but its counts may still come until 2.4 s.
+  CHECK(d.wanted_streams(2'300'000) == 4);
+  CHECK_FALSE(d.still_growing());
+  // 1 MB then 1 MB: no growth, settled.
+  CHECK(d.wanted_streams(2'400'000) == 4);
+  CHECK_FALSE(d.still_growing());
+  // Bytes before the warm-up's start are not discovery's.
+  StreamDiscovery late_start(standard_plan(), kSecond);
+  late_start.on_bytes_over(0, 2 * kSecond, 2'000'000);      // only 1 MB in second 0
+  late_start.on_bytes_over(2 * kSecond, 3 * kSecond, 2'000'000);  // 2 MB in second 1
+  CHECK(late_start.wanted_streams(3 * kSecond) == 5);
+  CHECK(late_start.still_growing());
+}
