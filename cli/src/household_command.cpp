@@ -2,10 +2,7 @@
 
 #include <array>
 #include <chrono>
-#include <csignal>
-#include <ctime>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -27,7 +24,6 @@
 #include "bloatmeter/lag_monitor.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/recompute.hpp"
-#include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
 #include "result_file.hpp"

@@ -11,7 +11,7 @@ namespace bloatmeter::cli {
 bool result_file_writable(const std::string& path) {
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
-  { 
+  {
     std::ofstream probe(path, std::ios::binary | std::ios::app);
     if (!probe) return false;
   }

@@ -1,9 +1,6 @@
 #include "test_command.hpp"
 
 #include <chrono>
-#include <csignal>
-#include <ctime>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -13,7 +10,6 @@
 #include <unistd.h>
 
 #include "bloatmeter/recompute.hpp"
-#include "bloatmeter/result_json.hpp"
 #include "bloatmeter/single_user_session.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"

@@ -81,9 +81,8 @@ class SingleUserSession {
   void poll_load(Micros t);
   void send_due_probes(Micros t);
   // Files bytes just taken from a stream at the time they arrived (see
-  // TestTransport::stream_server_span), spread evenly over a span.
-  // Files the bytes (over their server span when known) and returns the
-  // span on the client's clock they were filed over (now..now: an instant).
+  // TestTransport::stream_server_span), spread evenly over a span, and
+  // returns that span on the client's clock (now..now: an instant).
   std::pair<Micros, Micros> file_bytes(Direction d, int stream, int stream_id, Micros now, std::uint64_t bytes);
   void stop_load(Micros t);
   // After the last phase: no load, no new probes, echoes still counted.
