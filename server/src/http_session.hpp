@@ -95,6 +95,11 @@ class HttpSession {
     upload_parser_.emplace(std::move(*parser_));
     upload_parser_->body_limit(kMaxUploadBytes);
     if (!upload_piece_) upload_piece_ = std::make_unique<std::array<char, kUploadPiece>>();
+    // Beast reads as much as the buffer has room for, and a buffer sized
+    // for request headers has about 512 bytes: without room for a whole
+    // piece, every recv() took 512 bytes and the sink topped out near
+    // 250 Mbit/s per connection at a full core.
+    buffer_.reserve(kUploadPiece);
     read_upload();
   }
 

@@ -47,7 +47,14 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
 
 std::string entity_tag(std::uintmax_t size, fs::file_time_type mtime) {
   const auto ticks = static_cast<std::uint64_t>(mtime.time_since_epoch().count());
-  return "\"" + std::to_string(size) + "-" + std::to_string(ticks) + "\"";
+  // Appended piece by piece: GCC 12 warns falsely (-Wstringop-overflow) on
+  // `"literal" + std::string` here.
+  std::string tag = "\"";
+  tag += std::to_string(size);
+  tag += '-';
+  tag += std::to_string(ticks);
+  tag += '"';
+  return tag;
 }
 
 template <class Body>
