@@ -9,7 +9,8 @@
 // While HTTP connections are to spare (a browser opens at most six per
 // server; downloads take at most four), downloads are streamed HTTP
 // responses (GET /download) and uploads are back-to-back POST /upload
-// bodies sized to last about half a second each: a browser moves several
+// bodies sized to last about half a second each (a power of two in bytes,
+// so the same few bodies are reused): a browser moves several
 // times more bytes through fetch than through a WebSocket. Further streams
 // are WebSockets, whose queue never pauses between requests.
 //
@@ -29,8 +30,9 @@ const kFetchBytes = 1 << 30;  // the server's largest response; renewed when it 
 const kPostSeconds = 0.5;     // each upload body lasts about this long
 const kPostMin = 64 * 1024;
 const kPostMax = 32 * 1024 * 1024;
-let payload = null;
-let uploadBlob = null;        // incompressible, kPostMax bytes  // one incompressible 64 KiB message, reused for every send
+const kPostPart = 8 * 1024 * 1024;
+let payload = null;           // one incompressible 64 KiB message, reused for every WebSocket send
+const uploadBlobs = new Map(); // POST bodies by size (powers of two), made once, sent again and again
 let dirty = false;
 
 function uploadPayload() {
@@ -58,13 +60,31 @@ function httpSlotFree(kind) {
   return fetchStreams() < kHttpConnections && (kind !== 0 || fetchStreams(0) < kFetchDownloads);
 }
 
+// An incompressible body of `size` bytes (a power of two, kPostMin to
+// kPostMax). Each size's Blob is made once and reused by every POST: a new
+// Blob per request (a slice of a bigger one copies the bytes it cuts
+// through) piles up in the browser's blob storage faster than the worker
+// collects garbage, and at a gigabit Chromium failed uploads with
+// ERR_BLOB_OUT_OF_MEMORY. Bodies over kPostPart bytes repeat one part by
+// reference, so all sizes together hold about 2 * kPostPart bytes.
 function postBody(size) {
-  if (!uploadBlob) {
-    const part = new Uint8Array(8 * 1024 * 1024);
-    for (let o = 0; o < part.length; o += 65536) crypto.getRandomValues(part.subarray(o, o + 65536));
-    uploadBlob = new Blob([part, part, part, part]);
+  let blob = uploadBlobs.get(size);
+  if (blob) return blob;
+  if (size <= kPostPart) {
+    const bytes = new Uint8Array(size);
+    for (let o = 0; o < size; o += 65536) crypto.getRandomValues(bytes.subarray(o, Math.min(size, o + 65536)));
+    blob = new Blob([bytes]);
+  } else {
+    blob = new Blob(new Array(size / kPostPart).fill(postBody(kPostPart)));
   }
-  return uploadBlob.slice(0, size);
+  uploadBlobs.set(size, blob);
+  return blob;
+}
+
+// The power of two nearest (in ratio) to `bytes`, within kPostMin..kPostMax.
+function postSize(bytes) {
+  const power = Math.round(Math.log2(Math.max(1, bytes)));
+  return Math.min(kPostMax, Math.max(kPostMin, 2 ** power));
 }
 
 // One upload stream over HTTP: POST after POST; the server's answer says
@@ -88,7 +108,7 @@ async function postUpload(s, httpUrl) {
       }
       dirty = true;
       const rate = answer.bytes / Math.max(0.001, (performance.now() - started) / 1000);
-      size = Math.round(Math.min(kPostMax, Math.max(kPostMin, rate * kPostSeconds)));
+      size = postSize(rate * kPostSeconds);
     } catch (e) {
       if (!(await httpFailed(s, ++failures, e))) return;
     }
