@@ -36,11 +36,17 @@
       if (Module.ccall) Module.ccall('bm_action', null, ['number'], [Number(b.dataset.action)]);
     });
   });
+  // The tab's title follows the test too (a person who switched tabs sees
+  // it end; the lab and the benchmarks watch it without attaching DevTools,
+  // whose network instrumentation would slow the very test they measure).
+  var baseTitle = document.title;
+  var stateTitles = { running: 'Testing…', done: 'Result', error: 'Error' };
   var syncActions = function () {
     var state = document.body.dataset.state;
     document.querySelectorAll('#actions button').forEach(function (b) {
       b.hidden = b.dataset.show.split(' ').indexOf(state) < 0;
     });
+    document.title = stateTitles[state] ? stateTitles[state] + ' · ' + baseTitle : baseTitle;
   };
   new MutationObserver(syncActions).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
   syncActions();

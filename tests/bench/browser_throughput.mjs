@@ -1,23 +1,38 @@
 // Benchmark: the browser client's sustained download and upload throughput
 // on loopback, in headless Chromium with the UI rendering, against the same
-// server. Prints the client's figures from its own result file.
-import { launchBrowser, openPage, startServer } from '../browser/harness.mjs';
+// server. Prints the client's figures from its own result file. The page
+// runs unwatched (no DevTools attached while it measures: see
+// launchUnwatched); BENCH_WATCHED=1 runs it under Playwright instead, to show
+// what DevTools' instrumentation costs.
+import { launchBrowser, launchUnwatched, openPage, startServer } from '../browser/harness.mjs';
 
 const [serverBin, webRoot, plan = 'standard'] = process.argv.slice(2);
 const server = await startServer(serverBin, webRoot);
-const { browser, close } = await launchBrowser();
+const url = `${server.url}?autostart=1&plan=${plan}`;
+const viewport = { width: 1280, height: 800 };
+let close;
 try {
-  const { page, errors } = await openPage(browser, `${server.url}?autostart=1&plan=${plan}`, { width: 1280, height: 800 });
+  let page;
+  if (process.env.BENCH_WATCHED === '1') {
+    const b = await launchBrowser();
+    close = b.close;
+    ({ page } = await openPage(b.browser, url, viewport));
+  } else {
+    const b = await launchUnwatched(url, viewport);
+    close = b.close;
+    await b.waitForTitle(['Result', 'Error'], 120000);
+    ({ page } = await b.attach());
+  }
   await page.waitForSelector('body[data-state="done"]', { timeout: 120000 });
   const mirror = await page.textContent('#status-mirror');
   const id = mirror.match(/Result id ([0-9a-f]+)\./)[1];
   const stored = await (await fetch(server.url + 'api/results/' + id)).json();
   const s = stored.result.summary;
-  // What the page reported going wrong (a lost load stream says why), on stderr.
-  for (const e of errors) console.error('browser: ' + e);
+  const reason = stored.result.raw && stored.result.raw.abort_reason;
+  if (reason) console.error('browser: test aborted: ' + reason);
   console.log(JSON.stringify({ download_mbps: s.download_mbps, upload_mbps: s.upload_mbps,
     streams: s.streams, flags: s.flags, overall: s.overall }));
 } finally {
-  await close();
+  if (close) await close();
   await server.stop();
 }

@@ -3,8 +3,7 @@
 // client namespace:
 //   ip netns exec NS node tests/lab/browser_run.mjs URL OUT.json [--plan quick|standard]
 // Exit 0 when the test finished and the file was saved; 1 otherwise.
-import { writeFileSync } from 'node:fs';
-import { launchBrowser, openPage } from '../browser/harness.mjs';
+import { launchUnwatched } from '../browser/harness.mjs';
 
 const [url, out] = process.argv.slice(2);
 const planAt = process.argv.indexOf('--plan');
@@ -21,16 +20,19 @@ const doneTimeoutMs = plan === 'quick' ? 60000 : 120000;
 const [vw, vh] = (process.env.LAB_VIEWPORT || '1280x800').split('x').map(Number);
 
 const base = url.endsWith('/') ? url : url + '/';
-const { browser, close } = await launchBrowser();
+// Unwatched while it measures (see launchUnwatched): DevTools attaches only
+// to save the result.
+const browser = await launchUnwatched(`${base}?autostart=1&plan=${plan}`, { width: vw, height: vh });
 let rc = 1;
 try {
-  const { page, errors } = await openPage(browser, `${base}?autostart=1&plan=${plan}`, { width: vw, height: vh });
-  await page.waitForSelector('body[data-state="running"]', { timeout: 30000 });
+  await browser.waitForTitle(['Testing', 'Result', 'Error'], 30000);
   console.log(`browser: running (${new Date().toISOString()})`);
-  await page.waitForSelector('body[data-state="done"]', { timeout: doneTimeoutMs });
+  const title = await browser.waitForTitle(['Result', 'Error'], doneTimeoutMs);
+  const { page } = await browser.attach();
+  if (title.startsWith('Error')) throw new Error('the page shows an error: ' + (await page.textContent('#status-mirror')));
+  await page.waitForSelector('body[data-state="done"]', { timeout: 15000 });
   console.log(`browser: done (${new Date().toISOString()})`);
-  const mirror = await page.textContent('#status-mirror');
-  console.log('browser: ' + mirror);
+  console.log('browser: ' + (await page.textContent('#status-mirror')));
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 10000 }),
     page.evaluate(() => {
@@ -40,14 +42,10 @@ try {
     }),
   ]);
   await download.saveAs(out);
-  if (errors.length) {
-    console.log('browser: console errors: ' + errors.join(' | '));
-    writeFileSync(out + '.console.txt', errors.join('\n') + '\n');
-  }
   rc = 0;
 } catch (e) {
   console.error('browser: ' + (e.stack || e));
 } finally {
-  await close();
+  await browser.close();
 }
 process.exit(rc);
