@@ -26,11 +26,13 @@ export async function singleUserTests(browser, server, args, shot) {
   await page.waitForTimeout(1500);
   await page.screenshot({ path: shot('single-live-desktop.png') });
   check((await page.textContent('#status-mirror')).startsWith('Test running.'), 'the mirror states the phase during the test');
+  check((await page.title()).startsWith('Testing…'), `the tab's title says a test runs (${await page.title()})`);
   await page.waitForSelector('body[data-state="done"]', { timeout: 60000 });
   const mirror = await page.textContent('#status-mirror');
   const f = figures(mirror);
   console.log('  ' + mirror);
   check(mirror.startsWith('Test complete.'), 'the test ran to its end, not aborted');
+  check((await page.title()).startsWith('Result'), `the tab's title says the result is in (${await page.title()})`);
   check(f.overall !== null, `an overall grade is shown (${f.overall})`);
   check(f.grades.length === 3, `download, upload and both-ways grades are shown (${f.grades.join(', ')})`);
   check(f.download > 0 && f.upload > 0, `throughput > 0 both ways (${f.download} / ${f.upload} Mbit/s)`);
