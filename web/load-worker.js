@@ -6,13 +6,19 @@
 // partly measure its own tab. Here the bytes are counted and the uploads
 // refilled off the main thread; the page gets cumulative counts every 25 ms.
 //
-// While HTTP connections are to spare (a browser opens at most six per
-// server; downloads take at most four), downloads are streamed HTTP
-// responses (GET /download) and uploads are back-to-back POST /upload
-// bodies sized to last about half a second each (a power of two in bytes,
-// so the same few bodies are reused): a browser moves several
-// times more bytes through fetch than through a WebSocket. Further streams
-// are WebSockets, whose queue never pauses between requests.
+// A stream is a WebSocket, as the method has it, unless the line has shown
+// itself fast in that direction: Chromium's WebSocket path costs more CPU
+// per byte than its HTTP path (unwatched on this 2-core machine: about
+// 0.7 Gbit/s of WebSocket downloads against 1.7 Gbit/s of streamed
+// fetches), so once this test has moved kHttpAboveMbps or more one way,
+// further streams that way are HTTP while connections are to spare (a
+// browser opens at most six per server; downloads take at most four):
+// streamed GET /download responses and back-to-back POST /upload bodies
+// sized to last about half a second each (a power of two in bytes, so the
+// same few bodies are reused). On slower lines every stream stays a
+// WebSocket, which disturbs the probe lane least: in the lab's managed
+// link (50/10 Mbit/s, queues of a few ms), streamed fetches added 2-4 ms
+// to the browser's both-ways median RTT and WebSockets about 1 ms.
 //
 // Messages in:  {op: 'open', id, kind: 0 download | 1 upload, url, cap}
 //               {op: 'close', id}   {op: 'closeAll'}
@@ -34,6 +40,13 @@ const kPostPart = 8 * 1024 * 1024;
 let payload = null;           // one incompressible 64 KiB message, reused for every WebSocket send
 const uploadBlobs = new Map(); // POST bodies by size (powers of two), made once, sent again and again
 let dirty = false;
+const kHttpAboveMbps = 250;   // a direction this fast takes HTTP streams
+// Bytes moved each way in this test (downloads received, uploads the
+// server counted), sampled each tick over the last second; the best
+// second's rate each way decides the transport of the streams opened next.
+const moved = [0, 0];
+const movedHistory = [];
+const bestMbps = [0, 0];
 
 function uploadPayload() {
   if (!payload) {
@@ -58,6 +71,20 @@ function fetchStreams(kind) {
 
 function httpSlotFree(kind) {
   return fetchStreams() < kHttpConnections && (kind !== 0 || fetchStreams(0) < kFetchDownloads);
+}
+
+function sampleRates(now) {
+  movedHistory.push([now, moved[0], moved[1]]);
+  while (movedHistory.length > 2 && now - movedHistory[1][0] >= 1000) movedHistory.shift();
+  const [then, down, up] = movedHistory[0];
+  if (now - then < 1000) return;
+  const seconds = (now - then) / 1000;
+  bestMbps[0] = Math.max(bestMbps[0], (moved[0] - down) * 8 / seconds / 1e6);
+  bestMbps[1] = Math.max(bestMbps[1], (moved[1] - up) * 8 / seconds / 1e6);
+}
+
+function useHttp(kind) {
+  return bestMbps[kind] >= kHttpAboveMbps && httpSlotFree(kind);
 }
 
 // An incompressible body of `size` bytes (a power of two, kPostMin to
@@ -101,6 +128,7 @@ async function postUpload(s, httpUrl) {
       if (s.state === 0) s.state = 1;
       failures = 0;
       s.reported += answer.bytes;
+      moved[1] += answer.bytes;
       // The body's bytes arrived over its duration, ending at server_us.
       if (typeof answer.server_us === 'number') {
         s.spanStart = answer.server_us - Math.round(answer.duration_ms * 1000);
@@ -142,23 +170,28 @@ async function fetchDownload(s, httpUrl) {
       const res = await fetch(httpUrl + '?bytes=' + kFetchBytes, { cache: 'no-store', signal: s.fetch.signal });
       if (!res.ok) throw new Error('HTTP ' + res.status);
       if (s.state === 0) { s.state = 1; dirty = true; }
+      if (s.handover) { s.handover(); s.handover = null; }
       const reader = res.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         failures = 0;
         s.bytes += value.byteLength;
+        moved[0] += value.byteLength;
         dirty = true;
       }
     } catch (e) {
+      // A move from a WebSocket that never got going: the WebSocket carries on.
+      if (s.handover && s.state < 2) { s.handover = null; s.fetch = null; return; }
       if (!(await httpFailed(s, ++failures, e))) return;
     }
   }
 }
 
 function open(m) {
-  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, ws: null, fetch: null };
-  if (m.httpUrl && httpSlotFree(m.kind)) {
+  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, ws: null, fetch: null,
+    httpUrl: m.httpUrl };
+  if (m.httpUrl && useHttp(m.kind)) {
     sockets.set(m.id, s);
     s.fetch = new AbortController();
     if (m.kind === 0) fetchDownload(s, m.httpUrl);
@@ -183,6 +216,7 @@ function open(m) {
       try {
         const r = JSON.parse(e.data);
         if (typeof r.bytes === 'number') {
+          moved[1] += Math.max(0, r.bytes - s.reported);
           s.reported = r.bytes;
           if (typeof r.server_us === 'number') {
             // Since the previous report; the first, since the first byte
@@ -196,9 +230,28 @@ function open(m) {
       } catch (err) { /* not a count: ignored */ }
     } else {
       s.bytes += e.data.byteLength;
+      moved[0] += e.data.byteLength;
       dirty = true;
     }
   };
+}
+
+// A download WebSocket opened before the line showed itself fast moves to
+// a streamed fetch: the fetch starts first and the WebSocket closes once
+// the fetch delivers, so the stream (one id, one byte count) never stops.
+// Uploads stay where they are: Chromium's WebSocket upload path keeps up.
+function moveDownloadsToHttp() {
+  for (const s of sockets.values()) {
+    if (s.kind !== 0 || !s.ws || s.fetch || s.state !== 1 || !s.httpUrl || !useHttp(0)) continue;
+    const ws = s.ws;
+    s.fetch = new AbortController();
+    s.handover = () => {
+      ws.onclose = ws.onerror = ws.onmessage = null;
+      try { ws.close(); } catch (e) { /* already closed */ }
+      if (s.ws === ws) s.ws = null;
+    };
+    fetchDownload(s, s.httpUrl);
+  }
 }
 
 function close(id) {
@@ -214,12 +267,19 @@ onmessage = (e) => {
   const m = e.data;
   if (m.op === 'open') open(m);
   else if (m.op === 'close') close(m.id);
-  else if (m.op === 'closeAll') for (const id of [...sockets.keys()]) close(id);
+  else if (m.op === 'closeAll') {
+    for (const id of [...sockets.keys()]) close(id);
+    // The test is over: the next one learns its line afresh.
+    moved[0] = moved[1] = bestMbps[0] = bestMbps[1] = 0;
+    movedHistory.length = 0;
+  }
 };
 
 setInterval(() => { for (const s of sockets.values()) pump(s); }, 2);
 
 setInterval(() => {
+  sampleRates(performance.now());
+  moveDownloadsToHttp();
   if (!dirty) return;
   dirty = false;
   const out = [];
