@@ -238,7 +238,8 @@ function open(m) {
 
 // A download WebSocket opened before the line showed itself fast moves to
 // a streamed fetch: the fetch starts first and the WebSocket closes once
-// the fetch delivers, so the stream (one id, one byte count) never stops.
+// the fetch's response has begun, so the stream (one id, one byte count)
+// never stops.
 // Uploads stay where they are: Chromium's WebSocket upload path keeps up.
 function moveDownloadsToHttp() {
   for (const s of sockets.values()) {
