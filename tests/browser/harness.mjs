@@ -66,7 +66,10 @@ export async function launchUnwatched(url, viewport) {
   child.stderr.on('data', (d) => { log = (log + d).slice(-20000); });
   const exited = new Promise((r) => child.on('exit', r));
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('chromium did not start: ' + log)), 20000);
+    const timer = setTimeout(() => {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      reject(new Error('chromium did not start: ' + log));
+    }, 20000);
     const look = () => {
       const m = log.match(/DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//);
       if (m) { clearTimeout(timer); resolve(Number(m[1])); }
