@@ -20,8 +20,7 @@ try {
   } else {
     const b = await launchUnwatched(url, viewport);
     close = b.close;
-    await b.waitForTitle(['Result', 'Error'], 120000);
-    ({ page } = await b.attach());
+    ({ page } = await b.attachWhenDone(120000));
   }
   await page.waitForSelector('body[data-state="done"]', { timeout: 120000 });
   const mirror = await page.textContent('#status-mirror');

@@ -98,6 +98,17 @@ export async function launchUnwatched(url, viewport) {
       attached = browser;
       return { browser, context, page: context.pages()[0] };
     },
+    // Waits, unwatched, for the test to end; then attaches and waits for
+    // its result to be stored (data-state "done"). Throws when the page
+    // shows an error instead.
+    async attachWhenDone(timeoutMs) {
+      const title = await this.waitForTitle(['Result', 'Error'], timeoutMs);
+      const attachedView = await this.attach();
+      const { page } = attachedView;
+      if (title.startsWith('Error')) throw new Error('the page shows an error: ' + (await page.textContent('#status-mirror')));
+      await page.waitForSelector('body[data-state="done"]', { timeout: 15000 });
+      return attachedView;
+    },
     async close() {
       if (attached) await attached.close().catch(() => {});
       // Its own process group (detached): the helpers go with it.

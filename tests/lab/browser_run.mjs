@@ -27,10 +27,7 @@ let rc = 1;
 try {
   await browser.waitForTitle(['Testing', 'Result', 'Error'], 30000);
   console.log(`browser: running (${new Date().toISOString()})`);
-  const title = await browser.waitForTitle(['Result', 'Error'], doneTimeoutMs);
-  const { page } = await browser.attach();
-  if (title.startsWith('Error')) throw new Error('the page shows an error: ' + (await page.textContent('#status-mirror')));
-  await page.waitForSelector('body[data-state="done"]', { timeout: 15000 });
+  const { page } = await browser.attachWhenDone(doneTimeoutMs);
   console.log(`browser: done (${new Date().toISOString()})`);
   console.log('browser: ' + (await page.textContent('#status-mirror')));
   const [download] = await Promise.all([
