@@ -75,6 +75,14 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
   row("download (Mbit/s)", [](const Summary& s, const Result&) { return num(s.download_mbps); });
   row("upload (Mbit/s)", [](const Summary& s, const Result&) { return num(s.upload_mbps); });
   row("RPM", [](const Summary& s, const Result&) { return num(s.rpm, "%.0f"); });
+  // Probes the lane's loss recovery held up (docs/method-notes.md): left out
+  // of the figures above, so a reader sees how many.
+  row("probes held, left out", [](const Summary& s, const Result&) {
+    std::size_t held = 0, answered = 0;
+    for (const auto& p : s.phases)
+      if (p.graded) held += p.probes_held, answered += p.probes_answered;
+    return std::to_string(held) + " of " + std::to_string(answered);
+  });
   row("streams down/up", [](const Summary& s, const Result&) {
     return std::to_string(s.streams.download) + "/" + std::to_string(s.streams.upload);
   });

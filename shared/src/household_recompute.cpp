@@ -6,6 +6,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_sentence.hpp"
 #include "bloatmeter/phase_windows.hpp"
+#include "bloatmeter/probe_holds.hpp"
 #include "phase_summary.hpp"
 #include "validity_flags.hpp"
 
@@ -77,6 +78,7 @@ Summary recompute_household(const Result& result) {
   const auto probes = by_send_time(result.raw.probes);
   std::vector<std::vector<const ProbeRecord*>> probes_per_window;
   for (const auto& w : windows) probes_per_window.push_back(detail::probes_sent_in(probes, w));
+  const auto held = probes_held_in_transport(probes);
 
   Summary summary;
   const auto base = baseline_index(windows);
@@ -86,7 +88,7 @@ Summary recompute_household(const Result& result) {
   if (offset) summary.clock_offset_ms = offset->server_minus_client_us / 1000.0;
   for (std::size_t i = 0; i < windows.size(); ++i)
     summary.phases.push_back(
-        detail::summarize_phase(windows[i], probes_per_window[i], result.plan, offset, result.raw.throughput));
+        detail::summarize_phase(windows[i], probes_per_window[i], held, result.plan, offset, result.raw.throughput));
   if (base && summary.phases[*base].rtt_ms) summary.baseline_ms = summary.phases[*base].rtt_ms->median;
 
   // Users are judged even when their phase never ran (an early abort):

@@ -38,23 +38,36 @@ std::vector<double> rtts_ms(const std::vector<const ProbeRecord*>& probes) {
   return out;
 }
 
+std::vector<const ProbeRecord*> without_held(const std::vector<const ProbeRecord*>& probes,
+                                             const std::unordered_set<std::uint32_t>& held) {
+  std::vector<const ProbeRecord*> out;
+  for (const auto* p : probes)
+    if (!held.contains(p->seq)) out.push_back(p);
+  return out;
+}
+
 PhaseSummary summarize_phase(const PhaseWindow& window, const std::vector<const ProbeRecord*>& probes,
-                             const PhasePlan& plan, const std::optional<ClockOffset>& offset,
+                             const std::unordered_set<std::uint32_t>& held, const PhasePlan& plan,
+                             const std::optional<ClockOffset>& offset,
                              const std::vector<ThroughputInterval>& throughput) {
   PhaseSummary s;
   s.name = window.spec.name;
   s.graded = window.spec.graded;
   s.probes_sent = probes.size();
-  std::vector<double> upload_ms, download_ms;
   for (const auto* p : probes) {
     if (p->received_us) ++s.probes_answered;
+    if (p->received_us && held.contains(p->seq)) ++s.probes_held;
     if (late_in_phase(*p, window.end_us, plan.late_after_us)) ++s.probes_late;
+  }
+  const auto timed = without_held(probes, held);
+  std::vector<double> upload_ms, download_ms;
+  for (const auto* p : timed) {
     if (offset && p->received_us && p->server_recv_us) {
       upload_ms.push_back(offset->upload_delay_ms(*p));
       download_ms.push_back(offset->download_delay_ms(*p));
     }
   }
-  s.rtt_ms = summarize(rtts_ms(probes));
+  s.rtt_ms = summarize(rtts_ms(timed));
   s.upload_delay_median_ms = median_of(std::move(upload_ms));
   s.download_delay_median_ms = median_of(std::move(download_ms));
   s.download_mbps = mbps_in_window(throughput, Direction::Download, window.measured_start_us, window.end_us);

@@ -6,6 +6,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_recompute.hpp"
 #include "bloatmeter/phase_windows.hpp"
+#include "bloatmeter/probe_holds.hpp"
 #include "phase_summary.hpp"
 #include "validity_flags.hpp"
 
@@ -35,13 +36,15 @@ const PhaseWindow* baseline_window(const std::vector<PhaseWindow>& windows) {
 
 // Responsiveness in RPM from the median of every RTT sample of the graded
 // loaded phases pooled together: one figure for "the connection under
-// load", weighted by time under load rather than averaged per phase.
+// load", weighted by time under load rather than averaged per phase. Probes
+// held up by loss recovery are left out, as in the phases' statistics.
 std::optional<double> loaded_rpm(const std::vector<PhaseWindow>& windows,
-                                 const std::vector<std::vector<const ProbeRecord*>>& probes_per_window) {
+                                 const std::vector<std::vector<const ProbeRecord*>>& probes_per_window,
+                                 const std::unordered_set<std::uint32_t>& held) {
   std::vector<double> pooled;
   for (std::size_t i = 0; i < windows.size(); ++i) {
     if (!graded_under_load(windows[i].spec)) continue;
-    const auto rtts = detail::rtts_ms(probes_per_window[i]);
+    const auto rtts = detail::rtts_ms(detail::without_held(probes_per_window[i], held));
     pooled.insert(pooled.end(), rtts.begin(), rtts.end());
   }
   const auto stats = summarize(pooled);
@@ -68,6 +71,7 @@ Summary recompute(const Result& result) {
 
   std::vector<std::vector<const ProbeRecord*>> probes_per_window;
   for (const auto& w : windows) probes_per_window.push_back(detail::probes_sent_in(probes, w));
+  const auto held = probes_held_in_transport(probes);
 
   Summary summary;
   std::optional<ClockOffset> offset;
@@ -79,7 +83,7 @@ Summary recompute(const Result& result) {
 
   for (std::size_t i = 0; i < windows.size(); ++i)
     summary.phases.push_back(
-        detail::summarize_phase(windows[i], probes_per_window[i], result.plan, offset, result.raw.throughput));
+        detail::summarize_phase(windows[i], probes_per_window[i], held, result.plan, offset, result.raw.throughput));
 
   if (const auto* baseline = baseline_window(windows)) {
     const auto& rtt = summary.phases[static_cast<std::size_t>(baseline - windows.data())].rtt_ms;
@@ -95,7 +99,7 @@ Summary recompute(const Result& result) {
     summary.overall = summary.overall ? worst(*summary.overall, *phase.grade) : *phase.grade;
   }
 
-  summary.rpm = loaded_rpm(windows, probes_per_window);
+  summary.rpm = loaded_rpm(windows, probes_per_window, held);
   summary.download_mbps = headline_mbps(summary.phases, windows, PhaseLoad::Download);
   summary.upload_mbps = headline_mbps(summary.phases, windows, PhaseLoad::Upload);
   summary.flags = detail::validity_flags(result, windows, summary.phases);

@@ -172,6 +172,9 @@ Summary summary_from(const JsonReader& in) {
     ps.probes_sent = static_cast<std::size_t>(p.non_negative("probes_sent"));
     ps.probes_answered = static_cast<std::size_t>(p.non_negative("probes_answered"));
     ps.probes_late = static_cast<std::size_t>(p.non_negative("probes_late"));
+    // Absent from files written before it was counted: the summary is
+    // recomputed from the raw samples anyway.
+    if (p.has("probes_held")) ps.probes_held = static_cast<std::size_t>(p.non_negative("probes_held"));
     if (p.has("rtt_ms")) {
       const auto r = p.object("rtt_ms");
       SeriesStats st;
@@ -237,6 +240,7 @@ json to_json(const Summary& s) {
                       {"probes_sent", p.probes_sent},
                       {"probes_answered", p.probes_answered},
                       {"probes_late", p.probes_late},
+                      {"probes_held", p.probes_held},
                       {"rtt_ms", p.rtt_ms ? stats_to_json(*p.rtt_ms) : json(nullptr)},
                       {"upload_delay_median_ms", opt(p.upload_delay_median_ms)},
                       {"download_delay_median_ms", opt(p.download_delay_median_ms)},

@@ -12,6 +12,18 @@ expect "a valid file reports with exit 0" '[ $code -eq 0 ]'
 expect "the recomputed overall grade is C (worst of +80, +25, +120 ms)" 'echo "$out" | grep -Eq "^overall grade +C"'
 expect "the download increase is about 80 ms" 'echo "$out" | grep -Eq "^download increase \(ms\) +(79|80|81)\.[0-9] \(C\)"'
 expect "throughput is recomputed from intervals" 'echo "$out" | grep -Eq "^download \(Mbit/s\) +48\.0"'
+expect "no probe of that file was held up" 'echo "$out" | grep -Eq "^probes held, left out +0 of [0-9]+"'
+
+# Probe 100 (download phase) lost and sent again 350 ms later: it and the
+# 7 probes sent meanwhile reach the server together, each 1 µs apart.
+node -e '
+const fs = require("fs"); const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const at = d.raw.probes[100].server_recv_us + 350000;
+for (let i = 100; i < 108; i++) { const p = d.raw.probes[i]; const held = at + (i - 100) - p.server_recv_us; p.server_recv_us += held; p.received_us += held; }
+fs.writeFileSync(process.argv[2], JSON.stringify(d));' "$fixtures/quick-bloated.json" "$tmp/held.json"
+out=$("$bin" report "$tmp/held.json"); code=$?
+expect "probes held up by a loss are counted and left out" '[ $code -eq 0 ] && echo "$out" | grep -Eq "^probes held, left out +8 of [0-9]+"'
+expect "the download increase is still about 80 ms" 'echo "$out" | grep -Eq "^download increase \(ms\) +(79|80|81)\.[0-9] \(C\)"'
 
 # A file claiming a false summary is recomputed, not believed.
 python3 - "$fixtures/quick-bloated.json" "$tmp/claims-aplus.json" <<'PY'

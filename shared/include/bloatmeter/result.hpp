@@ -76,6 +76,9 @@ struct PhaseSummary {
   std::size_t probes_sent = 0;
   std::size_t probes_answered = 0;
   std::size_t probes_late = 0;
+  // Answered, but held up by the probe lane's loss recovery (probe_holds.hpp):
+  // counted here, left out of the RTT figures below.
+  std::size_t probes_held = 0;
   std::optional<SeriesStats> rtt_ms;
   std::optional<double> upload_delay_median_ms;
   std::optional<double> download_delay_median_ms;
