@@ -189,7 +189,7 @@ async function fetchDownload(s, httpUrl) {
 }
 
 function open(m) {
-  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, ws: null, fetch: null,
+  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, spanPosted: false, ws: null, fetch: null,
     httpUrl: m.httpUrl };
   if (m.httpUrl && useHttp(m.kind)) {
     sockets.set(m.id, s);
@@ -221,9 +221,13 @@ function open(m) {
           if (typeof r.server_us === 'number') {
             // Since the previous report; the first, since the first byte
             // arrived (docs/protocol.md).
+            // Two reports between two posts to the page (a report held up on
+            // its way, this thread busy): the bytes of both arrived over
+            // both reports' time, so the span grows rather than restarts.
             const first = typeof r.first_us === 'number' && r.first_us <= r.server_us ? r.first_us : r.server_us;
-            s.spanStart = s.spanEnd >= 0 ? s.spanEnd : first;
+            if (s.spanPosted || s.spanStart < 0) s.spanStart = s.spanEnd >= 0 ? s.spanEnd : first;
             s.spanEnd = r.server_us;
+            s.spanPosted = false;
           }
           dirty = true;
         }
@@ -284,6 +288,9 @@ setInterval(() => {
   if (!dirty) return;
   dirty = false;
   const out = [];
-  for (const [id, s] of sockets) out.push([id, s.state, s.bytes, s.reported, s.spanStart, s.spanEnd]);
+  for (const [id, s] of sockets) {
+    out.push([id, s.state, s.bytes, s.reported, s.spanStart, s.spanEnd]);
+    s.spanPosted = true;
+  }
   postMessage(out);
 }, 25);
