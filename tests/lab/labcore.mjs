@@ -51,9 +51,20 @@ export const PING_INTERVAL_S = 0.05;  // run.sh's reference: ping -i 0.05
 
 // The pings *sent* in [from, to) (wall-clock seconds): their median, their
 // count, and how many an unbroken ping would have sent.
+// Ping's figures in a window: its median, and the range its median could
+// as well have had (`low`..`high`: the distribution-free 95% confidence
+// interval of a median, the order statistics n/2 -+ 1.96 sqrt(n)/2). The
+// range is narrow when the window's RTTs sit around one value, and wide
+// when the queue changed state inside the window (a 2.5 s bidirectional
+// window whose download queue fills halfway: half the samples near 210 ms,
+// half near 400, and the median is whichever sample lands in the middle).
 export function pingWindow(ping, from, to) {
   const rtts = ping.filter((s) => s.sent >= from && s.sent < to).map((s) => s.rtt);
-  return { median: median(rtts), count: rtts.length, expected: Math.round((to - from) / PING_INTERVAL_S) };
+  const sorted = [...rtts].sort((a, b) => a - b), n = sorted.length;
+  const half = 1.96 * Math.sqrt(n) / 2;
+  const at = (rank) => (n ? sorted[Math.min(n, Math.max(1, rank)) - 1] : null);
+  return { median: median(rtts), count: n, expected: Math.round((to - from) / PING_INTERVAL_S),
+    low: at(Math.floor(n / 2 - half)), high: at(Math.ceil(n / 2 + 1 + half)) };
 }
 // A window needs >= 50% of its expected ping replies to judge anything; a
 // failed check when it has fewer.
