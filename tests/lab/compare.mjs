@@ -104,7 +104,7 @@ function evaluate(run) {
     const inRange = cliMed >= r.low - tol && cliMed <= r.high + tol;
     c(near || inRange,
       `${name}: median RTT ${fmt(cliMed, 2)} ms within ${fmt(tol, 1)} ms of ping's ${fmt(r.median, 2)} ms` +
-      (near ? '' : ` (or of its median's 95% range ${fmt(r.low, 2)}-${fmt(r.high, 2)} ms: the window holds two queue states)`));
+      (near ? '' : ` (or of ${fmt(r.low, 2)}-${fmt(r.high, 2)} ms, the 95% range of ping's median in this window)`));
     if (row.loaded && row.refInc !== null) {
       const refGrade = gradeOf(row.refInc);
       // At a boundary: any grade an increase within the RTT tolerance of the
