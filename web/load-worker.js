@@ -220,10 +220,10 @@ function open(m) {
           s.reported = r.bytes;
           if (typeof r.server_us === 'number') {
             // Since the previous report; the first, since the first byte
-            // arrived (docs/protocol.md).
-            // Two reports between two posts to the page (a report held up on
-            // its way, this thread busy): the bytes of both arrived over
-            // both reports' time, so the span grows rather than restarts.
+            // arrived (docs/protocol.md). Two reports between two posts to
+            // the page (a report held up on its way, this thread busy): the
+            // bytes of both arrived over both reports' time, so the span
+            // grows rather than restarts.
             const first = typeof r.first_us === 'number' && r.first_us <= r.server_us ? r.first_us : r.server_us;
             if (s.spanPosted || s.spanStart < 0) s.spanStart = s.spanEnd >= 0 ? s.spanEnd : first;
             s.spanEnd = r.server_us;

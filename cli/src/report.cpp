@@ -78,10 +78,8 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
   // Probes the lane's loss recovery held up (docs/method-notes.md): left out
   // of the figures above, so a reader sees how many.
   row("probes held, left out", [](const Summary& s, const Result&) {
-    std::size_t held = 0, answered = 0;
-    for (const auto& p : s.phases)
-      if (p.graded) held += p.probes_held, answered += p.probes_answered;
-    return std::to_string(held) + " of " + std::to_string(answered);
+    const auto probes = s.held_probes();
+    return std::to_string(probes.held) + " of " + std::to_string(probes.answered);
   });
   row("streams down/up", [](const Summary& s, const Result&) {
     return std::to_string(s.streams.download) + "/" + std::to_string(s.streams.upload);

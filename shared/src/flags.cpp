@@ -33,4 +33,11 @@ const PhaseSummary* Summary::phase(const std::string& name) const {
   return nullptr;
 }
 
+Summary::HeldProbes Summary::held_probes() const {
+  HeldProbes out;
+  for (const auto& p : phases)
+    if (p.graded) out.held += p.probes_held, out.answered += p.probes_answered;
+  return out;
+}
+
 }  // namespace bloatmeter

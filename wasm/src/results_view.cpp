@@ -203,14 +203,11 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
                      "Each loaded phase is graded by how much its median latency rises over idle. The overall grade "
                      "is the worst of download, upload and both ways: a household feels its worst direction.");
   // Probes held up by the probe connection's loss recovery (docs/method-notes.md).
-  std::size_t held = 0, answered = 0;
-  for (const auto& ph : s.phases)
-    if (ph.graded) held += ph.probes_held, answered += ph.probes_answered;
-  if (held > 0)
+  if (const auto probes = s.held_probes(); probes.held > 0)
     ImGui::TextColored(p.text_muted,
                        "%zu of %zu answered probes waited behind a lost packet until it was sent again; that wait is "
                        "the probe connection's recovery, not the queue, so they are left out of the latency figures.",
-                       held, answered);
+                       probes.held, probes.answered);
   ImGui::PopTextWrapPos();
   if (ImGui::BeginTable("grades", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(width, 0))) {
     ImGui::TableSetupColumn("Grade", ImGuiTableColumnFlags_WidthFixed, t.pt(70));

@@ -105,6 +105,13 @@ struct Summary {
   std::optional<HouseholdSummary> household;
   bool low_confidence() const { return !flags.empty(); }
   const PhaseSummary* phase(const std::string& name) const;
+  // Over the graded phases: probes held up by loss recovery (left out of
+  // the figures), and all answered ones, for "N of M were left out".
+  struct HeldProbes {
+    std::size_t held = 0;
+    std::size_t answered = 0;
+  };
+  HeldProbes held_probes() const;
 };
 
 struct ResultMeta {
