@@ -12,11 +12,13 @@
 // every check, and "N passed, N failed"; exits 1 when any check failed.
 // No npm dependencies.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   GRADES, fmt, gradeIndex, gradeOf, loadResult, parseShape, phaseWindows, pingCovers, pingWindow, readPing, rttTolerance, testOrigin,
 } from './labcore.mjs';
 import { compareHouseholds, evaluateHousehold } from './household_check.mjs';
+import { printProbePath, probePath } from './probe_path.mjs';
 
 // ---- What the checks allow (docs/lab.md explains each) -------------------
 // RTT: within rttTolerance (labcore.mjs), max(3 ms, 15%) of ping's figure;
@@ -131,6 +133,15 @@ function evaluate(run) {
     }
   }
   if (clean) c(sum.flags.length === 0, `clean scenario: no validity flag raised (${sum.flags.length ? sum.flags.join(', ') : 'none'})`);
+  // run.sh --capture: where the client's RTTs went (no check, a diagnosis).
+  const pcap = path.join(path.dirname(run.result), 'probe.pcap');
+  if (existsSync(pcap)) {
+    try {
+      printProbePath(probePath(pcap, result));
+    } catch (e) {
+      console.log(`  probe path: the capture could not be read (${e.message})`);
+    }
+  }
 }
 
 const [manifest, ...rest] = process.argv.slice(2);

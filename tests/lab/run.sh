@@ -14,6 +14,9 @@
 #     --plan NAME       override the plan (quick|standard)
 #     --server BIN --cli BIN --web-root DIR   (default: the build/ tree)
 #     --out DIR         results, logs, ping logs (default build/native/artifacts/lab)
+#     --capture         also capture the probe lane's frames on the client's
+#                       interface (tcpdump) and split each RTT into wire +
+#                       server and the client's own part (probe_path.mjs)
 #
 # Needs root (namespaces). When the lab cannot run, it says why and fails.
 set -uo pipefail
@@ -28,6 +31,7 @@ server="$root/build/native/server/bloatmeter-server"
 cli="$root/build/native/cli/bloatmeter"
 web="$root/build/web"
 out="$root/build/native/artifacts/lab"
+capture=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) variant=quick ;;
@@ -39,7 +43,8 @@ while [ $# -gt 0 ]; do
     --cli) cli="$2"; shift ;;
     --web-root) web="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --capture) capture=1 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "lab: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -66,6 +71,9 @@ if [[ ",$clients," == *,browser,* ]]; then
   [ -d "$root/tests/browser/node_modules/playwright-core" ] || fail_setup "playwright-core is not installed in tests/browser (bash scripts/setup.sh)"
 fi
 native_check
+if [ "$capture" = 1 ]; then
+  command -v tcpdump >/dev/null || fail_setup "--capture needs tcpdump (apt-get install tcpdump)"
+fi
 
 mkdir -p "$out"
 manifest="$out/manifest.jsonl"

@@ -8,12 +8,14 @@
 # plan, client_limit (seconds), server, cli, web; native_check sets
 # native_ok/native_why and household_ok/household_why.
 # run_one SCENARIO CLIENT DOWN UP   -> $out/SCENARIO-CLIENT/{result.json,ping.log,client.log,server.log,tc.log}
+#   (and probe.pcap when the caller sets capture=1)
 # CLIENT: browser (headless Chromium), native (`bloatmeter test`), household
 # (`bloatmeter household`, the four simulated users).
 
 srv_pid=""
 ping_pid=""
 client_pid=""
+capture_pid=""
 
 # TCP congestion control, set in both namespaces for each run: reno. The
 # clients and servers people test between mostly run a loss-based
@@ -125,6 +127,17 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   # The reference: ICMP echo every 50 ms through the same queues.
   timeout -s INT $((client_limit + 20)) ip netns exec "$LAB_NS_CLI" ping -n -D -i 0.05 "$LAB_SRV_ADDR" >"$dir/ping.log" 2>&1 &
   ping_pid=$!
+  # run.sh --capture: the probe lane's frames as they leave and reach the
+  # client host (probe_path.mjs splits each RTT there). Only TCP segments
+  # carrying 18 to ~60 bytes: a probe frame is 18, an echo 26; the bulk
+  # streams' segments are long, their ACKs empty, and the WebSocket frame
+  # headers a sender may put in a segment of their own 10 or 14 bytes, so
+  # the capture stays small and costs little CPU.
+  if [ "${capture:-0}" = 1 ]; then
+    ip netns exec "$LAB_NS_CLI" tcpdump -i "$LAB_IF_CLI" -nn -s 128 -B 8192 -w "$dir/probe.pcap" \
+      'tcp port 8080 and less 128 and (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) >= 18' >"$dir/capture.log" 2>&1 &
+    capture_pid=$!
+  fi
   sleep 0.5
   t_start=$(date +%s.%N)
   # In the background with `wait`, so that a signal reaches the trap at once.
@@ -144,6 +157,7 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   lab_tc_stats >"$dir/tc.log" 2>&1  # queue counters since the scenario was shaped (drops; flow-fair: per class)
   sleep 0.3
   stop_pid "$ping_pid" INT; ping_pid=""
+  stop_pid "$capture_pid" INT; capture_pid=""
   stop_pid "$srv_pid" TERM; srv_pid=""
   # Anything the client left behind (a browser's helpers) goes too.
   lab_kill_ns "$LAB_NS_CLI"
