@@ -15,7 +15,7 @@ packages=(
   fonts-dejavu-core fonts-inter openssl curl
   chromium
   dpkg-dev python3
-  iproute2 iputils-ping
+  iproute2 iputils-ping tcpdump
 )
 
 # A machine may carry its own Node.js (with npm inside); Debian's npm would

@@ -101,7 +101,7 @@ export function printProbePath(split, indent = '  ') {
     console.log(`${indent}probe path: the capture holds none of this result's probes`);
     return;
   }
-  console.log(`${indent}probe path (capture on the client's interface, ${split.matched} of ${split.probes} probes seen both ways; medians, ms):`);
+  console.log(`${indent}probe path (capture on the client's interface, ${split.matched} of ${split.probes} probes seen both ways, held ones too; medians, ms):`);
   for (const p of split.phases) {
     console.log(`${indent}  ${p.name.padEnd(14)} RTT ${p.rtt.toFixed(2).padStart(6)}: wire + server ${p.wire.toFixed(2).padStart(6)},` +
       ` client's own ${p.own.toFixed(2).padStart(6)}  (n ${p.count})`);
