@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { check, clickAction, measured, openPage, startServer } from './harness.mjs';
 
+const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
+
 const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
 
 function figures(mirror) {
@@ -110,6 +112,33 @@ export async function singleUserTests(browser, server, args, shot) {
   await replay.waitForFunction(() => /not a readable bloatmeter result/.test(document.getElementById('status-mirror').textContent), null, { timeout: 5000 })
     .then(() => check(true, 'a wrong-version file is refused with a reason'), () => check(false, 'a wrong-version file is refused with a reason'));
   check((await replay.textContent('#status-mirror')).includes('unsupported result version 7'), 'the reason names the version');
+
+  // Probes held up by a loss (as tests/cli/report_test.sh makes them): probe
+  // 100 of the fixture sent again 350 ms later, it and the 7 sent meanwhile
+  // reaching the server together. The page recomputes, counts and says so.
+  console.log('single user: a replayed result with probes held up by a loss');
+  const held = JSON.parse(readFileSync(path.join(fixtures, 'quick-bloated.json'), 'utf8'));
+  const at = held.raw.probes[100].server_recv_us + 350000;
+  for (let i = 100; i < 108; i++) {
+    const p = held.raw.probes[i];
+    const wait = at + (i - 100) - p.server_recv_us;
+    p.server_recv_us += wait;
+    p.received_us += wait;
+  }
+  await replay.setInputFiles('#file-input', { name: 'held.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(held)) });
+  const heldText = await replay.waitForFunction(() => {
+    const t = document.getElementById('status-mirror').textContent;
+    // The fixture's grade (C), so not the replay before it (the live test's).
+    return document.body.dataset.state === 'replayed' && t.includes('Overall grade C.') && t.includes('Replayed from a file') ? t : null;
+  }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => '');
+  check(/ 8 of \d+ answered probes waited behind a lost packet .* left out of the latency figures\./.test(heldText),
+    `the page says how many probes were held up and left out (${heldText.slice(0, 200)}…)`);
+  check(/Download latency increase (79|80|81)\.\d ms, grade C\./.test(heldText), 'the download increase is still about 80 ms, grade C');
+  // The sentence sits under "How the grade is chosen": scrolled to, for the picture.
+  await replay.mouse.move(640, 400);
+  for (let i = 0; i < 12; i++) await replay.mouse.wheel(0, 400);
+  await replay.waitForTimeout(600);
+  await replay.screenshot({ path: shot('single-replay-held-probes.png') });
 }
 
 // A server that dies mid-test: the test stops, the partial result is shown

@@ -40,6 +40,17 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+// Probes held up by the probe connection's loss recovery
+// (docs/method-notes.md), said in the view and in the page's text alike;
+// empty when none were.
+std::string held_probes_sentence(const Summary& s) {
+  const auto probes = s.held_probes();
+  if (probes.held == 0) return {};
+  return std::to_string(probes.held) + " of " + std::to_string(probes.answered) +
+         " answered probes waited behind a lost packet until it was sent again; that wait is the probe "
+         "connection's recovery, not the queue, so they are left out of the latency figures.";
+}
+
 }  // namespace
 
 void metric_card(const char* id, const Theme& t, float w, const char* title, const std::string& value,
@@ -202,12 +213,7 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
   ImGui::TextColored(p.text_muted,
                      "Each loaded phase is graded by how much its median latency rises over idle. The overall grade "
                      "is the worst of download, upload and both ways: a household feels its worst direction.");
-  // Probes held up by the probe connection's loss recovery (docs/method-notes.md).
-  if (const auto probes = s.held_probes(); probes.held > 0)
-    ImGui::TextColored(p.text_muted,
-                       "%zu of %zu answered probes waited behind a lost packet until it was sent again; that wait is "
-                       "the probe connection's recovery, not the queue, so they are left out of the latency figures.",
-                       probes.held, probes.answered);
+  if (const auto held = held_probes_sentence(s); !held.empty()) ImGui::TextColored(p.text_muted, "%s", held.c_str());
   ImGui::PopTextWrapPos();
   if (ImGui::BeginTable("grades", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH, ImVec2(width, 0))) {
     ImGui::TableSetupColumn("Grade", ImGuiTableColumnFlags_WidthFixed, t.pt(70));
@@ -311,6 +317,7 @@ std::string describe_result(const ShownResult& shown) {
   if (s.download_mbps) out += fmt(" Download %.1f Mbit/s.", *s.download_mbps);
   if (s.upload_mbps) out += fmt(" Upload %.1f Mbit/s.", *s.upload_mbps);
   if (s.rpm) out += fmt(" Responsiveness %.0f RPM.", *s.rpm);
+  if (const auto held = held_probes_sentence(s); !held.empty()) out += " " + held;
   return out + describe_confidence_and_origin(shown);
 }
 
