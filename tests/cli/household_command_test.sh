@@ -12,7 +12,7 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail=0; pass=0
-expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; fi; }
+expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; return 1; fi; }
 
 "$server" --listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data" >"$tmp/server.out" 2>&1 &
 server_pid=$!

@@ -5,7 +5,7 @@ set -u
 bin="$1"; fixtures="$2"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0; pass=0
-expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; fi; }
+expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; return 1; fi; }
 
 out=$("$bin" report "$fixtures/quick-bloated.json"); code=$?
 expect "a valid file reports with exit 0" '[ $code -eq 0 ]'

@@ -11,7 +11,7 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail=0; pass=0
-expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; fi; }
+expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; return 1; fi; }
 
 "$server" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data" >"$tmp/server.out" 2>&1 &
 server_pid=$!
@@ -65,16 +65,20 @@ expect "the partial result is saved, marked aborted, without the phases that nev
 
 # Ctrl-C before the test starts: a server whose port accepts connections
 # but never answers the WebSocket handshake keeps the client connecting.
+# The signal goes once the client's connection has been accepted: by then
+# it is waiting for the handshake (a fixed pause raced a slow start once).
 python3 -c '
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
-print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/mute.port" &
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); print("accepted", flush=True); time.sleep(30)' >"$tmp/mute.port" &
 mute_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/mute.port" ] && break; sleep 0.1; done
-timeout 60 "$bin" test "http://127.0.0.1:$(cat "$tmp/mute.port")" --plan quick --json "$tmp/early.json" \
+for _ in $(seq 100); do [ -s "$tmp/mute.port" ] && break; sleep 0.1; done
+timeout 60 "$bin" test "http://127.0.0.1:$(head -n1 "$tmp/mute.port")" --plan quick --json "$tmp/early.json" \
   >"$tmp/early.out" 2>"$tmp/early.err" </dev/null &
 pid=$!
-sleep 1
+for _ in $(seq 100); do grep -q accepted "$tmp/mute.port" && break; sleep 0.1; done
+sleep 0.2
 kill -INT $pid; wait $pid; code=$?
 kill $mute_pid 2>/dev/null; wait $mute_pid 2>/dev/null
 expect "Ctrl-C while connecting exits 4 and says the test never started, leaving no result file" \
