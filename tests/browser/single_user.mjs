@@ -3,9 +3,8 @@
 // summary, replay (served and from disk), a phone-sized view, an abort.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { withHeldProbes } from '../fixtures/held_probes.mjs';
 import { check, clickAction, measured, openPage, startServer } from './harness.mjs';
-
-const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
 
 const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
 
@@ -113,19 +112,10 @@ export async function singleUserTests(browser, server, args, shot) {
     .then(() => check(true, 'a wrong-version file is refused with a reason'), () => check(false, 'a wrong-version file is refused with a reason'));
   check((await replay.textContent('#status-mirror')).includes('unsupported result version 7'), 'the reason names the version');
 
-  // Probes held up by a loss (as tests/cli/report_test.sh makes them): probe
-  // 100 of the fixture sent again 350 ms later, it and the 7 sent meanwhile
-  // reaching the server together. The page recomputes, counts and says so.
+  // Probes held up by a loss (tests/fixtures/held_probes.mjs): the page
+  // recomputes, counts and says so.
   console.log('single user: a replayed result with probes held up by a loss');
-  const held = JSON.parse(readFileSync(path.join(fixtures, 'quick-bloated.json'), 'utf8'));
-  const at = held.raw.probes[100].server_recv_us + 350000;
-  for (let i = 100; i < 108; i++) {
-    const p = held.raw.probes[i];
-    const wait = at + (i - 100) - p.server_recv_us;
-    p.server_recv_us += wait;
-    p.received_us += wait;
-  }
-  await replay.setInputFiles('#file-input', { name: 'held.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(held)) });
+  await replay.setInputFiles('#file-input', { name: 'held.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withHeldProbes())) });
   const heldText = await replay.waitForFunction(() => {
     const t = document.getElementById('status-mirror').textContent;
     // The fixture's grade (C), so not the replay before it (the live test's).

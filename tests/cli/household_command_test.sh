@@ -11,8 +11,8 @@ tmp=$(mktemp -d)
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-fail=0; pass=0
-expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; return 1; fi; }
+# shellcheck source=expect.sh
+source "$(dirname "$0")/expect.sh"
 
 "$server" --listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data" >"$tmp/server.out" 2>&1 &
 server_pid=$!
@@ -95,5 +95,4 @@ err=$("$bin" household ftp://example.invalid 2>&1); code=$?
 expect "a URL that is not http(s) is a usage error (exit 2)" '[ $code -eq 2 ]'
 err=$("$bin" household "$http" --plan forever 2>&1); code=$?
 expect "an unknown plan is a usage error (exit 2)" '[ $code -eq 2 ] && echo "$err" | grep -q "unknown plan"'
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+expect_summary

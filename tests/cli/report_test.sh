@@ -4,8 +4,8 @@
 set -u
 bin="$1"; fixtures="$2"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0; pass=0
-expect() { if eval "$2"; then pass=$((pass+1)); echo "  ok   $1"; else fail=$((fail+1)); echo "  FAIL $1"; return 1; fi; }
+# shellcheck source=expect.sh
+source "$(dirname "$0")/expect.sh"
 
 out=$("$bin" report "$fixtures/quick-bloated.json"); code=$?
 expect "a valid file reports with exit 0" '[ $code -eq 0 ]'
@@ -14,13 +14,8 @@ expect "the download increase is about 80 ms" 'echo "$out" | grep -Eq "^download
 expect "throughput is recomputed from intervals" 'echo "$out" | grep -Eq "^download \(Mbit/s\) +48\.0"'
 expect "no probe of that file was held up" 'echo "$out" | grep -Eq "^probes held, left out +0 of [0-9]+"'
 
-# Probe 100 (download phase) lost and sent again 350 ms later: it and the
-# 7 probes sent meanwhile reach the server together, each 1 µs apart.
-node -e '
-const fs = require("fs"); const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-const at = d.raw.probes[100].server_recv_us + 350000;
-for (let i = 100; i < 108; i++) { const p = d.raw.probes[i]; const held = at + (i - 100) - p.server_recv_us; p.server_recv_us += held; p.received_us += held; }
-fs.writeFileSync(process.argv[2], JSON.stringify(d));' "$fixtures/quick-bloated.json" "$tmp/held.json"
+# 8 probes held up by a loss (tests/fixtures/held_probes.mjs).
+node "$fixtures/held_probes.mjs" "$tmp/held.json"
 out=$("$bin" report "$tmp/held.json"); code=$?
 expect "probes held up by a loss are counted and left out" '[ $code -eq 0 ] && echo "$out" | grep -Eq "^probes held, left out +8 of [0-9]+"'
 expect "the download increase is still about 80 ms" 'echo "$out" | grep -Eq "^download increase \(ms\) +(79|80|81)\.[0-9] \(C\)"'
@@ -47,5 +42,4 @@ err=$("$bin" report "$tmp/missing.json" 2>&1 >/dev/null); code=$?
 expect "a missing file exits 5" '[ $code -eq 5 ] && echo "$err" | grep -q "cannot read"'
 "$bin" report >/dev/null 2>&1; code=$?
 expect "no file is a usage error (exit 2)" '[ $code -eq 2 ]'
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+expect_summary

@@ -52,11 +52,12 @@ export const PING_INTERVAL_S = 0.05;  // run.sh's reference: ping -i 0.05
 // The pings *sent* in [from, to) (wall-clock seconds): their median, their
 // count, how many an unbroken ping would have sent, and the range their
 // median could as well have had (`low`..`high`: the distribution-free 95%
-// confidence interval of a median, the order statistics
-// n/2 -+ 1.96 sqrt(n)/2). The range is narrow when the window's RTTs sit around one value, and wide
-// when the queue changed state inside the window (a 2.5 s bidirectional
-// window whose download queue fills halfway: half the samples near 210 ms,
-// half near 400, and the median is whichever sample lands in the middle).
+// confidence interval of a median, the order statistics n/2 -+ 1.96
+// sqrt(n)/2). The range is narrow when the window's RTTs sit around one
+// value, and wide when the queue changed state inside the window (a 2.5 s
+// bidirectional window whose download queue fills halfway: half the
+// samples near 210 ms, half near 400, and the median is whichever sample
+// lands in the middle).
 export function pingWindow(ping, from, to) {
   const rtts = ping.filter((s) => s.sent >= from && s.sent < to).map((s) => s.rtt);
   const sorted = [...rtts].sort((a, b) => a - b), n = sorted.length;

@@ -63,9 +63,8 @@ function framesIn(payload, onProbe, onEcho) {
     const head = 2 + (masked ? 4 : 0);
     if (i + head + len > payload.length) return;
     if (opcode === 2 && masked && len === PROBE_BYTES) {
-      const mask = payload.subarray(i + 2, i + 6);
-      const seq = [0, 1, 2, 3].reduce((v, k) => v + ((payload[i + head + k] ^ mask[k]) << (8 * k)) >>> 0, 0);
-      onProbe(seq);
+      const seq = Buffer.from([0, 1, 2, 3].map((k) => payload[i + head + k] ^ payload[i + 2 + k]));  // unmasked
+      onProbe(seq.readUInt32LE(0));
     } else if (opcode === 2 && !masked && len === ECHO_BYTES) {
       onEcho(payload.readUInt32LE(i + head));
     }
@@ -81,7 +80,7 @@ export function probePath(pcapPath, result) {
   for (const { t, payload } of tcpPayloads(readFileSync(pcapPath))) {
     framesIn(payload, (s) => { if (!out.has(s)) out.set(s, t); }, (s) => { if (!back.has(s)) back.set(s, t); });
   }
-  const matched = result.raw.probes.filter((p) => p.received_us !== undefined && p.received_us !== null && out.has(p.seq) && back.has(p.seq));
+  const matched = result.raw.probes.filter((p) => p.received_us != null && out.has(p.seq) && back.has(p.seq));
   if (matched.length === 0) return null;
   const phases = [];
   for (const w of phaseWindows(result)) {
