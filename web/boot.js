@@ -58,4 +58,15 @@
     e.preventDefault();
     if (e.dataTransfer && e.dataTransfer.files.length) readFile(e.dataTransfer.files[0]);
   });
+  // The canvas is the app: a right click there opens no browser menu.
+  document.getElementById('canvas').addEventListener('contextmenu', function (e) { e.preventDefault(); });
+
+  // From disk (file://) browsers will not fetch a .wasm: load the
+  // single-file build, which replays saved results without a server. Here,
+  // not inline in the page: the server's Content-Security-Policy allows
+  // scripts from files only.
+  var app = document.createElement('script');
+  app.src = location.protocol === 'file:' ? 'bloatmeter-offline.js' : 'bloatmeter.js';
+  app.async = true;
+  document.body.appendChild(app);
 })();

@@ -1,6 +1,5 @@
 #include "household_routes.hpp"
 
-#include "bloatmeter/version.hpp"
 #include "responses.hpp"
 #include "url_path.hpp"
 
@@ -16,26 +15,25 @@ std::optional<bool> greedy_param(std::string_view query) {
 namespace {
 
 // The profile set exactly as the shared core serializes it.
-http::message_generator profiles(const Request& req, const ServerContext& ctx, bool greedy) {
+http::response<http::string_body> profiles(const Request& req, const ServerContext& ctx, bool greedy) {
   http::response<http::string_body> res{http::status::ok, req.version()};
-  res.set(http::field::server, std::string("bloatmeter/") + kVersion);
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
-  if (req.method() != http::verb::head) res.body() = ctx.household.profiles_json(greedy);
+  res.body() = ctx.household.profiles_json(greedy);
   res.prepare_payload();
   return res;
 }
 
 }  // namespace
 
-http::message_generator household_request(const Request& req, ServerContext& ctx) {
+Response household_request(const Request& req, ServerContext& ctx) {
   const auto path = target_path(req.target());
   const auto name = path.substr(kHouseholdHttpPrefix.size());
   if (name != "profiles" && name != "health" && name != "stats")
     return error_response(http::status::not_found, "no such endpoint", req);
   if (req.method() != http::verb::get && req.method() != http::verb::head)
-    return error_response(http::status::method_not_allowed, "method not allowed", req);
+    return method_not_allowed("GET, HEAD", req);
   if (name == "profiles") {
     const auto greedy = greedy_param(target_query(req.target()));
     if (!greedy) return error_response(http::status::bad_request, "greedy must be 0, 1, false or true", req);

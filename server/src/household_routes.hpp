@@ -16,7 +16,7 @@ inline constexpr std::string_view kHouseholdWsPrefix = "/ws/virtual-household/";
 
 // Answers GET/HEAD /virtual-household/{profiles,health,stats} and any other
 // path under the prefix (404, 405).
-http::message_generator household_request(const Request& req, ServerContext& ctx);
+Response household_request(const Request& req, ServerContext& ctx);
 
 // ?greedy=: absent, "0" or "false": false; "1" or "true": true; anything
 // else: nothing (the request is refused).

@@ -10,6 +10,7 @@
 
 #include "http_types.hpp"
 #include "load_routes.hpp"
+#include "origin_policy.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
 #include "server_context.hpp"
@@ -18,7 +19,6 @@
 namespace bloatmeter::server {
 
 inline constexpr std::size_t kHeaderLimit = 16 * 1024;
-inline constexpr auto kIdleTimeout = std::chrono::seconds(30);
 inline constexpr std::size_t kUploadPiece = 64 * 1024;
 
 // The peer's address as routes see it: IPv4 clients of a dual-stack
@@ -40,6 +40,12 @@ class HttpSession {
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
+  const ServerSettings& settings() const { return ctx_.options.settings; }
+  // Every operation gets its own deadline (a stale one would fail the next
+  // operation at once: Beast's timer keeps running between operations).
+  void deadline_in(int seconds) {
+    beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::seconds(seconds));
+  }
 
   void do_read() {
     parser_.emplace();
@@ -47,7 +53,10 @@ class HttpSession {
     // The header is checked against the largest body any route takes; the
     // route's own limit is applied once the header names the route.
     parser_->body_limit(kMaxUploadBytes);
-    beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
+    // A new connection's first request must arrive whole within the request
+    // timeout (slowloris); a kept-alive one waits the idle timeout for its
+    // next.
+    deadline_in(requests_ == 0 ? settings().request_timeout_seconds : settings().idle_timeout_seconds);
     http::async_read_header(derived().stream(), buffer_, *parser_,
                             beast::bind_front_handler(&HttpSession::on_header, derived().shared_from_this()));
   }
@@ -57,7 +66,18 @@ class HttpSession {
  private:
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
+    ++requests_;
     auto& req = parser_->get();
+    head_request_ = req.method() == http::verb::head;
+    // Browsers send Origin with every upgrade and POST: a page of another
+    // site may not use the server in its visitor's name.
+    const bool origin_checked = websocket::is_upgrade(req) || req.method() == http::verb::post;
+    if (origin_checked && !origin_allowed(req, settings().allowed_origins)) {
+      log_event(LogLevel::Warning, "origin",
+                "refused " + std::string(req.method_string()) + " " + std::string(target_path(req.target())) +
+                    " from origin " + std::string(req[http::field::origin]) + " (" + client_.ip + ")");
+      return send_refusal(http::status::forbidden, "this page's origin may not use this server (allowed_origins)");
+    }
     if (websocket::is_upgrade(req)) {
       beast::get_lowest_layer(derived().stream()).expires_never();
       auto stream = derived().release_stream();
@@ -69,22 +89,59 @@ class HttpSession {
     }
     const auto limit = body_limit_for(req);
     if (const auto declared = parser_->content_length(); declared && *declared > limit)
-      return send(error_response_unparsed(http::status::payload_too_large, "request body too large"));
+      return send_refusal(http::status::payload_too_large, "request body too large");
     parser_->body_limit(limit);
     if (is_upload_sink(req)) return start_upload();
+    if (is_result_submission(req)) {
+      // Bounded before the body is read: a crowd of 8 MiB submissions
+      // must not fill memory or queue without end.
+      submission_ = SubmissionSlot::take(ctx_);
+      if (!submission_) {
+        log_event(LogLevel::Warning, "limits", "refused a result submission: max_concurrent_submissions reached");
+        return send(finish_response(busy_response("the server is busy storing results, try again shortly",
+                                                  kBusyRetrySeconds, request_head()),
+                                    headers(), false),
+                    /*close=*/true);
+      }
+    }
+    deadline_in(settings().request_timeout_seconds);
     http::async_read(derived().stream(), buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, derived().shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
+    beast::get_lowest_layer(derived().stream()).expires_never();  // the route may take its time
     // Routes may answer later from another thread; the answer is sent from
     // this session's strand either way.
-    handle_request(parser_->release(), ctx_, client_, [self = derived().shared_from_this()](http::message_generator msg) {
-      net::dispatch(self->stream().get_executor(), [self, msg = std::move(msg)]() mutable {
-        static_cast<HttpSession&>(*self).send(std::move(msg));
+    auto req = parser_->release();
+    const auto target = std::string(req.target());
+    auto answer = [self = derived().shared_from_this()](Response res) {
+      net::dispatch(self->stream().get_executor(), [self, res = std::move(res)]() mutable {
+        auto& session = static_cast<HttpSession&>(*self);
+        session.submission_.reset();
+        session.send(finish_response(std::move(res), session.headers(), session.head_request_));
       });
-    });
+    };
+    try {
+      handle_request(std::move(req), ctx_, client_, answer);
+    } catch (const std::exception& e) {
+      log_event(LogLevel::Error, "http", "a handler failed on " + target + ": " + e.what());
+      send_refusal(http::status::internal_server_error, "internal error");
+    }
+  }
+
+  const HeaderPolicy& headers() const { return Derived::kTls ? ctx_.tls_headers : ctx_.plain_headers; }
+
+  // The request's version and keep-alive, for answers made from its header.
+  Request request_head() const {
+    Request head(parser_->get().base());
+    return head;
+  }
+
+  // An answer that ends the connection (the body, if any, is left unread).
+  void send_refusal(http::status status, std::string_view why) {
+    send(finish_response(error_response_unparsed(status, why), headers(), false), true);
   }
 
   // POST /upload: the body is counted piece by piece as it arrives, never
@@ -107,7 +164,7 @@ class HttpSession {
     auto& body = upload_parser_->get().body();
     body.data = upload_piece_->data();
     body.size = upload_piece_->size();
-    beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
+    deadline_in(settings().request_timeout_seconds);  // per piece: a steady upload runs on
     http::async_read(derived().stream(), buffer_, *upload_parser_,
                      beast::bind_front_handler(&HttpSession::on_upload_read, derived().shared_from_this()));
   }
@@ -120,7 +177,7 @@ class HttpSession {
     const auto took = std::chrono::steady_clock::now() - upload_started_;
     auto report = upload_report(upload_parser_->get().base(), upload_bytes_, took);
     upload_parser_.reset();
-    send(std::move(report));
+    send(finish_response(std::move(report), headers(), false));
   }
 
   // Malformed input gets a JSON 4xx and the connection closes; transport
@@ -132,18 +189,40 @@ class HttpSession {
     http::status status = http::status::bad_request;
     if (ec == http::error::body_limit) status = http::status::payload_too_large;
     else if (ec == http::error::header_limit) status = http::status::request_header_fields_too_large;
-    send(error_response_unparsed(status, "malformed request: " + ec.message()));
+    send_refusal(status, "malformed request: " + ec.message());
   }
 
-  void send(http::message_generator msg) {
-    const bool keep_alive = msg.keep_alive();
-    beast::async_write(derived().stream(), std::move(msg),
-                       beast::bind_front_handler(&HttpSession::on_write, derived().shared_from_this(), keep_alive));
+  // Writes piece by piece: each piece has write_stall_seconds to leave (a
+  // reader that stops reading is dropped, and nothing piles up in memory:
+  // the body is made piece by piece too), and the whole answer has
+  // max_transfer_seconds (a slow but steady reader ends by that limit, not
+  // by the header's deadline as it once did).
+  void send(http::message_generator msg, bool close = false) {
+    close_after_write_ = close || !msg.keep_alive();
+    out_.emplace(std::move(msg));
+    transfer_ends_ = std::chrono::steady_clock::now() + std::chrono::seconds(settings().max_transfer_seconds);
+    write_piece();
   }
 
-  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-    if (ec) return;
-    if (!keep_alive) return derived().do_eof();
+  void write_piece() {
+    beast::error_code ec;
+    const auto buffers = out_->prepare(ec);
+    if (ec) {
+      log_event(LogLevel::Error, "http", "cannot produce a response: " + ec.message());
+      return derived().do_eof();
+    }
+    const auto stall = std::chrono::steady_clock::now() + std::chrono::seconds(settings().write_stall_seconds);
+    beast::get_lowest_layer(derived().stream()).expires_at(std::min(stall, transfer_ends_));
+    derived().stream().async_write_some(
+        buffers, beast::bind_front_handler(&HttpSession::on_write_piece, derived().shared_from_this()));
+  }
+
+  void on_write_piece(beast::error_code ec, std::size_t written) {
+    if (ec) return;  // the peer left, stalled or ran out of time: the socket is closed
+    out_->consume(written);
+    if (!out_->is_done()) return write_piece();
+    out_.reset();
+    if (close_after_write_) return derived().do_eof();
     do_read();
   }
 
@@ -155,11 +234,18 @@ class HttpSession {
   std::unique_ptr<std::array<char, kUploadPiece>> upload_piece_;
   std::chrono::steady_clock::time_point upload_started_;
   std::uint64_t upload_bytes_ = 0;
+  std::optional<http::message_generator> out_;
+  std::chrono::steady_clock::time_point transfer_ends_;
+  bool close_after_write_ = false;
+  bool head_request_ = false;
+  unsigned long requests_ = 0;
+  std::optional<SubmissionSlot> submission_;
 };
 
 class PlainHttpSession : public HttpSession<PlainHttpSession>,
                          public std::enable_shared_from_this<PlainHttpSession> {
  public:
+  static constexpr bool kTls = false;
   PlainHttpSession(tcp::socket&& socket, ServerContext& ctx)
       : HttpSession(ctx, {}, client_info_of(socket)), stream_(std::move(socket)) {}
 
@@ -183,6 +269,7 @@ class PlainHttpSession : public HttpSession<PlainHttpSession>,
 
 class TlsHttpSession : public HttpSession<TlsHttpSession>, public std::enable_shared_from_this<TlsHttpSession> {
  public:
+  static constexpr bool kTls = true;
   TlsHttpSession(tcp::socket&& socket, ssl::context& tls, ServerContext& ctx)
       : HttpSession(ctx, {}, client_info_of(socket)), stream_(std::move(socket), tls) {}
 
@@ -199,7 +286,7 @@ class TlsHttpSession : public HttpSession<TlsHttpSession>, public std::enable_sh
  private:
   void start() {
     beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true));
-    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    deadline_in(settings().request_timeout_seconds);
     stream_.async_handshake(ssl::stream_base::server,
                             beast::bind_front_handler(&TlsHttpSession::on_handshake, shared_from_this()));
   }

@@ -2,14 +2,13 @@
 
 #include <charconv>
 
-#include "bloatmeter/version.hpp"
 #include "pool_body.hpp"
 #include "responses.hpp"
 #include "url_path.hpp"
 
 namespace bloatmeter::server {
 
-http::message_generator download(const Request& req, ServerContext& ctx) {
+Response download(const Request& req, ServerContext& ctx) {
   std::uint64_t bytes = kMaxDownloadBytes;
   if (const auto text = query_param(target_query(req.target()), "bytes")) {
     const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), bytes);
@@ -17,7 +16,6 @@ http::message_generator download(const Request& req, ServerContext& ctx) {
       return error_response(http::status::bad_request, "bytes must be an integer from 0 to 1073741824", req);
   }
   http::response<PoolBody> res{http::status::ok, req.version()};
-  res.set(http::field::server, std::string("bloatmeter/") + kVersion);
   res.set(http::field::content_type, "application/octet-stream");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
@@ -26,7 +24,7 @@ http::message_generator download(const Request& req, ServerContext& ctx) {
   return res;
 }
 
-http::message_generator upload_report(const http::request_header<>& req, std::uint64_t bytes,
+Response upload_report(const http::request_header<>& req, std::uint64_t bytes,
                                       std::chrono::steady_clock::duration took) {
   const auto ms = std::chrono::duration<double, std::milli>(took).count();
   Request head(req);

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "http_types.hpp"
+#include "responses.hpp"
 #include "server_context.hpp"
 
 namespace bloatmeter::server {
@@ -12,10 +13,10 @@ namespace bloatmeter::server {
 inline constexpr std::uint64_t kMaxDownloadBytes = std::uint64_t{1} << 30;
 
 // GET /download[?bytes=N]
-http::message_generator download(const Request& req, ServerContext& ctx);
+Response download(const Request& req, ServerContext& ctx);
 
 // The answer to POST /upload once its body has been counted.
-http::message_generator upload_report(const http::request_header<>& req, std::uint64_t bytes,
+Response upload_report(const http::request_header<>& req, std::uint64_t bytes,
                                       std::chrono::steady_clock::duration took);
 
 }  // namespace bloatmeter::server

@@ -32,8 +32,6 @@ struct StoredResult {
   std::string document_json;
 };
 
-inline constexpr std::size_t kDefaultResultRetention = 1000;
-
 class ResultStore {
  public:
   // Opens (creating when needed) the database; keeps the newest `retention`

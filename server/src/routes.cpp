@@ -15,7 +15,7 @@ namespace {
 // How far back /api/health looks at probe echo delays.
 constexpr std::uint64_t kEchoWindowMs = 60'000;
 
-http::message_generator health(const Request& req, ServerContext& ctx) {
+http::response<http::string_body> health(const Request& req, ServerContext& ctx) {
   const auto echoes = ctx.echo_delays.recent(ctx.uptime_ms(), kEchoWindowMs);
   return json_response(http::status::ok,
                        {{"status", "ok"},
@@ -30,19 +30,18 @@ http::message_generator health(const Request& req, ServerContext& ctx) {
 }
 
 // The smallest useful answer for HTTP latency probes; never cached.
-http::message_generator ping(const Request& req) {
+http::response<http::string_body> ping(const Request& req) {
   http::response<http::string_body> res{http::status::ok, req.version()};
-  res.set(http::field::server, std::string("bloatmeter/") + kVersion);
   res.set(http::field::content_type, "text/plain");
   res.set(http::field::cache_control, "no-store, no-cache, must-revalidate");
   res.set(http::field::pragma, "no-cache");
   res.keep_alive(req.keep_alive());
-  if (req.method() != http::verb::head) res.body() = "pong";
+  res.body() = "pong";
   res.prepare_payload();
   return res;
 }
 
-http::message_generator sponsor(const Request& req, const ServerContext& ctx) {
+http::response<http::string_body> sponsor(const Request& req, const ServerContext& ctx) {
   const auto value = [&](const char* key) {
     const auto it = ctx.options.config_values.find(key);
     return it == ctx.options.config_values.end() ? std::string() : it->second;
@@ -65,38 +64,42 @@ bool is_upload_sink(const Request& req) {
   return req.method() == http::verb::post && target_path(req.target()) == "/upload";
 }
 
+bool is_result_submission(const Request& req) {
+  return req.method() == http::verb::post && target_path(req.target()) == kResultsPath;
+}
+
 std::uint64_t body_limit_for(const Request& req) {
   if (is_upload_sink(req)) return kMaxUploadBytes;
-  if (req.method() == http::verb::post && target_path(req.target()) == kResultsPath) return kMaxResultBytes;
+  if (is_result_submission(req)) return kMaxResultBytes;
   return 64 * 1024;
 }
 
 void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply) {
   const auto path = target_path(req.target());
-  const auto not_allowed = [&] { reply(error_response(http::status::method_not_allowed, "method not allowed", req)); };
+  const auto only = [&](std::string_view allow) { reply(method_not_allowed(allow, req)); };
   if (path == "/api/health") {
-    if (!is_get_or_head(req)) return not_allowed();
+    if (!is_get_or_head(req)) return only("GET, HEAD");
     return reply(health(req, ctx));
   }
   if (path == "/ping") {
-    if (!is_get_or_head(req)) return not_allowed();
+    if (!is_get_or_head(req)) return only("GET, HEAD");
     return reply(ping(req));
   }
   if (path == "/download") {
-    if (req.method() != http::verb::get) return not_allowed();
+    if (req.method() != http::verb::get) return only("GET");
     return reply(download(req, ctx));
   }
-  if (path == "/upload") return not_allowed();  // POST never gets here: the session streams it
+  if (path == "/upload") return only("POST");  // POST never gets here: the session streams it
   if (path == "/api/sponsor") {
-    if (!is_get_or_head(req)) return not_allowed();
+    if (!is_get_or_head(req)) return only("GET, HEAD");
     return reply(sponsor(req, ctx));
   }
   if (path == kResultsPath) {
-    if (req.method() != http::verb::post) return not_allowed();
+    if (req.method() != http::verb::post) return only("POST");
     return submit_result(std::move(req), ctx, client, std::move(reply));
   }
   if (path.starts_with(kResultPrefix)) {
-    if (req.method() != http::verb::get) return not_allowed();
+    if (req.method() != http::verb::get) return only("GET");
     const std::string id(path.substr(kResultPrefix.size()));
     return fetch_result(std::move(req), id, ctx, std::move(reply));
   }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "http_types.hpp"
+#include "responses.hpp"
 #include "server_context.hpp"
 
 namespace bloatmeter::server {
@@ -14,7 +15,7 @@ struct ClientInfo {
 
 // How a route answers: at once, or later from another thread (result
 // storage). The session moves the answer back onto its own strand.
-using Reply = std::function<void(http::message_generator)>;
+using Reply = std::function<void(Response)>;
 
 // Plain HTTP requests (not WebSocket upgrades): the API and the static site.
 void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply);
@@ -29,5 +30,11 @@ inline constexpr std::uint64_t kMaxUploadBytes = std::uint64_t{1} << 30;
 // POST /upload is a streaming sink: the session counts its body as it
 // arrives instead of buffering it (see http_session.hpp).
 bool is_upload_sink(const Request& req);
+
+// POST /api/results: the session bounds how many run at once.
+bool is_result_submission(const Request& req);
+
+// What a 503 tells a client to wait before trying again.
+inline constexpr int kBusyRetrySeconds = 5;
 
 }  // namespace bloatmeter::server

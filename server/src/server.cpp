@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "server_log.hpp"
 #include "tls_identity.hpp"
 
 namespace bloatmeter::server {
@@ -14,24 +15,6 @@ std::string resolve(const Endpoint& ep, tcp::endpoint& out) {
   if (ec) return "bad listen address '" + ep.host + "' (use a literal IPv4 or IPv6 address)";
   out = tcp::endpoint(addr, ep.port);
   return {};
-}
-}  // namespace
-
-namespace {
-// config key result_retention: how many results to keep (default 1000).
-std::string retention_from_config(const ServerOptions& o, std::size_t& out) {
-  out = kDefaultResultRetention;
-  const auto it = o.config_values.find("result_retention");
-  if (it == o.config_values.end()) return {};
-  try {
-    std::size_t used = 0;
-    const auto n = std::stoull(it->second, &used);
-    if (used != it->second.size() || n == 0 || n > 100'000'000) throw std::out_of_range("range");
-    out = static_cast<std::size_t>(n);
-    return {};
-  } catch (const std::exception&) {
-    return "result_retention: expected a positive integer, got '" + it->second + "'";
-  }
 }
 }  // namespace
 
@@ -58,9 +41,7 @@ std::string Server::start() {
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir.string() + ": " + ec.message();
 
-  std::size_t retention = 0;
-  if (auto err = retention_from_config(o, retention); !err.empty()) return err;
-  auto store = ResultStore::open(o.data_dir / "bloatmeter.sqlite", retention);
+  auto store = ResultStore::open(o.data_dir / "bloatmeter.sqlite", o.settings.result_retention);
   if (!store) return store.error();
   results_ = std::move(store).value();
   ctx_.results = results_.get();
@@ -96,11 +77,29 @@ std::string Server::start() {
 std::uint16_t Server::http_port() const { return plain_ ? plain_->port() : 0; }
 std::uint16_t Server::tls_port() const { return secure_ ? secure_->port() : 0; }
 
+namespace {
+// Runs an I/O context until it stops. An exception a handler let escape is
+// logged and the thread goes on serving: one bad connection must not end
+// the server (answer_or_500 already catches the routes' own).
+void run_guarded(net::io_context& ioc, const char* topic) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      log_event(LogLevel::Error, topic, std::string("a handler failed: ") + e.what());
+    } catch (...) {
+      log_event(LogLevel::Error, topic, "a handler failed");
+    }
+  }
+}
+}  // namespace
+
 void Server::run() {
-  std::thread probe_thread([this] { probe_ioc_.run(); });
+  std::thread probe_thread([this] { run_guarded(probe_ioc_, "probe"); });
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < ctx_.options.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (unsigned i = 1; i < ctx_.options.threads; ++i) threads.emplace_back([this] { run_guarded(ioc_, "io"); });
+  run_guarded(ioc_, "io");
   for (auto& t : threads) t.join();
   probe_thread.join();
 }

@@ -2,11 +2,14 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
+#include <utility>
 
 #include "echo_delay_record.hpp"
 #include "household_stats.hpp"
 #include "http_types.hpp"
 #include "random_pool.hpp"
+#include "responses.hpp"
 #include "server_options.hpp"
 
 namespace bloatmeter::server {
@@ -19,12 +22,19 @@ class ResultStore;
 // change afterwards.
 struct ServerContext {
   explicit ServerContext(ServerOptions opts)
-      : options(std::move(opts)), started(std::chrono::steady_clock::now()) {}
+      : options(std::move(opts)),
+        started(std::chrono::steady_clock::now()),
+        plain_headers(header_policy(options.settings.allowed_origins, false)),
+        tls_headers(header_policy(options.settings.allowed_origins, true)) {}
 
   ServerOptions options;
   std::chrono::steady_clock::time_point started;
   std::filesystem::path web_root;  // canonical
   std::atomic<int> active_connections{0};
+  const HeaderPolicy plain_headers;  // what every response carries, by listener
+  const HeaderPolicy tls_headers;
+  // POST /api/results from its header to its answer (SubmissionSlot).
+  std::atomic<int> submissions_in_flight{0};
 
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads
@@ -54,6 +64,35 @@ inline std::int64_t steady_now_us() {
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+// Holds one of the max_concurrent_submissions places from a submission's
+// header to its answer, so bodies being read, queued and stored are bounded
+// together (each may be 8 MiB). Empty when the server was full.
+class SubmissionSlot {
+ public:
+  static std::optional<SubmissionSlot> take(ServerContext& ctx) {
+    if (++ctx.submissions_in_flight > ctx.options.settings.max_concurrent_submissions) {
+      --ctx.submissions_in_flight;
+      return std::nullopt;
+    }
+    return SubmissionSlot(ctx);
+  }
+  SubmissionSlot(SubmissionSlot&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
+  SubmissionSlot& operator=(SubmissionSlot&& other) noexcept {
+    release();
+    ctx_ = std::exchange(other.ctx_, nullptr);
+    return *this;
+  }
+  ~SubmissionSlot() { release(); }
+
+ private:
+  explicit SubmissionSlot(ServerContext& ctx) : ctx_(&ctx) {}
+  void release() {
+    if (ctx_) --ctx_->submissions_in_flight;
+    ctx_ = nullptr;
+  }
+  ServerContext* ctx_;
+};
 
 // Counts a connection for its lifetime (RAII member of each session).
 class ConnectionCount {

@@ -48,7 +48,11 @@ Options:
   --data-dir DIR          results database, generated certificates
                           (default: data)
   --config FILE           key=value settings (sponsor_name, sponsor_url,
-                          sponsor_city, ...); '#' comments, quotes allowed
+                          sponsor_city, result_retention, allowed_origins,
+                          max_concurrent_submissions, request_timeout_seconds,
+                          idle_timeout_seconds, write_stall_seconds,
+                          max_transfer_seconds); '#' comments, quotes
+                          allowed; UTF-8 text
   --threads N             I/O threads (default: one per core)
   --version               print the version and exit
   --help                  print this help and exit
@@ -111,6 +115,9 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
     if (!kv) return R::failure("config file " + o.config.string() + ": " + kv.error());
     o.config_values = std::move(kv.value());
   }
+  auto settings = settings_from_config(o.config_values);
+  if (!settings) return R::failure("config file " + o.config.string() + ": " + settings.error());
+  o.settings = std::move(settings).value();
   return R::success(std::move(o));
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bloatmeter/outcome.hpp"
+#include "server_settings.hpp"
 
 namespace bloatmeter::server {
 
@@ -24,6 +25,7 @@ struct ServerOptions {
   std::filesystem::path data_dir = "data";
   std::filesystem::path config;        // the seed's key=value file, optional
   std::map<std::string, std::string> config_values;
+  ServerSettings settings;             // the limits among config_values, checked
   unsigned threads = 0;                // 0: one per core
   bool show_help = false;
   bool show_version = false;

@@ -3,7 +3,6 @@
 #include <array>
 #include <utility>
 
-#include "bloatmeter/version.hpp"
 #include "responses.hpp"
 #include "url_path.hpp"
 
@@ -59,11 +58,9 @@ std::string entity_tag(std::uintmax_t size, fs::file_time_type mtime) {
 
 template <class Body>
 void set_file_headers(http::response<Body>& res, std::string_view rel, const std::string& etag) {
-  res.set(http::field::server, std::string("bloatmeter/") + kVersion);
   res.set(http::field::content_type, mime_type(rel));
   res.set(http::field::cache_control, cache_control_for(rel));
   res.set(http::field::etag, etag);
-  res.set("X-Content-Type-Options", "nosniff");
 }
 }  // namespace
 
@@ -79,11 +76,9 @@ std::string_view cache_control_for(std::string_view path) {
   return "no-cache";
 }
 
-http::message_generator serve_static(const Request& req, const fs::path& root) {
+Response serve_static(const Request& req, const fs::path& root) {
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    auto res = error_response(http::status::method_not_allowed, "method not allowed", req);
-    res.set(http::field::allow, "GET, HEAD");
-    return res;
+    return method_not_allowed("GET, HEAD", req);
   }
   const auto decoded = percent_decode(target_path(req.target()));
   if (!decoded) return error_response(http::status::bad_request, "malformed path", req);

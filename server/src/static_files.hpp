@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "http_types.hpp"
+#include "responses.hpp"
 
 namespace bloatmeter::server {
 
@@ -14,6 +15,6 @@ std::string_view cache_control_for(std::string_view path);
 
 // Serves GET/HEAD for a file below `root` (canonical). Traversal attempts
 // get 400, missing files 404, both as JSON; conditional requests get 304.
-http::message_generator serve_static(const Request& req, const std::filesystem::path& root);
+Response serve_static(const Request& req, const std::filesystem::path& root);
 
 }  // namespace bloatmeter::server

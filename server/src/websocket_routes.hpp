@@ -40,9 +40,11 @@ class OneResponse : public std::enable_shared_from_this<OneResponse<Stream>> {
 };
 
 template <class Stream>
-void reject_upgrade(Stream&& stream, http::status status, std::string_view message, const Request& req) {
+void reject_upgrade(Stream&& stream, http::status status, std::string_view message, const Request& req,
+                    const ServerContext& ctx) {
   auto res = error_response(status, message, req);
   res.keep_alive(false);
+  stamp_headers(res.base(), std::is_same_v<std::decay_t<Stream>, beast::tcp_stream> ? ctx.plain_headers : ctx.tls_headers);
   std::make_shared<OneResponse<std::decay_t<Stream>>>(std::forward<Stream>(stream), std::move(res))->run();
 }
 
@@ -139,14 +141,14 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
   // are a protocol error: refuse the upgrade rather than lose them.
   if (buffer.size() != 0)
     return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
-                          "data sent before the WebSocket handshake completed", req);
+                          "data sent before the WebSocket handshake completed", req, ctx);
   const auto path = target_path(req.target());
   if (path == "/ws/probe") return start_probe_lane(std::forward<Stream>(stream), std::move(req), ctx);
   if (path == "/ws/bulk-download") {
     const auto chunk = download_chunk_size(req);
     if (!chunk)
       return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
-                            "chunk must be an integer from 4096 to 1048576", req);
+                            "chunk must be an integer from 4096 to 1048576", req, ctx);
     std::make_shared<BulkDownloadSession<S>>(std::forward<Stream>(stream), ctx, *chunk)->run(std::move(req));
     return;
   }
@@ -156,12 +158,12 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
   }
   if (path.starts_with(kHouseholdWsPrefix)) {
     auto upgrade = household_upgrade(req, ctx);
-    if (!upgrade.request) return reject_upgrade(std::forward<Stream>(stream), upgrade.status, upgrade.error, req);
+    if (!upgrade.request) return reject_upgrade(std::forward<Stream>(stream), upgrade.status, upgrade.error, req, ctx);
     std::make_shared<HouseholdSession<S>>(std::forward<Stream>(stream), ctx, std::move(*upgrade.request))
         ->run(std::move(req));
     return;
   }
-  reject_upgrade(std::forward<Stream>(stream), http::status::not_found, "no such WebSocket endpoint", req);
+  reject_upgrade(std::forward<Stream>(stream), http::status::not_found, "no such WebSocket endpoint", req, ctx);
 }
 
 }  // namespace bloatmeter::server

@@ -44,9 +44,9 @@ TimedMessage message_from(const JsonReader& in) {
   TimedMessage m;
   m.seq = u32(in, "seq");
   m.bytes = u32(in, "bytes");
-  m.sent_us = in.integer("sent_us");
-  m.received_us = in.optional_integer("received_us");
-  m.echoed_us = in.optional_integer("echoed_us");
+  m.sent_us = in.time_us("sent_us");
+  m.received_us = in.optional_time_us("received_us");
+  m.echoed_us = in.optional_time_us("echoed_us");
   // sent and echoed are both on the client's clock; received is on the
   // other side's, so it cannot be compared with sent here.
   if (m.echoed_us && *m.echoed_us < m.sent_us) in.fail("echoed_us", "earlier than sent_us");
@@ -102,19 +102,19 @@ UserSamples user_samples_from(const JsonReader& in) {
   in.each("bursts", [&](const JsonReader& b) {
     BurstRecord r;
     r.index = u32(b, "index");
-    r.started_us = b.integer("started_us");
+    r.started_us = b.time_us("started_us");
     r.bytes = static_cast<std::uint64_t>(b.non_negative("bytes"));
     r.received_bytes = static_cast<std::uint64_t>(b.non_negative("received_bytes"));
-    r.completed_us = b.optional_integer("completed_us");
+    r.completed_us = b.optional_time_us("completed_us");
     if (r.received_bytes > r.bytes) b.fail("received_bytes", "more than the burst's bytes");
     u.bursts.push_back(r);
   }, 100'000);
   in.each("throughput", [&](const JsonReader& t) {
     ThroughputInterval iv;
     if (!direction_from_string(t.string("direction"), iv.direction)) t.fail("direction", "expected download or upload");
-    iv.stream = static_cast<int>(t.non_negative("stream"));
-    iv.start_us = t.integer("start_us");
-    iv.duration_us = t.non_negative("duration_us");
+    iv.stream = static_cast<int>(t.integer_in("stream", 0, kMaxStreamIds));
+    iv.start_us = t.time_us("start_us");
+    iv.duration_us = t.integer_in("duration_us", 0, kMaxTestUs);
     iv.bytes = static_cast<std::uint64_t>(t.non_negative("bytes"));
     u.throughput.push_back(iv);
   });

@@ -46,10 +46,10 @@ FlowSpec flow_from(const JsonReader& in) {
     f.message_bytes = static_cast<std::uint32_t>(bytes);
   }
   if (f.pattern == TrafficPattern::Burst) {
-    f.burst_on_us = in.integer("burst_on_us");
-    f.burst_period_us = in.integer("burst_period_us");
+    f.burst_on_us = in.integer_in("burst_on_us", 0, kMaxTestUs);
+    f.burst_period_us = in.integer_in("burst_period_us", 0, kMaxTestUs);
   }
-  f.max_backlog_us = in.has("max_backlog_us") ? in.integer("max_backlog_us") : FlowSpec{}.max_backlog_us;
+  f.max_backlog_us = in.has("max_backlog_us") ? in.integer_in("max_backlog_us", 0, kMaxTestUs) : FlowSpec{}.max_backlog_us;
   f.timed = in.boolean_or("timed", false);
   return f;
 }
@@ -106,8 +106,8 @@ UserProfile user_from(const JsonReader& in) {
   u.can_be_greedy = in.boolean_or("can_be_greedy", false);
   u.download = flow_from(in.object("download"));
   u.upload = flow_from(in.object("upload"));
-  u.late_budget_us = in.integer("late_budget_us");
-  u.burst_budget_us = in.has("burst_budget_us") ? in.integer("burst_budget_us") : 0;
+  u.late_budget_us = in.integer_in("late_budget_us", 0, kMaxTestUs);
+  u.burst_budget_us = in.has("burst_budget_us") ? in.integer_in("burst_budget_us", 0, kMaxTestUs) : 0;
   in.each("grading", [&](const JsonReader& c) { u.grading.push_back(criterion_from(c)); }, 16);
   u.verdicts = kGenericVerdicts;
   if (in.has("verdicts")) {

@@ -2,12 +2,15 @@
 // Typed, path-tracking access to a JSON document, so a malformed result file
 // gets an error naming the exact field. Throws JsonFieldError; the public
 // parse functions catch it and return an Outcome.
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "bloatmeter/result_limits.hpp"
 
 namespace bloatmeter::detail {
 
@@ -68,12 +71,25 @@ class JsonReader {
     if (!has(key)) return std::nullopt;
     return integer(key);
   }
+  // An integer in [lo, hi]; the error names the range.
+  std::int64_t integer_in(const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    const auto n = integer(key);
+    if (n < lo || n > hi) fail(key, "must be from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return n;
+  }
+  // A time stamp in microseconds (result_limits.hpp: kMaxTimeUs either side
+  // of its clock's epoch), so sums and differences of two never overflow.
+  std::int64_t time_us(const std::string& key) const { return integer_in(key, -kMaxTimeUs, kMaxTimeUs); }
+  std::optional<std::int64_t> optional_time_us(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    return time_us(key);
+  }
 
   double number(const std::string& key) const {
     const auto& v = require(key);
     if (!v.is_number()) fail(key, "expected a number");
     const double d = v.get<double>();
-    if (!(d == d)) fail(key, "expected a finite number");
+    if (!std::isfinite(d)) fail(key, "expected a finite number");
     return d;
   }
   std::optional<double> optional_number(const std::string& key) const {

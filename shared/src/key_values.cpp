@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "bloatmeter/utf8.hpp"
+
 namespace bloatmeter {
 namespace {
 
@@ -29,6 +31,10 @@ Outcome<std::map<std::string, std::string>> parse_key_values(std::string_view te
     const auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    // Settings reach JSON answers (sponsor_city in /api/sponsor), which
+    // hold UTF-8 only: a Latin-1 file is refused here, at load.
+    if (!is_valid_utf8(line))
+      return Result::failure("line " + std::to_string(line_no) + ": not valid UTF-8 text (save the file as UTF-8)");
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
     const auto eq = line.find('=');

@@ -82,30 +82,28 @@ json raw_to_json(const RawData& r) {
 PhasePlan plan_from(const JsonReader& in) {
   PhasePlan p;
   p.name = in.string("name");
+  Micros total_us = 0;
   in.each("phases", [&](const JsonReader& ph) {
     PhaseSpec s;
     s.name = ph.string("name");
     s.label = ph.string_or("label", s.name);
-    s.duration_us = ph.non_negative("duration_us");
+    s.duration_us = ph.integer_in("duration_us", 0, kMaxTestUs);
     if (!phase_load_from_string(ph.string("load"), s.load)) ph.fail("load", "expected none, download, upload or both");
     s.graded = ph.boolean("graded");
     s.warmup = ph.boolean_or("warmup", false);
-    s.grade_skip_us = ph.has("grade_skip_us") ? ph.non_negative("grade_skip_us") : 0;
+    s.grade_skip_us = ph.has("grade_skip_us") ? ph.integer_in("grade_skip_us", 0, s.duration_us) : 0;
+    total_us += s.duration_us;
+    if (total_us > kMaxTestUs) ph.fail("duration_us", "the plan's phases add up to more than an hour");
     p.phases.push_back(std::move(s));
-  }, 64);
+  }, kMaxPhases);
   if (p.phases.empty()) in.fail("phases", "a plan needs at least one phase");
-  auto positive = [&](const char* key) {
-    const auto v = in.integer(key);
-    if (v <= 0) in.fail(key, "must be positive");
-    return v;
-  };
-  p.probe_interval_us = positive("probe_interval_us");
-  p.late_after_us = positive("late_after_us");
-  p.throughput_interval_us = positive("throughput_interval_us");
-  p.initial_streams = static_cast<int>(positive("initial_streams"));
-  p.max_streams = static_cast<int>(positive("max_streams"));
+  p.probe_interval_us = in.integer_in("probe_interval_us", kMinProbeIntervalUs, kMaxProbeIntervalUs);
+  p.late_after_us = in.integer_in("late_after_us", kMinProbeIntervalUs, kMaxLateAfterUs);
+  p.throughput_interval_us = in.integer_in("throughput_interval_us", kMinThroughputIntervalUs, kMaxThroughputIntervalUs);
+  p.initial_streams = static_cast<int>(in.integer_in("initial_streams", 1, kMaxStreams));
+  p.max_streams = static_cast<int>(in.integer_in("max_streams", p.initial_streams, kMaxStreams));
   p.stream_growth_threshold = in.number("stream_growth_threshold");
-  p.stream_add_interval_us = positive("stream_add_interval_us");
+  p.stream_add_interval_us = in.integer_in("stream_add_interval_us", kMinStreamAddIntervalUs, kMaxStreamAddIntervalUs);
   p.min_answered_ratio = in.number("min_answered_ratio");
   p.client_lag_p95_limit_ms = in.number("client_lag_p95_limit_ms");
   p.server_echo_p99_limit_ms = in.number("server_echo_p99_limit_ms");
@@ -119,33 +117,34 @@ RawData raw_from(const JsonReader& in) {
     const auto seq = p.non_negative("seq");
     if (seq > UINT32_MAX) p.fail("seq", "out of range");
     rec.seq = static_cast<std::uint32_t>(seq);
-    rec.sent_us = p.integer("sent_us");
-    rec.received_us = p.optional_integer("received_us");
-    rec.server_recv_us = p.optional_integer("server_recv_us");
-    rec.server_echo_us = p.optional_integer("server_echo_us");
+    rec.sent_us = p.time_us("sent_us");
+    rec.received_us = p.optional_time_us("received_us");
+    rec.server_recv_us = p.optional_time_us("server_recv_us");
+    if (p.has("server_echo_us")) rec.server_echo_us = p.integer_in("server_echo_us", 0, kMaxTestUs);
     if (rec.received_us && *rec.received_us < rec.sent_us) p.fail("received_us", "earlier than sent_us");
     r.probes.push_back(rec);
   });
   in.each("throughput", [&](const JsonReader& t) {
     ThroughputInterval iv;
     if (!direction_from_string(t.string("direction"), iv.direction)) t.fail("direction", "expected download or upload");
-    iv.stream = static_cast<int>(t.non_negative("stream"));
-    iv.start_us = t.integer("start_us");
-    iv.duration_us = t.non_negative("duration_us");
+    iv.stream = static_cast<int>(t.integer_in("stream", 0, kMaxStreamIds));
+    iv.start_us = t.time_us("start_us");
+    iv.duration_us = t.integer_in("duration_us", 0, kMaxTestUs);
     iv.bytes = static_cast<std::uint64_t>(t.non_negative("bytes"));
     r.throughput.push_back(iv);
   });
   in.each("phases", [&](const JsonReader& p) {
-    PhaseRecord rec{p.string("name"), p.integer("start_us"), p.integer("end_us")};
+    PhaseRecord rec{p.string("name"), p.time_us("start_us"), p.time_us("end_us")};
     if (rec.end_us < rec.start_us) p.fail("end_us", "earlier than start_us");
+    if (rec.end_us - rec.start_us > kMaxTestUs) p.fail("end_us", "a phase longer than an hour");
     r.phases.push_back(std::move(rec));
   }, 64);
   if (in.has("client_lag"))
-    in.each("client_lag", [&](const JsonReader& l) { r.client_lag.push_back({l.integer("at_us"), l.number("lag_ms")}); });
+    in.each("client_lag", [&](const JsonReader& l) { r.client_lag.push_back({l.time_us("at_us"), l.number("lag_ms")}); });
   if (in.has("streams")) {
     const auto s = in.object("streams");
-    r.streams.download = static_cast<int>(s.non_negative("download"));
-    r.streams.upload = static_cast<int>(s.non_negative("upload"));
+    r.streams.download = static_cast<int>(s.integer_in("download", 0, kMaxStreams));
+    r.streams.upload = static_cast<int>(s.integer_in("upload", 0, kMaxStreams));
   }
   r.aborted = in.boolean("aborted");
   r.abort_reason = in.string_or("abort_reason", "");

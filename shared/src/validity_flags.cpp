@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "bloatmeter/stats.hpp"
-#include "bloatmeter/throughput_window.hpp"
 
 namespace bloatmeter::detail {
 namespace {
@@ -27,16 +26,28 @@ bool too_few_probes(const std::vector<PhaseSummary>& summaries) {
 // (+9.7 %) called that still rising. Phases too short for two spans, or
 // with no counts in the last one or all earlier ones, cannot be judged and
 // raise nothing.
+//
+// Spans are counted back from the warm-up's end (span 0 is the last) and
+// filled in one pass over the counts, so the work is the number of counts
+// plus the number of spans, whatever the phase and span lengths (a result
+// document is untrusted: result_limits.hpp bounds both).
 bool still_rising(const Result& r, const PhaseWindow& w, Direction direction) {
   const Micros span = r.plan.stream_add_interval_us;
-  if (span <= 0 || w.end_us - 2 * span < w.start_us) return false;
-  const auto last = bytes_in_window(r.raw.throughput, direction, w.end_us - span, w.end_us);
+  if (span <= 0 || w.end_us <= w.start_us) return false;
+  const auto spans = static_cast<std::size_t>((w.end_us - w.start_us) / span);
+  if (spans < 2) return false;
+  std::vector<std::optional<std::uint64_t>> bytes(spans);
+  for (const auto& interval : r.raw.throughput) {
+    if (interval.direction != direction || interval.start_us >= w.end_us) continue;
+    const auto back = static_cast<std::size_t>((w.end_us - 1 - interval.start_us) / span);
+    if (interval.start_us < w.start_us || back >= spans) continue;
+    bytes[back] = bytes[back].value_or(0) + interval.bytes;
+  }
+  const auto last = bytes[0];
   if (!last) return false;
   std::optional<std::uint64_t> best;
-  for (Micros end = w.end_us - span; end - span >= w.start_us; end -= span) {
-    const auto earlier = bytes_in_window(r.raw.throughput, direction, end - span, end);
-    if (earlier && (!best || *earlier > *best)) best = earlier;
-  }
+  for (std::size_t i = 1; i < spans; ++i)
+    if (bytes[i] && (!best || *bytes[i] > *best)) best = bytes[i];
   if (!best) return false;
   if (*best == 0) return *last > 0;
   const double growth = (static_cast<double>(*last) - static_cast<double>(*best)) / static_cast<double>(*best);

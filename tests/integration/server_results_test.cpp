@@ -124,6 +124,7 @@ TEST_CASE("a submitted result is stored with the server's summary, never the cla
   CHECK(again["id"] != id);
 }
 
+// Not JSON: 400. JSON that is not a result this server takes: 422.
 TEST_CASE("malformed and wrong-version results are refused with a reason") {
   TestServer srv;
   auto r = post_result(srv.port(), "{not json");
@@ -133,13 +134,13 @@ TEST_CASE("malformed and wrong-version results are refused with a reason") {
   auto doc = bm::to_json(sample_run());
   doc["version"] = 2;
   r = post_result(srv.port(), doc.dump());
-  CHECK(r.result() == http::status::bad_request);
+  CHECK(r.result() == http::status::unprocessable_entity);
   CHECK(json::parse(r.body())["error"].get<std::string>().find("unsupported result version 2") != std::string::npos);
 
   doc = bm::to_json(sample_run());
   doc["raw"]["probes"][0]["sent_us"] = "soon";
   r = post_result(srv.port(), doc.dump());
-  CHECK(r.result() == http::status::bad_request);
+  CHECK(r.result() == http::status::unprocessable_entity);
   CHECK(json::parse(r.body())["error"].get<std::string>().find("raw.probes[0].sent_us") != std::string::npos);
 
   CHECK(request(srv.port(), http::verb::get, "/api/results").result() == http::status::method_not_allowed);

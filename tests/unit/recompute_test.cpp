@@ -4,6 +4,7 @@
 #include <random>
 
 #include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_limits.hpp"
 #include "synthetic_run.hpp"
 
 using namespace bloatmeter;
@@ -385,4 +386,22 @@ TEST_CASE("the summary ignores any summary the client claimed and carries the st
   CHECK(*s.baseline_ms == doctest::Approx(10.0));
   CHECK(s.streams.download == 7);
   CHECK(s.streams.upload == 5);
+}
+
+// The warm-up's spans are judged in one pass over the counts: an hour-long
+// warm-up in 100 ms spans (36 000 of them, the widest the parser lets
+// through) with 100 000 counts is judged as a short one would be, not in
+// spans x counts steps.
+TEST_CASE("not saturated: an hour-long warm-up in the shortest spans is judged in one pass") {
+  SyntheticRun run(quick_plan());
+  auto& plan = run.result.plan;
+  plan.stream_add_interval_us = kMinStreamAddIntervalUs;
+  plan.phases[1].duration_us = kMaxTestUs / 2;
+  run.result.raw.phases[1].end_us = run.result.raw.phases[1].start_us + kMaxTestUs / 2;
+  const Micros start = run.result.raw.phases[1].start_us;
+  const Micros end = run.result.raw.phases[1].end_us;
+  for (int i = 0; i < 100'000; ++i)
+    run.result.raw.throughput.push_back({Direction::Download, 0, start + i * ((end - start) / 100'000), 1000, 1000});
+  run.result.raw.throughput.push_back({Direction::Download, 0, end - 1000, 1000, 1'000'000});  // the last span: rising
+  CHECK(has_flag(recompute(run.result), Flag::NotSaturated));
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <string>
 
 #include "bloatmeter/result_json.hpp"
@@ -124,4 +125,41 @@ TEST_CASE("flags have stable ids and sentences") {
     CHECK_FALSE(describe(f).empty());
   }
   CHECK_FALSE(flag_from_string("bogus").has_value());
+}
+
+// A result document is untrusted: numbers outside what a real plan can
+// produce are refused with the field named (result_limits.hpp), before any
+// computation loops over them. This document once pinned the server's
+// results thread: a 4e18 µs warm-up judged in 1 µs spans.
+TEST_CASE("numbers outside what a real plan produces are refused, naming the field") {
+  const auto refused = [](const std::function<void(json&)>& edit) {
+    auto doc = to_json(sample_result());
+    edit(doc);
+    const auto parsed = parse_result(doc.dump());
+    return parsed.ok() ? std::string("accepted") : parsed.error();
+  };
+  CHECK(refused([](json& d) { d["plan"]["phases"][1]["duration_us"] = 4'000'000'000'000'000'000LL; }) ==
+        "plan.phases[1].duration_us: must be from 0 to 3600000000");
+  CHECK(refused([](json& d) { d["plan"]["stream_add_interval_us"] = 1; }) ==
+        "plan.stream_add_interval_us: must be from 100000 to 60000000");
+  CHECK(refused([](json& d) { d["plan"]["probe_interval_us"] = 1; }).find("plan.probe_interval_us:") == 0);
+  CHECK(refused([](json& d) { d["plan"]["throughput_interval_us"] = 0; }).find("plan.throughput_interval_us:") == 0);
+  CHECK(refused([](json& d) { d["plan"]["max_streams"] = 1'000'000; }).find("plan.max_streams:") == 0);
+  CHECK(refused([](json& d) { d["plan"]["max_streams"] = 2; }).find("plan.max_streams: must be from 4") == 0);
+  CHECK(refused([](json& d) { d["plan"]["phases"][0]["grade_skip_us"] = 9'000'000; })
+            .find("plan.phases[0].grade_skip_us:") == 0);
+  CHECK(refused([](json& d) {
+          for (auto& ph : d["plan"]["phases"]) ph["duration_us"] = 1'000'000'000;  // 6 phases of 1000 s
+        }).find("plan.phases[3].duration_us: the plan's phases add up to more than an hour") == 0);
+  CHECK(refused([](json& d) { d["raw"]["phases"][0]["end_us"] = INT64_MAX; }) ==
+        "raw.phases[0].end_us: must be from -4503599627370496 to 4503599627370496");
+  CHECK(refused([](json& d) { d["raw"]["phases"][0]["end_us"] = 4'000'000'000'000LL; })
+            .find("raw.phases[0].end_us: a phase longer than an hour") == 0);
+  CHECK(refused([](json& d) { d["raw"]["probes"][0]["sent_us"] = INT64_MIN; }).find("raw.probes[0].sent_us:") == 0);
+  CHECK(refused([](json& d) { d["raw"]["probes"][0]["server_echo_us"] = -3; }).find("raw.probes[0].server_echo_us:") == 0);
+  CHECK(refused([](json& d) { d["raw"]["throughput"][0]["start_us"] = INT64_MAX; }).find("raw.throughput[0].start_us:") == 0);
+  CHECK(refused([](json& d) { d["raw"]["throughput"][0]["stream"] = 5'000'000'000LL; }).find("raw.throughput[0].stream:") == 0);
+  CHECK(refused([](json& d) { d["raw"]["streams"]["download"] = 3'000'000'000LL; }).find("raw.streams.download:") == 0);
+  // The plans this project runs are inside every bound.
+  CHECK(refused([](json&) {}) == "accepted");
 }

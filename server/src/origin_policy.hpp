@@ -1,0 +1,25 @@
+#pragma once
+// Which web pages may use this server from a browser. Browsers send an
+// Origin header with every WebSocket upgrade and every POST; a page from
+// another site must not open test lanes or submit results in a visitor's
+// name. Requests without an Origin (the native client, curl) are not
+// browsers' and pass.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_types.hpp"
+
+namespace bloatmeter::server {
+
+// "HTTPS://Example.net:443" -> "https://example.net"; nothing when the text
+// is not scheme://host[:port] with scheme http or https.
+std::optional<std::string> normalized_origin(std::string_view text);
+
+// The request's Origin is absent, the server's own (its authority equals
+// the Host header the browser sent: right behind a proxy that keeps Host
+// and terminates TLS), or one of `allowed` ("*" allows any).
+bool origin_allowed(const Request& req, const std::vector<std::string>& allowed);
+
+}  // namespace bloatmeter::server
