@@ -26,17 +26,17 @@ inline constexpr std::size_t kUploadPiece = 64 * 1024;
 inline ClientInfo client_info_of(const tcp::socket& socket) {
   beast::error_code ec;
   auto address = socket.remote_endpoint(ec).address();
-  if (ec) return {};
+  if (ec) return {"?", "?"};
   if (address.is_v6() && address.to_v6().is_v4_mapped())
     address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
-  return {address.to_string()};
+  return {address.to_string(), limit_key(address)};
 }
 
 template <class Derived>
 class HttpSession {
  public:
   HttpSession(ServerContext& ctx, beast::flat_buffer buffer, ClientInfo client)
-      : ctx_(ctx), count_(ctx), client_(std::move(client)), buffer_(std::move(buffer)) {}
+      : ctx_(ctx), count_(ctx, client.limit_key), client_(std::move(client)), buffer_(std::move(buffer)) {}
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
@@ -69,6 +69,10 @@ class HttpSession {
     ++requests_;
     auto& req = parser_->get();
     head_request_ = req.method() == http::verb::head;
+    if (!count_.over_limit().empty()) {
+      log_event(LogLevel::Warning, "limits", "refused a connection from " + client_.ip + ": " + count_.over_limit());
+      return send_busy(http::status::service_unavailable, "the test server is busy: " + count_.over_limit());
+    }
     // Browsers send Origin with every upgrade and POST: a page of another
     // site may not use the server in its visitor's name.
     const bool origin_checked = websocket::is_upgrade(req) || req.method() == http::verb::post;
@@ -98,10 +102,12 @@ class HttpSession {
       submission_ = SubmissionSlot::take(ctx_);
       if (!submission_) {
         log_event(LogLevel::Warning, "limits", "refused a result submission: max_concurrent_submissions reached");
-        return send(finish_response(busy_response("the server is busy storing results, try again shortly",
-                                                  kBusyRetrySeconds, request_head()),
-                                    headers(), false),
-                    /*close=*/true);
+        return send_busy(http::status::service_unavailable, "the server is busy storing results, try again shortly");
+      }
+      if (!ctx_.limits.submission_allowed(client_.limit_key, std::chrono::steady_clock::now())) {
+        log_event(LogLevel::Warning, "limits", "refused a result submission from " + client_.ip +
+                                                   ": submissions_per_minute_per_address reached");
+        return send_busy(http::status::too_many_requests, "too many results from your address this minute");
       }
     }
     deadline_in(settings().request_timeout_seconds);
@@ -139,6 +145,14 @@ class HttpSession {
     return head;
   }
 
+  // 503 (or 429) with Retry-After, and the connection ends (the body, if
+  // any, is left unread).
+  void send_busy(http::status status, std::string_view why) {
+    auto res = busy_response(status, why, kBusyRetrySeconds, request_head());
+    res.keep_alive(false);
+    send(finish_response(std::move(res), headers(), false), true);
+  }
+
   // An answer that ends the connection (the body, if any, is left unread).
   void send_refusal(http::status status, std::string_view why) {
     send(finish_response(error_response_unparsed(status, why), headers(), false), true);
@@ -164,7 +178,10 @@ class HttpSession {
     auto& body = upload_parser_->get().body();
     body.data = upload_piece_->data();
     body.size = upload_piece_->size();
-    deadline_in(settings().request_timeout_seconds);  // per piece: a steady upload runs on
+    // Per piece, so a steady upload runs on, and within the transfer limit.
+    beast::get_lowest_layer(derived().stream())
+        .expires_at(std::min(std::chrono::steady_clock::now() + std::chrono::seconds(settings().request_timeout_seconds),
+                             upload_started_ + std::chrono::seconds(settings().max_transfer_seconds)));
     http::async_read(derived().stream(), buffer_, *upload_parser_,
                      beast::bind_front_handler(&HttpSession::on_upload_read, derived().shared_from_this()));
   }

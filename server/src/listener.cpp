@@ -1,6 +1,9 @@
 #include "listener.hpp"
 
+#include <algorithm>
+
 #include "http_session.hpp"
+#include "server_log.hpp"
 
 namespace bloatmeter::server {
 
@@ -44,14 +47,19 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     else std::make_shared<PlainHttpSession>(std::move(socket), ctx_)->run();
   }
   if (ec) {
-    // A failed accept (e.g. too many open files) must not stop the server,
-    // nor spin: try again shortly.
-    retry_.expires_after(std::chrono::milliseconds(50));
+    // A failed accept (too many open files: the connection stays queued)
+    // must not stop the server, nor spin on the queued connection: back
+    // off, doubling up to a second, and log (the log is rate-limited).
+    backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(1000));
+    log_event(LogLevel::Error, "accept", "accept failed: " + ec.message() + "; retrying in " +
+                                             std::to_string(backoff_.count()) + " ms");
+    retry_.expires_after(backoff_);
     retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
       if (!wait_ec) self->do_accept();
     });
     return;
   }
+  backoff_ = kFirstBackoff;
   do_accept();
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <memory>
 
 #include "http_types.hpp"
@@ -26,6 +27,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ssl::context* tls_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_;
+  static constexpr std::chrono::milliseconds kFirstBackoff{25};
+  std::chrono::milliseconds backoff_ = kFirstBackoff;
 };
 
 }  // namespace bloatmeter::server

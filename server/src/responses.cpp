@@ -74,9 +74,10 @@ http::response<http::string_body> method_not_allowed(std::string_view allow, con
   return res;
 }
 
-http::response<http::string_body> busy_response(std::string_view message, int retry_seconds, const Request& req) {
-  auto res = json_response(http::status::service_unavailable,
-                           {{"error", message}, {"status", 503}, {"retry_after_seconds", retry_seconds}}, req);
+http::response<http::string_body> busy_response(http::status status, std::string_view message, int retry_seconds,
+                                                const Request& req) {
+  auto res = json_response(status, {{"error", message}, {"status", static_cast<int>(status)}, {"retry_after_seconds", retry_seconds}},
+                           req);
   res.set(http::field::retry_after, std::to_string(retry_seconds));
   return res;
 }

@@ -45,8 +45,12 @@ http::response<http::string_body> error_response(http::status status, std::strin
                                                  const Request& req);
 // 405 with the methods the path takes (RFC 9110 requires Allow).
 http::response<http::string_body> method_not_allowed(std::string_view allow, const Request& req);
-// 503 with Retry-After: the server is full; try again in `retry_seconds`.
-http::response<http::string_body> busy_response(std::string_view message, int retry_seconds, const Request& req);
+// What a 503 or 429 tells a client to wait before trying again.
+inline constexpr int kBusyRetrySeconds = 5;
+
+// 503 (full) or 429 (too often) with Retry-After: try again in `retry_seconds`.
+http::response<http::string_body> busy_response(http::status status, std::string_view message, int retry_seconds,
+                                                const Request& req);
 // For errors before a request could be parsed: HTTP/1.1, connection close.
 http::response<http::string_body> error_response_unparsed(http::status status, std::string_view message);
 

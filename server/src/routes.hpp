@@ -11,6 +11,7 @@ namespace bloatmeter::server {
 // What the session knows about the peer that routes may need.
 struct ClientInfo {
   std::string ip;  // remote address as text, IPv4-mapped IPv6 shown as IPv4
+  std::string limit_key;  // what the per-address limits count it as (client_limits.hpp)
 };
 
 // How a route answers: at once, or later from another thread (result
@@ -33,8 +34,5 @@ bool is_upload_sink(const Request& req);
 
 // POST /api/results: the session bounds how many run at once.
 bool is_result_submission(const Request& req);
-
-// What a 503 tells a client to wait before trying again.
-inline constexpr int kBusyRetrySeconds = 5;
 
 }  // namespace bloatmeter::server

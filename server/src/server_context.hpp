@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "client_limits.hpp"
 #include "echo_delay_record.hpp"
 #include "household_stats.hpp"
 #include "http_types.hpp"
@@ -35,6 +36,7 @@ struct ServerContext {
   const HeaderPolicy tls_headers;
   // POST /api/results from its header to its answer (SubmissionSlot).
   std::atomic<int> submissions_in_flight{0};
+  ClientLimits limits{options.settings};  // connections, tests, submissions per address
 
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads
@@ -94,16 +96,23 @@ class SubmissionSlot {
   ServerContext* ctx_;
 };
 
-// Counts a connection for its lifetime (RAII member of each session).
+// Counts a connection for its lifetime (RAII member of each session), in
+// all and for its client's address (client_limits.hpp).
 class ConnectionCount {
  public:
-  explicit ConnectionCount(ServerContext& ctx) : ctx_(ctx) { ++ctx_.active_connections; }
+  ConnectionCount(ServerContext& ctx, std::string limit_key)
+      : ctx_(ctx), counted_(ctx.limits, std::move(limit_key)) {
+    ++ctx_.active_connections;
+  }
   ~ConnectionCount() { --ctx_.active_connections; }
   ConnectionCount(const ConnectionCount&) = delete;
   ConnectionCount& operator=(const ConnectionCount&) = delete;
+  // Why this connection is one too many, or "".
+  const std::string& over_limit() const { return counted_.over_limit(); }
 
  private:
   ServerContext& ctx_;
+  ClientLimits::Connection counted_;
 };
 
 }  // namespace bloatmeter::server

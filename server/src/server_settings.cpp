@@ -49,6 +49,13 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            integer_setting(values, "idle_timeout_seconds", 1, 3600, s.idle_timeout_seconds),
            integer_setting(values, "write_stall_seconds", 1, 3600, s.write_stall_seconds),
            integer_setting(values, "max_transfer_seconds", 1, 86'400, s.max_transfer_seconds),
+           integer_setting(values, "max_connections", 1, 1'000'000, s.max_connections),
+           integer_setting(values, "max_connections_per_address", 1, 1'000'000, s.max_connections_per_address),
+           integer_setting(values, "max_tests", 1, 100'000, s.max_tests),
+           integer_setting(values, "max_tests_per_address", 1, 100'000, s.max_tests_per_address),
+           integer_setting(values, "max_test_seconds", 1, 86'400, s.max_test_seconds),
+           integer_setting(values, "submissions_per_minute_per_address", 1, 100'000,
+                           s.submissions_per_minute_per_address),
        })
     if (!err.empty()) return R::failure(err);
   if (const auto it = values.find("allowed_origins"); it != values.end()) {

@@ -29,6 +29,23 @@ struct ServerSettings {
   // max_transfer_seconds: the longest any one response may take, however
   // steadily it is read (a test's download phase lasts seconds).
   int max_transfer_seconds = 300;
+  // max_connections, max_connections_per_address: open connections in all
+  // and from one address (IPv6: one /64). One more gets 503 + Retry-After.
+  // A browser's test holds up to 34 (a probe lane, 16 streams each way,
+  // a request or two).
+  int max_connections = 4096;
+  int max_connections_per_address = 256;
+  // max_tests, max_tests_per_address: tests running at once (a test is
+  // its probe lane); more are refused with 503 + Retry-After, so a test the
+  // server could not measure never starts.
+  int max_tests = 200;
+  int max_tests_per_address = 4;
+  // max_test_seconds: the longest any WebSocket lane stays open (a plan is
+  // 40 s; a lane kept alive by pings is closed at this deadline).
+  int max_test_seconds = 120;
+  // submissions_per_minute_per_address: POST /api/results per address per
+  // sliding minute; more get 429 + Retry-After.
+  int submissions_per_minute_per_address = 20;
   // allowed_origins: web origins, besides the server's own, whose pages may
   // open WebSockets, POST to the server and frame its page (space or comma
   // separated, e.g. "https://www.example.net"); "*" allows any.

@@ -22,7 +22,7 @@ template <class Stream>
 class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSession<Stream>> {
  public:
   BulkDownloadSession(Stream&& stream, ServerContext& ctx, std::size_t chunk)
-      : ws_(std::move(stream)), ctx_(ctx), count_(ctx), chunk_(chunk) {}
+      : ws_(std::move(stream)), ctx_(ctx), count_(ctx, limit_key_of(tcp_socket_of(ws_))), chunk_(chunk) {}
 
   void run(Request req) {
     req_ = std::move(req);
@@ -33,7 +33,7 @@ class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSess
  private:
   void accept() {
     set_notsent_lowat(tcp_socket_of(ws_), kBulkNotSentLowat);
-    configure_server_websocket(ws_);
+    configure_server_websocket(ws_, ctx_.options.settings);
     ws_.binary(true);
     ws_.async_accept(req_, beast::bind_front_handler(&BulkDownloadSession::on_accept, this->shared_from_this()));
   }

@@ -22,7 +22,7 @@ template <class Stream>
 class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<Stream>> {
  public:
   BulkUploadSession(Stream&& stream, ServerContext& ctx)
-      : ws_(std::move(stream)), count_(ctx), report_timer_(ws_.get_executor()) {}
+      : ws_(std::move(stream)), ctx_(ctx), count_(ctx, limit_key_of(tcp_socket_of(ws_))), report_timer_(ws_.get_executor()) {}
 
   void run(Request req) {
     req_ = std::move(req);
@@ -32,7 +32,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
 
  private:
   void accept() {
-    configure_server_websocket(ws_);  // also limits messages to 1 MiB
+    configure_server_websocket(ws_, ctx_.options.settings);  // also limits messages to 1 MiB
     ws_.text(true);                   // the server only ever sends reports
     ws_.async_accept(req_, beast::bind_front_handler(&BulkUploadSession::on_accept, this->shared_from_this()));
   }
@@ -89,6 +89,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
   void on_report_written(beast::error_code, std::size_t) { writing_ = false; }
 
   websocket::stream<Stream> ws_;
+  ServerContext& ctx_;
   ConnectionCount count_;
   net::steady_timer report_timer_;
   Request req_;

@@ -5,6 +5,7 @@
 
 #include "bloatmeter/version.hpp"
 #include "http_types.hpp"
+#include "server_settings.hpp"
 
 namespace bloatmeter::server {
 
@@ -18,7 +19,10 @@ tcp::socket& tcp_socket_of(websocket::stream<Stream>& ws) {
 }
 
 template <class Stream>
-void configure_server_websocket(websocket::stream<Stream>& ws) {
+void configure_server_websocket(websocket::stream<Stream>& ws, const ServerSettings& settings) {
+  // No lane outlives a test: the deadline holds whatever the lane does
+  // (Beast's keep-alive pings alone would keep an idle one open for ever).
+  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(settings.max_test_seconds));
   // Beast's server timeouts, with pings so that a lane on which the client
   // never sends (a download) still proves the peer is alive.
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);

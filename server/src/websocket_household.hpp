@@ -75,7 +75,7 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
   HouseholdSession(Stream&& stream, ServerContext& ctx, HouseholdRequest request)
       : ws_(std::move(stream)),
         ctx_(ctx),
-        count_(ctx),
+        count_(ctx, limit_key_of(tcp_socket_of(ws_))),
         request_(std::move(request)),
         pace_timer_(ws_.get_executor()),
         report_timer_(ws_.get_executor()) {
@@ -103,7 +103,7 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
     beast::error_code ec;
     tcp_socket_of(ws_).set_option(tcp::no_delay(true), ec);  // a game tick must not wait for Nagle
     set_notsent_lowat(tcp_socket_of(ws_), kHouseholdNotSentLowat);
-    configure_server_websocket(ws_);
+    configure_server_websocket(ws_, ctx_.options.settings);
     ws_.async_accept(req_, beast::bind_front_handler(&HouseholdSession::on_accept, this->shared_from_this()));
   }
 

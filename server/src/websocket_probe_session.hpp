@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 
 #include "http_types.hpp"
 #include "probe_wire.hpp"
@@ -16,11 +17,13 @@ namespace bloatmeter::server {
 template <class Stream>
 class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
  public:
-  ProbeSession(Stream&& stream, ServerContext& ctx) : ws_(std::move(stream)), ctx_(ctx), count_(ctx) {}
+  ProbeSession(Stream&& stream, ServerContext& ctx) : ws_(std::move(stream)), ctx_(ctx), count_(ctx, limit_key_of(tcp_socket_of(ws_))) {}
 
-  // Accepts the already-read upgrade request on the session's own strand.
-  void run(Request req) {
+  // Accepts the already-read upgrade request on the session's own strand;
+  // the lane holds its test's place (client_limits.hpp) while it lives.
+  void run(Request req, ClientLimits::TestLease lease) {
     req_ = std::move(req);
+    lease_.emplace(std::move(lease));
     net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ProbeSession::accept, this->shared_from_this()));
   }
 
@@ -28,7 +31,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
   void accept() {
     beast::error_code ec;
     tcp_socket_of(ws_).set_option(tcp::no_delay(true), ec);  // a 24-byte echo must not wait for Nagle
-    configure_server_websocket(ws_);
+    configure_server_websocket(ws_, ctx_.options.settings);
     ws_.binary(true);
     ws_.async_accept(req_, beast::bind_front_handler(&ProbeSession::on_accept, this->shared_from_this()));
   }
@@ -73,6 +76,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   ConnectionCount count_;
+  std::optional<ClientLimits::TestLease> lease_;
   Request req_;
   beast::flat_buffer in_;
   std::array<std::uint8_t, kProbeEchoBytes> out_{};

@@ -40,12 +40,16 @@ class OneResponse : public std::enable_shared_from_this<OneResponse<Stream>> {
 };
 
 template <class Stream>
-void reject_upgrade(Stream&& stream, http::status status, std::string_view message, const Request& req,
-                    const ServerContext& ctx) {
-  auto res = error_response(status, message, req);
+void reject_upgrade(Stream&& stream, http::response<http::string_body> res, const ServerContext& ctx) {
   res.keep_alive(false);
   stamp_headers(res.base(), std::is_same_v<std::decay_t<Stream>, beast::tcp_stream> ? ctx.plain_headers : ctx.tls_headers);
   std::make_shared<OneResponse<std::decay_t<Stream>>>(std::forward<Stream>(stream), std::move(res))->run();
+}
+
+template <class Stream>
+void reject_upgrade(Stream&& stream, http::status status, std::string_view message, const Request& req,
+                    const ServerContext& ctx) {
+  reject_upgrade(std::forward<Stream>(stream), error_response(status, message, req), ctx);
 }
 
 // ?chunk=N for /ws/bulk-download; nothing when present but out of range.
@@ -103,9 +107,10 @@ inline HouseholdUpgrade household_upgrade(const Request& req, const ServerContex
 // Probe lanes over plain TCP move to the probe I/O thread: the socket's
 // descriptor is released from the main io_context and adopted by one on
 // the probe context, so no bulk session can ever run ahead of an echo.
-inline void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ServerContext& ctx) {
+inline void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::TestLease&& lease,
+                             ServerContext& ctx) {
   if (!ctx.probe_io) {
-    std::make_shared<ProbeSession<beast::tcp_stream>>(std::move(stream), ctx)->run(std::move(req));
+    std::make_shared<ProbeSession<beast::tcp_stream>>(std::move(stream), ctx)->run(std::move(req), std::move(lease));
     return;
   }
   beast::error_code ec;
@@ -120,7 +125,8 @@ inline void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ServerCo
     ::close(fd);
     return;
   }
-  std::make_shared<ProbeSession<beast::tcp_stream>>(beast::tcp_stream(std::move(moved)), ctx)->run(std::move(req));
+  std::make_shared<ProbeSession<beast::tcp_stream>>(beast::tcp_stream(std::move(moved)), ctx)
+      ->run(std::move(req), std::move(lease));
 }
 
 // Probe lanes over TLS stay on the main I/O threads, on their own strand:
@@ -129,8 +135,9 @@ inline void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ServerCo
 // move it to another io_context. TLS probes therefore get no priority over
 // bulk sessions; the echo delay they report makes any contention visible.
 template <class Stream>
-void start_probe_lane(Stream&& stream, Request&& req, ServerContext& ctx) {
-  std::make_shared<ProbeSession<std::decay_t<Stream>>>(std::forward<Stream>(stream), ctx)->run(std::move(req));
+void start_probe_lane(Stream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx) {
+  std::make_shared<ProbeSession<std::decay_t<Stream>>>(std::forward<Stream>(stream), ctx)
+      ->run(std::move(req), std::move(lease));
 }
 
 template <class Stream>
@@ -143,7 +150,20 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
     return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
                           "data sent before the WebSocket handshake completed", req, ctx);
   const auto path = target_path(req.target());
-  if (path == "/ws/probe") return start_probe_lane(std::forward<Stream>(stream), std::move(req), ctx);
+  if (path == "/ws/probe") {
+    // A test starts with its probe lane: refused here when the server (or
+    // this address) runs all the tests it may, before anything is measured.
+    std::string why;
+    auto lease = ctx.limits.start_test(limit_key_of(beast::get_lowest_layer(stream).socket()), why);
+    if (!lease) {
+      log_event(LogLevel::Warning, "limits", "refused a test: " + why);
+      return reject_upgrade(std::forward<Stream>(stream),
+                            busy_response(http::status::service_unavailable, "the test server is busy: " + why,
+                                          kBusyRetrySeconds, req),
+                            ctx);
+    }
+    return start_probe_lane(std::forward<Stream>(stream), std::move(req), std::move(*lease), ctx);
+  }
   if (path == "/ws/bulk-download") {
     const auto chunk = download_chunk_size(req);
     if (!chunk)

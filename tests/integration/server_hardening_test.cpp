@@ -299,3 +299,72 @@ TEST_CASE("the log is rate-limited per topic and says how much it held back") {
   // Another topic has its own budget.
   CHECK(log_event(LogLevel::Info, "test-other", "still heard"));
 }
+
+TEST_CASE("one address may hold max_connections_per_address connections; one more gets 503 + Retry-After") {
+  auto srv = server_with("max_connections_per_address=3\n");
+  net::io_context ioc;
+  std::vector<tcp::socket> held;
+  for (int i = 0; i < 3; ++i) held.push_back(connect_loopback(ioc, srv.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto refused = get(srv.port(), "/api/health");
+  CHECK(refused.result() == http::status::service_unavailable);
+  CHECK(refused[http::field::retry_after] == "5");
+  CHECK(json::parse(refused.body())["error"].get<std::string>().find("max_connections_per_address") !=
+        std::string::npos);
+  held.pop_back();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(get(srv.port(), "/api/health").result() == http::status::ok);
+}
+
+TEST_CASE("tests beyond max_tests_per_address are refused at the probe lane with 503 + Retry-After") {
+  auto srv = server_with("max_tests_per_address=1\n");
+  const auto probe_upgrade = [&](websocket::stream<tcp::socket>& ws) {
+    ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), srv.port()));
+    websocket::response_type res;
+    beast::error_code ec;
+    ws.handshake(res, "127.0.0.1", "/ws/probe", ec);
+    return res;
+  };
+  net::io_context ioc;
+  websocket::stream<tcp::socket> first(ioc), second(ioc), third(ioc);
+  REQUIRE(probe_upgrade(first).result() == http::status::switching_protocols);
+  const auto refused = probe_upgrade(second);
+  CHECK(refused.result() == http::status::service_unavailable);
+  CHECK(refused[http::field::retry_after] == "5");
+  CHECK(refused.body().find("max_tests_per_address") != std::string::npos);
+  first.close(websocket::close_code::normal);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(probe_upgrade(third).result() == http::status::switching_protocols);
+}
+
+TEST_CASE("a lane kept alive by pings is closed at max_test_seconds") {
+  auto srv = server_with("max_test_seconds=2\n");
+  WsClient lane(srv.port(), "/ws/probe");
+  const auto start = std::chrono::steady_clock::now();
+  beast::flat_buffer buf;
+  beast::error_code ec;
+  lane.ws.read(buf, ec);  // nothing to read: returns when the server ends the lane
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(ec);
+  CHECK(took >= std::chrono::milliseconds(1500));
+  CHECK(took < std::chrono::seconds(6));
+}
+
+TEST_CASE("result submissions beyond submissions_per_minute_per_address get 429 + Retry-After") {
+  auto srv = server_with("submissions_per_minute_per_address=2\n");
+  const auto body = bm::serialize_result(quick_run());
+  CHECK(post(srv.port(), "/api/results", body).result() == http::status::created);
+  CHECK(post(srv.port(), "/api/results", body).result() == http::status::created);
+  const auto third = post(srv.port(), "/api/results", body);
+  CHECK(third.result() == http::status::too_many_requests);
+  CHECK(third[http::field::retry_after] == "5");
+}
+
+TEST_CASE("IPv6 clients count by their /64, IPv4 clients by address") {
+  using bloatmeter::server::limit_key;
+  CHECK(limit_key(net::ip::make_address("2001:2:0:1::5")) == "2001:2:0:1::/64");
+  CHECK(limit_key(net::ip::make_address("2001:2:0:1:abcd::9")) == "2001:2:0:1::/64");
+  CHECK(limit_key(net::ip::make_address("2001:2:0:2::5")) == "2001:2:0:2::/64");
+  CHECK(limit_key(net::ip::make_address("198.18.0.7")) == "198.18.0.7");
+  CHECK(limit_key(net::ip::make_address("::ffff:198.18.0.7")) == "198.18.0.7");
+}

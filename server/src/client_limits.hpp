@@ -1,0 +1,81 @@
+#pragma once
+// How much of the server one client address, and all of them together, may
+// hold: connections, running tests, result submissions per minute
+// (server_settings.hpp names the limits). One small table under a mutex:
+// it is touched when a connection opens or closes and when a test starts,
+// never per packet. IPv6 clients count by their /64 (one household's
+// network, whatever addresses its devices pick); IPv4 by address.
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "http_types.hpp"
+#include "server_settings.hpp"
+
+namespace bloatmeter::server {
+
+// "198.18.0.7", or "2001:2:0:1::/64" for any address of that /64.
+std::string limit_key(net::ip::address address);
+std::string limit_key_of(const tcp::socket& socket);
+
+class ClientLimits {
+ public:
+  explicit ClientLimits(const ServerSettings& settings) : settings_(settings) {}
+
+  // Counts a connection from `key` for the handle's lifetime.
+  class Connection {
+   public:
+    Connection(ClientLimits& limits, std::string key);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    // Why this connection is one too many ("" when within the limits).
+    const std::string& over_limit() const { return over_limit_; }
+
+   private:
+    ClientLimits& limits_;
+    std::string key_;
+    std::string over_limit_;
+  };
+
+  // A running test's place, held for the test's lifetime.
+  class TestLease {
+   public:
+    TestLease(ClientLimits& limits, std::string key) : limits_(&limits), key_(std::move(key)) {}
+    TestLease(TestLease&& other) noexcept : limits_(std::exchange(other.limits_, nullptr)), key_(std::move(other.key_)) {}
+    TestLease& operator=(TestLease&&) = delete;
+    ~TestLease();
+
+   private:
+    ClientLimits* limits_;
+    std::string key_;
+  };
+
+  // A place for a new test, or nothing with the reason in `why`.
+  std::optional<TestLease> start_test(const std::string& key, std::string& why);
+
+  // Whether `key` may submit another result now (a sliding minute).
+  bool submission_allowed(const std::string& key, std::chrono::steady_clock::time_point now);
+
+  int tests_running() const;
+
+ private:
+  struct Entry {
+    int connections = 0;
+    int tests = 0;
+    std::deque<std::chrono::steady_clock::time_point> submissions;
+    bool unused() const { return connections == 0 && tests == 0 && submissions.empty(); }
+  };
+  void forget_if_unused(std::unordered_map<std::string, Entry>::iterator it);
+
+  const ServerSettings& settings_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> clients_;
+  int connections_ = 0;
+  int tests_ = 0;
+};
+
+}  // namespace bloatmeter::server
