@@ -56,6 +56,13 @@ std::optional<StartedLane> start_probe_lane(asio::io_context& io, StopSignals& s
     exit_code = kExitAborted;
     return std::nullopt;
   }
+  if (!connected && connect_error.starts_with("the test server is busy")) {
+    // The server answered and cannot take another test now: say so, and
+    // when to try again (its Retry-After), rather than "cannot reach".
+    err << "bloatmeter " << command << ": " << connect_error << "\n";
+    exit_code = kExitUnreachable;
+    return std::nullopt;
+  }
   if (!connected) {
     err << "bloatmeter " << command << ": cannot reach " << url.origin() << ": " << connect_error << "\n";
     if (url.secure && !insecure && connect_error.find("certificate") != std::string::npos)

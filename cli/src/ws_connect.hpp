@@ -2,11 +2,14 @@
 // Opening a client WebSocket to the test server, over TCP or TLS, as a
 // coroutine. Shared by the probe lane and the load streams.
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
+#include <nlohmann/json.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -29,8 +32,21 @@ using TlsWs = websocket::stream<ssl::stream<beast::tcp_stream>>;
 
 inline constexpr auto kConnectTimeout = std::chrono::seconds(10);
 
+// What a server that declined an upgrade said: its JSON "error" (for a
+// busy server: "the test server is busy: ..."), and when to try again.
+inline std::string refusal_text(const websocket::response_type& answer) {
+  const auto doc = nlohmann::json::parse(answer.body(), nullptr, false);
+  std::string text = doc.is_object() && doc.contains("error") && doc["error"].is_string()
+                         ? doc["error"].get<std::string>()
+                         : "the server refused (HTTP " + std::to_string(answer.result_int()) + ")";
+  const auto retry = answer[beast::http::field::retry_after];
+  if (!retry.empty()) text += "; try again in " + std::string(retry) + " s";
+  return text;
+}
+
 // Connects, (TLS handshake,) WebSocket handshake on `target`. Throws
-// boost::system::system_error on failure.
+// boost::system::system_error on failure, std::runtime_error with the
+// server's reason when it declined the upgrade.
 template <class Ws>
 asio::awaitable<void> connect_ws(Ws& ws, const tcp::resolver::results_type& endpoints, const ServerUrl& url,
                                  const std::string& target, bool verify) {
@@ -55,7 +71,11 @@ asio::awaitable<void> connect_ws(Ws& ws, const tcp::resolver::results_type& endp
   ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
     req.set(beast::http::field::user_agent, "bloatmeter-native");
   }));
-  co_await ws.async_handshake(url.host_header(), target, asio::use_awaitable);
+  websocket::response_type answer;
+  boost::system::error_code ec;
+  co_await ws.async_handshake(answer, url.host_header(), target, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec && answer.result_int() >= 400) throw std::runtime_error(refusal_text(answer));
+  if (ec) throw boost::system::system_error(ec);
 }
 
 }  // namespace bloatmeter::cli

@@ -50,20 +50,31 @@ ClientLimits::TestLease::~TestLease() {
   limits_->forget_if_unused(it);
 }
 
+std::string ClientLimits::refusal_locked(int tests_of_key) const {
+  if (tests_ >= settings_.max_tests)
+    return "the server is running " + std::to_string(tests_) + " tests, its most (max_tests)";
+  if (tests_of_key >= settings_.max_tests_per_address)
+    return "your address is running " + std::to_string(tests_of_key) + " tests already (max_tests_per_address)";
+  return {};
+}
+
 std::optional<ClientLimits::TestLease> ClientLimits::start_test(const std::string& key, std::string& why) {
   std::lock_guard lock(mutex_);
   auto& entry = clients_[key];
-  if (tests_ >= settings_.max_tests) {
-    why = "the server is running " + std::to_string(tests_) + " tests, its most (max_tests)";
-  } else if (entry.tests >= settings_.max_tests_per_address) {
-    why = "your address is running " + std::to_string(entry.tests) + " tests already (max_tests_per_address)";
-  } else {
+  why = refusal_locked(entry.tests);
+  if (why.empty()) {
     ++entry.tests;
     ++tests_;
     return TestLease(*this, key);
   }
   forget_if_unused(clients_.find(key));
   return std::nullopt;
+}
+
+std::string ClientLimits::test_refusal(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = clients_.find(key);
+  return refusal_locked(it == clients_.end() ? 0 : it->second.tests);
 }
 
 bool ClientLimits::submission_allowed(const std::string& key, std::chrono::steady_clock::time_point now) {

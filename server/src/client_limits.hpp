@@ -56,6 +56,9 @@ class ClientLimits {
 
   // A place for a new test, or nothing with the reason in `why`.
   std::optional<TestLease> start_test(const std::string& key, std::string& why);
+  // Whether start_test would give a place now ("" when it would), taking
+  // none: what a browser asks before it opens its lanes (GET /api/test-slot).
+  std::string test_refusal(const std::string& key) const;
 
   // Whether `key` may submit another result now (a sliding minute).
   bool submission_allowed(const std::string& key, std::chrono::steady_clock::time_point now);
@@ -70,6 +73,7 @@ class ClientLimits {
     bool unused() const { return connections == 0 && tests == 0 && submissions.empty(); }
   };
   void forget_if_unused(std::unordered_map<std::string, Entry>::iterator it);
+  std::string refusal_locked(int tests_of_key) const;
 
   const ServerSettings& settings_;
   mutable std::mutex mutex_;

@@ -85,6 +85,16 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
     if (!is_get_or_head(req)) return only("GET, HEAD");
     return reply(ping(req));
   }
+  if (path == "/api/test-slot") {
+    // Whether a test could start now: a browser cannot read why its
+    // WebSocket upgrade was refused, so it asks first (client_limits.hpp).
+    if (!is_get_or_head(req)) return only("GET, HEAD");
+    const auto refusal = ctx.limits.test_refusal(client.limit_key);
+    if (!refusal.empty())
+      return reply(busy_response(http::status::service_unavailable, "the test server is busy: " + refusal,
+                                 kBusyRetrySeconds, req));
+    return reply(json_response(http::status::ok, {{"available", true}}, req));
+  }
   if (path == "/download") {
     if (req.method() != http::verb::get) return only("GET");
     return reply(download(req, ctx));

@@ -39,7 +39,7 @@ struct ServerSettings {
   // its probe lane); more are refused with 503 + Retry-After, so a test the
   // server could not measure never starts.
   int max_tests = 200;
-  int max_tests_per_address = 4;
+  int max_tests_per_address = 16;
   // max_test_seconds: the longest any WebSocket lane stays open (a plan is
   // 40 s; a lane kept alive by pings is closed at this deadline).
   int max_test_seconds = 120;

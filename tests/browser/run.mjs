@@ -1,5 +1,6 @@
 // Browser end-to-end tests: the real server serving the real WASM build,
 // in headless Chromium. Screenshots go to --artifacts.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { check, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
 import { householdAbortTest, householdLiveTests } from './household_live.mjs';
@@ -61,6 +62,33 @@ try {
     // interception as "Permissions check failed"; anything else is a defect.
     const unexpected = errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED') && !e.includes('Permissions check failed'));
     check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
+  }
+
+  await closePages();
+  console.log('busy server: a second tab when the server may run one test');
+  {
+    // Two tabs of one customer against a server that may run one test at a
+    // time (max_tests=1): the second is told the server is busy and when to
+    // try again, instead of starting a test the server could not measure.
+    const conf = path.join(server.dataDir, 'one-test.conf');
+    writeFileSync(conf, 'max_tests=1\n');
+    const busyServer = await startServer(args.server, args['web-root'], ['--config', conf]);
+    try {
+      const { page: first } = await openPage(browser, busyServer.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+      await first.waitForSelector('body[data-state="running"]', { timeout: 30000 });
+      const { page: second, errors } = await openPage(browser, busyServer.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+      await second.waitForSelector('body[data-state="error"]', { timeout: 30000 });
+      const mirror = await second.textContent('#status-mirror');
+      check(mirror.includes('The test server is busy, try again in 5 s.'), `the second tab is told the server is busy (${mirror})`);
+      await second.screenshot({ path: shot('single-busy-desktop.png') });
+      // The page's own request for room answered 503: Chromium logs that
+      // response as a console error; nothing else may appear.
+      const unexpected = errors.filter((e) => !e.includes('503'));
+      check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
+    } finally {
+      await closePages();
+      await busyServer.stop();
+    }
   }
 
   await closePages();

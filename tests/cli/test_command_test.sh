@@ -85,6 +85,25 @@ expect "Ctrl-C while connecting exits 4 and says the test never started, leaving
   '[ $code -eq 4 ] && grep -q "stopped by the user before the test started" "$tmp/early.err" && [ ! -e "$tmp/early.json" ]' ||
   { echo "    exit code $code; the client printed:"; cat "$tmp/early.out" "$tmp/early.err" | sed 's/^/    /'; }
 
+# A server already running all the tests it may (max_tests=1): a second
+# test is refused before it starts, and the client says the server is busy
+# and when to try again, rather than "cannot reach".
+printf 'max_tests=1\n' >"$tmp/one-test.conf"
+"$server" --listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data-busy" --config "$tmp/one-test.conf" >"$tmp/busy.out" 2>"$tmp/busy.err" &
+busy_pid=$!
+for _ in $(seq 100); do grep -q "http://" "$tmp/busy.out" && break; sleep 0.1; done
+busy=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/busy.out" | head -1)
+timeout 60 "$bin" test "$busy" --plan quick >"$tmp/first.out" 2>&1 </dev/null &
+first_pid=$!
+for _ in $(seq 100); do grep -q "^Baseline" "$tmp/first.out" && break; sleep 0.1; done
+err=$(timeout 30 "$bin" test "$busy" --plan quick 2>&1 >/dev/null); code=$?
+expect "a test the server has no room for exits 3: busy, try again in 5 s" \
+  '[ $code -eq 3 ] && echo "$err" | grep -q "the test server is busy" && echo "$err" | grep -q "try again in 5 s"' ||
+  { echo "    exit code $code; the client printed:"; echo "$err" | sed 's/^/    /'; }
+kill -INT $first_pid 2>/dev/null; wait $first_pid 2>/dev/null
+expect "the server logged the refusal" 'grep -q "warning \[limits\] refused a test" "$tmp/busy.err"'
+kill $busy_pid; wait $busy_pid 2>/dev/null
+
 # A port nothing listens on: the server's own port, after it stops.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
 err=$(timeout 30 "$bin" test "$http" --plan quick 2>&1 >/dev/null); code=$?

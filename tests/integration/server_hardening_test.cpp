@@ -368,3 +368,19 @@ TEST_CASE("IPv6 clients count by their /64, IPv4 clients by address") {
   CHECK(limit_key(net::ip::make_address("198.18.0.7")) == "198.18.0.7");
   CHECK(limit_key(net::ip::make_address("::ffff:198.18.0.7")) == "198.18.0.7");
 }
+
+TEST_CASE("GET /api/test-slot says whether a test could start now, and why not") {
+  auto srv = server_with("max_tests=1\n");
+  auto free_slot = get(srv.port(), "/api/test-slot");
+  CHECK(free_slot.result() == http::status::ok);
+  CHECK(json::parse(free_slot.body())["available"] == true);
+  WsClient lane(srv.port(), "/ws/probe");  // the one test the server may run
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto busy = get(srv.port(), "/api/test-slot");
+  CHECK(busy.result() == http::status::service_unavailable);
+  CHECK(busy[http::field::retry_after] == "5");
+  CHECK(json::parse(busy.body())["error"].get<std::string>().find("max_tests") != std::string::npos);
+  lane.ws.close(websocket::close_code::normal);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(get(srv.port(), "/api/test-slot").result() == http::status::ok);
+}

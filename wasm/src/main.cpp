@@ -2,6 +2,7 @@
 // Dear ImGui drawn each frame from AppState, the test driven by a 5 ms
 // timer. This file wires state, views and adapters together; it holds no
 // measurement logic.
+#include <optional>
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -124,7 +125,18 @@ void submit_shown_result() {
   });
 }
 
-void start_test() {
+// What the page says when the server has no room for a test: its 503 (or
+// 429) carries Retry-After, and the server's reason for the curious.
+std::optional<std::string> busy_message(const HttpReply& r) {
+  if (r.status != 503 && r.status != 429) return std::nullopt;
+  const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  int retry = 5;
+  if (doc.is_object() && doc.contains("retry_after_seconds") && doc["retry_after_seconds"].is_number_integer())
+    retry = doc["retry_after_seconds"].get<int>();
+  return "The test server is busy, try again in " + std::to_string(retry) + " s.";
+}
+
+void begin_test() {
   AppState& s = g_client->state;
   s.screen = Screen::Running;
   s.error.clear();
@@ -139,6 +151,22 @@ void start_test() {
   g_client->runner.start(plan, ws_origin(), g_client->theme.palette);
 }
 
+// Asks the server for room first: a browser cannot read why a WebSocket
+// upgrade was refused, so a test the server could not measure would
+// otherwise fail as "connection lost".
+void start_test() {
+  g_client->state.error.clear();
+  http_request("GET", "api/test-slot", {}, [](const HttpReply& r) {
+    AppState& s = g_client->state;
+    if (const auto busy = busy_message(r)) {
+      s.screen = Screen::Start;
+      s.error = *busy;
+      return;
+    }
+    begin_test();
+  });
+}
+
 // Called when a runner has stopped: a result, or a failure to start.
 void on_runner_finished(bool household) {
   Client& c = *g_client;
@@ -146,6 +174,11 @@ void on_runner_finished(bool household) {
   if (!failure.empty()) {
     c.state.screen = Screen::Start;
     c.state.error = "The test could not run: " + failure + ".";
+    // Another test may have taken the last place between the question and
+    // the lanes: then say so instead.
+    http_request("GET", "api/test-slot", {}, [](const HttpReply& r) {
+      if (const auto busy = busy_message(r)) g_client->state.error = *busy;
+    });
     return;
   }
   Result r = household ? c.household.take_result() : c.runner.take_result();
