@@ -1,6 +1,9 @@
 #include "echo_delay_record.hpp"
 
+#include "bloatmeter/stats.hpp"
+
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace bloatmeter::server {
@@ -18,23 +21,23 @@ void EchoDelayRecord::record(std::uint64_t now_ms, std::uint32_t delay_us) {
 }
 
 EchoDelayRecord::Summary EchoDelayRecord::recent(std::uint64_t now_ms, std::uint64_t window_ms) const {
-  std::vector<std::uint32_t> delays;
+  std::vector<double> delays;
   delays.reserve(kSlots);
   for (const auto& s : slots_) {
     const auto word = s.load(std::memory_order_relaxed);
     if (word == 0) continue;
     const auto at_ms = (word >> kDelayBits) - 1;
     if (at_ms + window_ms < now_ms) continue;
-    delays.push_back(static_cast<std::uint32_t>(word & kDelayMask));
+    delays.push_back(static_cast<double>(word & kDelayMask));
   }
   Summary out;
   out.count = delays.size();
   if (delays.empty()) return out;
-  // Nearest-rank p99.
-  const auto rank = (delays.size() * 99 + 99) / 100 - 1;
-  std::nth_element(delays.begin(), delays.begin() + static_cast<std::ptrdiff_t>(rank), delays.end());
-  out.p99_us = delays[rank];
-  out.max_us = *std::max_element(delays.begin(), delays.end());
+  // The core's percentile, as the result's "server busy" flag computes it
+  // from the same echoes.
+  std::sort(delays.begin(), delays.end());
+  out.p99_us = static_cast<std::uint32_t>(std::lround(*percentile_sorted(delays, 99)));
+  out.max_us = static_cast<std::uint32_t>(delays.back());
   return out;
 }
 

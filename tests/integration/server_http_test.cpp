@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "echo_delay_record.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
 
@@ -163,4 +164,14 @@ TEST_CASE("WebSocket upgrades to unknown paths are refused with a JSON 404") {
                                   "GET /ws/nothing HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
   CHECK(reply.rfind("HTTP/1.1 404", 0) == 0);
+}
+
+TEST_CASE("the health endpoint's echo p99 is the core's percentile, the one the server-busy flag uses") {
+  bloatmeter::server::EchoDelayRecord record;
+  for (std::uint32_t d = 10; d <= 100; d += 10) record.record(1000, d);
+  const auto summary = record.recent(1000, 60'000);
+  CHECK(summary.count == 10);
+  CHECK(summary.p99_us == 99);  // interpolated between 90 and 100; nearest rank would say 100
+  CHECK(summary.max_us == 100);
+  CHECK(record.recent(100'000, 60'000).count == 0);  // older than the window
 }
