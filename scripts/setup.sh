@@ -16,6 +16,7 @@ packages=(
   chromium
   dpkg-dev python3
   iproute2 iputils-ping tcpdump
+  clang-14 libfuzzer-14-dev
 )
 
 # A machine may carry its own Node.js (with npm inside); Debian's npm would

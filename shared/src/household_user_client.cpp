@@ -5,7 +5,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bloatmeter/result_limits.hpp"
+
 namespace bloatmeter {
+namespace {
+
+// What the server says is its word, not a measurement of ours: stamps and
+// counts outside what a result may hold (result_limits.hpp, as parse_result
+// checks; JSON integers are read as int64) are not a working server's, and
+// would overflow the sums recompute() makes or be refused when the result
+// is read back.
+bool plausible_time(Micros t) { return t >= -kMaxTimeUs && t <= kMaxTimeUs; }
+bool plausible_count(std::uint64_t n) { return n <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()); }
+
+// A report's counter: a non-negative integer a result may hold, or nothing.
+std::optional<std::uint64_t> counter(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
+  const auto n = it->get<std::uint64_t>();
+  return plausible_count(n) ? std::optional<std::uint64_t>(n) : std::nullopt;
+}
+
+}  // namespace
 
 HouseholdUserClient::HouseholdUserClient(UserProfile profile, Micros throughput_interval_us)
     : recorder_(std::move(profile), throughput_interval_us) {}
@@ -36,6 +57,8 @@ Micros HouseholdUserClient::next_due_us() const {
 void HouseholdUserClient::on_binary(std::span<const std::uint8_t> head, std::size_t message_bytes, Micros now_us) {
   const auto message = head.first(std::min(head.size(), message_bytes));
   if (const auto h = household_wire::decode_download(message)) {
+    if (!plausible_time(h->server_sent_us) || !plausible_time(h->burst_started_us) || !plausible_count(h->burst_bytes))
+      return;  // not a working server's header: ignored, as anything else
     DownloadArrival a;
     a.seq = h->seq;
     a.bytes = static_cast<std::uint32_t>(message_bytes);
@@ -45,19 +68,19 @@ void HouseholdUserClient::on_binary(std::span<const std::uint8_t> head, std::siz
     a.burst_started_us = h->burst_started_us;
     recorder_.on_download(a, now_us);
   } else if (const auto ack = household_wire::decode_upload_ack(message)) {
-    recorder_.on_upload_ack(ack->seq, ack->server_recv_us, now_us);
+    if (plausible_time(ack->server_recv_us)) recorder_.on_upload_ack(ack->seq, ack->server_recv_us, now_us);
   }
 }
 
 void HouseholdUserClient::on_text(std::string_view text, Micros now_us) {
   const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("type", "") != "report") return;
-  const auto server_us = j.contains("server_us") && j["server_us"].is_number_integer()
-                             ? std::optional<Micros>(j["server_us"].get<Micros>())
-                             : std::nullopt;
-  const auto received = j.contains("received_bytes") && j["received_bytes"].is_number_unsigned()
-                            ? j["received_bytes"].get<std::uint64_t>()
-                            : reported_bytes_;
+  // Read without throwing: a field of the wrong type is as good as absent.
+  if (j.is_discarded() || !j.is_object()) return;
+  if (const auto type = j.find("type"); type == j.end() || !type->is_string() || *type != "report") return;
+  std::optional<Micros> server_us;
+  if (const auto it = j.find("server_us"); it != j.end() && it->is_number_integer() && plausible_time(it->get<Micros>()))
+    server_us = it->get<Micros>();
+  const auto received = counter(j, "received_bytes").value_or(reported_bytes_);
   if (received > reported_bytes_) {
     const std::uint64_t bytes = received - reported_bytes_;
     if (offset_ && server_us) {
@@ -78,10 +101,10 @@ void HouseholdUserClient::on_text(std::string_view text, Micros now_us) {
   if (j.contains("download") && j["download"].is_object()) {
     const auto& d = j["download"];
     SenderCounts c;
-    c.sent_messages = d.value("sent_messages", std::uint64_t{0});
-    c.sent_bytes = d.value("sent_bytes", std::uint64_t{0});
-    c.dropped_messages = d.value("dropped_messages", std::uint64_t{0});
-    c.dropped_bytes = d.value("dropped_bytes", std::uint64_t{0});
+    c.sent_messages = counter(d, "sent_messages").value_or(0);
+    c.sent_bytes = counter(d, "sent_bytes").value_or(0);
+    c.dropped_messages = counter(d, "dropped_messages").value_or(0);
+    c.dropped_bytes = counter(d, "dropped_bytes").value_or(0);
     recorder_.set_download_sender(c);
   }
 }

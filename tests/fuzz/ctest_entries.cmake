@@ -14,20 +14,20 @@ if(BLOATMETER_FUZZ)
 endif()
 
 set(BLOATMETER_SANITIZE_DIR "${PROJECT_SOURCE_DIR}/build/sanitize" CACHE PATH "the sanitize preset's build folder")
-set(_sanitize_env
-  "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1"
-  "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+set(_run_sanitized "${PROJECT_SOURCE_DIR}/tests/fuzz/run_sanitized.sh")
 
-foreach(_pair "sanitize_core_unit;core_tests" "sanitize_server_integration;server_tests")
-  list(GET _pair 0 _name)
-  list(GET _pair 1 _binary)
-  set(_path "${BLOATMETER_SANITIZE_DIR}/tests/${_binary}")
-  add_test(NAME ${_name}
-    COMMAND sh -c "[ -x \"$1\" ] || { echo \"$1 is missing: build the sanitize preset (scripts/build.sh)\" >&2; exit 1; }; exec \"$1\""
-      sh "${_path}"
-    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
-  set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_sanitize_env}" TIMEOUT 900)
-endforeach()
+add_test(NAME sanitize_core_unit
+  COMMAND bash "${_run_sanitized}" "${BLOATMETER_SANITIZE_DIR}/tests/core_tests"
+  WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+# One test case is left out: it runs the server with 48 file descriptors,
+# and once they are gone UBSan's vptr check cannot verify a vtable (the
+# sanitizer probes memory through a pipe() it can no longer open) and
+# reports a false "invalid vptr" in boost::system::error_code::message().
+add_test(NAME sanitize_server_integration
+  COMMAND bash "${_run_sanitized}" "${BLOATMETER_SANITIZE_DIR}/tests/server_tests"
+    "--test-case-exclude=out of file descriptors*"
+  WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+set_tests_properties(sanitize_core_unit sanitize_server_integration PROPERTIES TIMEOUT 900)
 
 add_test(NAME fuzz_smoke
   COMMAND bash "${PROJECT_SOURCE_DIR}/tests/fuzz/run.sh" --smoke "${BLOATMETER_SANITIZE_DIR}")

@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,7 @@
 #include "bloatmeter/household_user_client.hpp"
 #include "bloatmeter/household_wire.hpp"
 #include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
 #include "bloatmeter/result.hpp"
 
 namespace {
@@ -40,6 +42,11 @@ using namespace bloatmeter;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "fuzz_household_wire: %s\n", what);
+  std::abort();
+}
+
+[[noreturn]] void fail_with(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "fuzz_household_wire: %s: %s\n", what, detail.c_str());
   std::abort();
 }
 
@@ -118,5 +125,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   result.raw.household = std::move(raw);
   result.summary = recompute(result);
+  // What the client then writes (--json, the browser's save) must read back.
+  const auto reread = parse_result(serialize_result(result));
+  if (!reread) fail_with("the client's own result does not parse", reread.error());
   return 0;
 }

@@ -181,7 +181,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::size_t used = 0;
       if (left > 0) {
         used = parser.put(net::buffer(p, left), ec);
-      } else if (!eof) {
+      } else if (!eof && parser.got_some()) {
         parser.put_eof(ec);  // the client closed its side
         eof = true;
       } else {

@@ -20,12 +20,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "bloatmeter/byte_order.hpp"
 #include "bloatmeter/plan.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/recompute.hpp"
+#include "bloatmeter/result_json.hpp"
 #include "bloatmeter/result.hpp"
 #include "probe_wire.hpp"
 
@@ -35,6 +37,11 @@ using namespace bloatmeter;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "fuzz_probe_wire: %s\n", what);
+  std::abort();
+}
+
+[[noreturn]] void fail_with(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "fuzz_probe_wire: %s: %s\n", what, detail.c_str());
   std::abort();
 }
 
@@ -96,6 +103,9 @@ void client_side(const std::uint8_t* data, std::size_t size) {
   if (tracker.records().size() != sent) fail("records lost or invented");
   result.raw.probes = tracker.records();
   result.summary = recompute(result);
+  // What the client then writes (--json, the browser's save) must read back.
+  const auto reread = parse_result(serialize_result(result));
+  if (!reread) fail_with("the client's own result does not parse", reread.error());
 }
 
 }  // namespace

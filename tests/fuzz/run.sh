@@ -26,7 +26,7 @@ smoke_runs=20000   # per target, or
 smoke_seconds=15   # whichever ends first (result JSON runs ~300/s, the wire formats ~10000/s)
 
 usage() {
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
