@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "http_session.hpp"
+#include "session_start.hpp"
 #include "server_log.hpp"
 
 namespace bloatmeter::server {
@@ -43,8 +43,8 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
-    if (tls_) std::make_shared<TlsHttpSession>(std::move(socket), *tls_, ctx_)->run();
-    else std::make_shared<PlainHttpSession>(std::move(socket), ctx_)->run();
+    if (tls_) start_tls_session(std::move(socket), *tls_, ctx_);
+    else start_plain_session(std::move(socket), ctx_);
   }
   if (ec) {
     // A failed accept (too many open files: the connection stays queued)
