@@ -200,7 +200,8 @@ TEST_CASE("after the last phase the load stops and probes in flight are awaited,
     }
     session.tick(end + 400'000);
     CHECK(session.state() == SingleUserSession::State::Finished);
-    const auto& last = session.result().raw.probes.back();
+    const auto result = session.result();
+    const auto& last = result.raw.probes.back();
     REQUIRE(last.received_us);
     CHECK(*last.received_us - last.sent_us == 400'000);
     CHECK_FALSE(session.result().raw.aborted);
