@@ -15,7 +15,6 @@ namespace {
 // checks; JSON integers are read as int64) are not a working server's, and
 // would overflow the sums recompute() makes or be refused when the result
 // is read back.
-bool plausible_time(Micros t) { return t >= -kMaxTimeUs && t <= kMaxTimeUs; }
 bool plausible_count(std::uint64_t n) { return n <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()); }
 
 // A report's counter: a non-negative integer a result may hold, or nothing.
@@ -57,7 +56,7 @@ Micros HouseholdUserClient::next_due_us() const {
 void HouseholdUserClient::on_binary(std::span<const std::uint8_t> head, std::size_t message_bytes, Micros now_us) {
   const auto message = head.first(std::min(head.size(), message_bytes));
   if (const auto h = household_wire::decode_download(message)) {
-    if (!plausible_time(h->server_sent_us) || !plausible_time(h->burst_started_us) || !plausible_count(h->burst_bytes))
+    if (!is_plausible_time_us(h->server_sent_us) || !is_plausible_time_us(h->burst_started_us) || !plausible_count(h->burst_bytes))
       return;  // not a working server's header: ignored, as anything else
     DownloadArrival a;
     a.seq = h->seq;
@@ -68,7 +67,7 @@ void HouseholdUserClient::on_binary(std::span<const std::uint8_t> head, std::siz
     a.burst_started_us = h->burst_started_us;
     recorder_.on_download(a, now_us);
   } else if (const auto ack = household_wire::decode_upload_ack(message)) {
-    if (plausible_time(ack->server_recv_us)) recorder_.on_upload_ack(ack->seq, ack->server_recv_us, now_us);
+    if (is_plausible_time_us(ack->server_recv_us)) recorder_.on_upload_ack(ack->seq, ack->server_recv_us, now_us);
   }
 }
 
@@ -78,7 +77,7 @@ void HouseholdUserClient::on_text(std::string_view text, Micros now_us) {
   if (j.is_discarded() || !j.is_object()) return;
   if (const auto type = j.find("type"); type == j.end() || !type->is_string() || *type != "report") return;
   std::optional<Micros> server_us;
-  if (const auto it = j.find("server_us"); it != j.end() && it->is_number_integer() && plausible_time(it->get<Micros>()))
+  if (const auto it = j.find("server_us"); it != j.end() && it->is_number_integer() && is_plausible_time_us(it->get<Micros>()))
     server_us = it->get<Micros>();
   const auto received = counter(j, "received_bytes").value_or(reported_bytes_);
   if (received > reported_bytes_) {

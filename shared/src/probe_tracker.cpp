@@ -26,7 +26,7 @@ std::optional<double> ProbeTracker::on_echo(std::uint32_t seq, Micros now_us, st
   // outside what a result may hold (result_limits.hpp, as parse_result
   // checks) is dropped, so no later sum overflows and the result written
   // can be read back. The RTT, on our own clock, stands.
-  if (server_recv_us && (*server_recv_us < -kMaxTimeUs || *server_recv_us > kMaxTimeUs)) server_recv_us.reset();
+  if (server_recv_us && !is_plausible_time_us(*server_recv_us)) server_recv_us.reset();
   if (echo_delay_us && (*echo_delay_us < 0 || *echo_delay_us > kMaxTestUs)) echo_delay_us.reset();
   record.server_recv_us = server_recv_us;
   record.server_echo_us = echo_delay_us;

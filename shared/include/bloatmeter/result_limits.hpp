@@ -13,6 +13,8 @@ namespace bloatmeter {
 // server's monotonic clock counts from its boot), and a sum or difference
 // of two such stamps stays far inside int64.
 inline constexpr std::int64_t kMaxTimeUs = std::int64_t{1} << 52;
+// A stamp a result may hold: what a client keeps of the server's stamps.
+constexpr bool is_plausible_time_us(std::int64_t t) { return t >= -kMaxTimeUs && t <= kMaxTimeUs; }
 
 // A whole test, and any one phase or interval in it: one hour.
 inline constexpr std::int64_t kMaxTestUs = 3'600'000'000;
