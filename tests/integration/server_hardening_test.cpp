@@ -8,6 +8,7 @@
 
 #include "bloatmeter/result_json.hpp"
 #include "http_client.hpp"
+#include "sample_run.hpp"
 #include "test_server.hpp"
 #include "ws_client.hpp"
 
@@ -16,22 +17,6 @@ using nlohmann::json;
 namespace bm = bloatmeter;
 
 namespace {
-
-bm::Result quick_run() {
-  bm::Result r;
-  r.meta.tool_version = "0.1.0";
-  r.meta.client = "native";
-  r.plan = bm::quick_plan();
-  bm::Micros t = 0;
-  std::uint32_t seq = 0;
-  for (const auto& ph : r.plan.phases) {
-    r.raw.phases.push_back({ph.name, t, t + ph.duration_us});
-    for (bm::Micros sent = t; sent < t + ph.duration_us; sent += r.plan.probe_interval_us)
-      r.raw.probes.push_back({++seq, sent, sent + 20'000, sent + 10'000, 50});
-    t += ph.duration_us;
-  }
-  return r;
-}
 
 Response post(std::uint16_t port, const std::string& target, const std::string& body,
               std::initializer_list<std::pair<http::field, std::string>> headers = {}) {
@@ -73,7 +58,7 @@ TEST_CASE("a result whose numbers no real plan produces gets 422 naming the fiel
   TestServer srv;
   // Once: a 4e18 µs warm-up judged in 1 µs spans pinned the results thread
   // for good, and every later submission queued behind it.
-  auto doc = bm::to_json(quick_run());
+  auto doc = bm::to_json(sample_run());
   doc["plan"]["phases"][1]["duration_us"] = 4'000'000'000'000'000'000LL;
   doc["plan"]["stream_add_interval_us"] = 1;
   doc["raw"]["phases"][1]["end_us"] = 4'000'000'000'000'000'000LL;
@@ -81,7 +66,7 @@ TEST_CASE("a result whose numbers no real plan produces gets 422 naming the fiel
   CHECK(r.result() == http::status::unprocessable_entity);
   CHECK(json::parse(r.body())["error"] == "plan.phases[1].duration_us: must be from 0 to 3600000000");
 
-  doc = bm::to_json(quick_run());
+  doc = bm::to_json(sample_run());
   doc["plan"]["stream_add_interval_us"] = 1;
   r = post(srv.port(), "/api/results", doc.dump());
   CHECK(r.result() == http::status::unprocessable_entity);
@@ -90,7 +75,7 @@ TEST_CASE("a result whose numbers no real plan produces gets 422 naming the fiel
   // Not JSON at all stays a bad request.
   CHECK(post(srv.port(), "/api/results", "{nope").result() == http::status::bad_request);
   // A real one is stored at once.
-  CHECK(post(srv.port(), "/api/results", bm::serialize_result(quick_run())).result() == http::status::created);
+  CHECK(post(srv.port(), "/api/results", bm::serialize_result(sample_run())).result() == http::status::created);
 }
 
 TEST_CASE("a slow but steady reader gets a whole download and a whole file, past the request timeout") {
@@ -202,7 +187,7 @@ TEST_CASE("result submissions beyond max_concurrent_submissions get 503 with Ret
   // One submission holds the only place while its body trickles in.
   net::io_context ioc;
   auto held = connect_loopback(ioc, srv.port());
-  const auto body = bm::serialize_result(quick_run());
+  const auto body = bm::serialize_result(sample_run());
   const std::string head = "POST /api/results HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
                            std::to_string(body.size()) + "\r\n\r\n";
   net::write(held, net::buffer(head + body.substr(0, 10)));
@@ -245,7 +230,7 @@ TEST_CASE("every answer carries the security headers; 405s say what is allowed")
 
 TEST_CASE("pages of other origins may not submit results or open WebSockets; allowed_origins adds some") {
   TestServer srv;
-  const auto body = bm::serialize_result(quick_run());
+  const auto body = bm::serialize_result(sample_run());
   const std::string own = "http://127.0.0.1:" + std::to_string(srv.port());
   CHECK(post(srv.port(), "/api/results", body, {{http::field::origin, "https://evil.example"}}).result() ==
         http::status::forbidden);
@@ -352,7 +337,7 @@ TEST_CASE("a lane kept alive by pings is closed at max_test_seconds") {
 
 TEST_CASE("result submissions beyond submissions_per_minute_per_address get 429 + Retry-After") {
   auto srv = server_with("submissions_per_minute_per_address=2\n");
-  const auto body = bm::serialize_result(quick_run());
+  const auto body = bm::serialize_result(sample_run());
   CHECK(post(srv.port(), "/api/results", body).result() == http::status::created);
   CHECK(post(srv.port(), "/api/results", body).result() == http::status::created);
   const auto third = post(srv.port(), "/api/results", body);

@@ -7,6 +7,7 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "http_client.hpp"
+#include "sample_run.hpp"
 #include "test_server.hpp"
 
 using namespace bloatmeter::testing;
@@ -14,42 +15,6 @@ using nlohmann::json;
 namespace bm = bloatmeter;
 
 namespace {
-
-// A complete quick-plan run: 20 ms idle RTT, 120 ms under download,
-// 50 ms under upload, 90 ms both ways; 50 Mbps down, 10 Mbps up.
-bm::Result sample_run() {
-  bm::Result r;
-  r.meta.tool_version = "0.1.0";
-  r.meta.client = "native";
-  r.meta.started_at = "2026-11-23T10:00:00Z";
-  r.meta.server = "http://localhost:8080";  // so the client IP appears nowhere in the document
-  r.plan = bm::quick_plan();
-  bm::Micros t = 0;
-  std::uint32_t seq = 0;
-  for (const auto& ph : r.plan.phases) {
-    r.raw.phases.push_back({ph.name, t, t + ph.duration_us});
-    const bm::Micros rtt = ph.load == bm::PhaseLoad::None       ? 20'000
-                           : ph.load == bm::PhaseLoad::Download ? 120'000
-                           : ph.load == bm::PhaseLoad::Upload   ? 50'000
-                                                                : 90'000;
-    for (bm::Micros sent = t; sent < t + ph.duration_us; sent += r.plan.probe_interval_us)
-      r.raw.probes.push_back({++seq, sent, sent + rtt, sent + rtt / 2 + 5'000'000, 80});
-    for (bm::Micros at = t; at < t + ph.duration_us; at += r.plan.throughput_interval_us) {
-      for (int stream = 0; stream < 4; ++stream) {
-        if (ph.load == bm::PhaseLoad::Download || ph.load == bm::PhaseLoad::Both)
-          r.raw.throughput.push_back({bm::Direction::Download, stream, at, 250'000, 390'625});
-        if (ph.load == bm::PhaseLoad::Upload || ph.load == bm::PhaseLoad::Both)
-          r.raw.throughput.push_back({bm::Direction::Upload, stream, at, 250'000, 78'125});
-      }
-    }
-    t += ph.duration_us;
-  }
-  r.raw.streams = {4, 4};
-  // What a dishonest client might claim.
-  r.summary.baseline_ms = 1.0;
-  r.summary.overall = bm::Grade::APlus;
-  return r;
-}
 
 Response post_result(std::uint16_t port, const std::string& body) {
   return request(port, http::verb::post, "/api/results", body,
