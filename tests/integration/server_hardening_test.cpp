@@ -23,11 +23,7 @@ Response post(std::uint16_t port, const std::string& target, const std::string& 
   return request(port, http::verb::post, target, body, headers);
 }
 
-TestServer server_with(const std::string& config) {
-  const auto dir = make_temp_dir("conf");
-  write_file(dir / "bloatmeter.conf", config);
-  return TestServer(false, {"--config", (dir / "bloatmeter.conf").string()});
-}
+TestServer server_with(const std::string& config) { return TestServer(false, {}, config); }
 
 // Reads a response's bytes slowly: `chunk` bytes, then a pause, until the
 // server closes or `total` bytes came. Returns how many came.

@@ -27,8 +27,15 @@ inline void write_file(const fs::path& p, const std::string& content) {
 
 class TestServer {
  public:
-  explicit TestServer(bool with_tls = false, std::vector<std::string> extra_args = {}) {
+  // `config`: key=value settings, written to a file in the server's own
+  // temporary folder (removed with it) and passed as --config.
+  explicit TestServer(bool with_tls = false, std::vector<std::string> extra_args = {}, const std::string& config = {}) {
     root_ = make_temp_dir("it");
+    if (!config.empty()) {
+      write_file(root_ / "bloatmeter.conf", config);
+      extra_args.push_back("--config");
+      extra_args.push_back((root_ / "bloatmeter.conf").string());
+    }
     web_ = root_ / "web";
     write_file(web_ / "index.html", "<!doctype html><title>t</title>");
     write_file(web_ / "app.js", "console.log(1);");
