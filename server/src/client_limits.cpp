@@ -87,11 +87,6 @@ bool ClientLimits::submission_allowed(const std::string& key, std::chrono::stead
   return true;
 }
 
-int ClientLimits::tests_running() const {
-  std::lock_guard lock(mutex_);
-  return tests_;
-}
-
 void ClientLimits::forget_if_unused(std::unordered_map<std::string, Entry>::iterator it) {
   if (it == clients_.end()) return;
   // Submissions older than a minute no longer count: an address is

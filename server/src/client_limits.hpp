@@ -63,8 +63,6 @@ class ClientLimits {
   // Whether `key` may submit another result now (a sliding minute).
   bool submission_allowed(const std::string& key, std::chrono::steady_clock::time_point now);
 
-  int tests_running() const;
-
  private:
   struct Entry {
     int connections = 0;

@@ -98,16 +98,17 @@ class HttpSession {
     if (is_upload_sink(req)) return start_upload();
     if (is_result_submission(req)) {
       // Bounded before the body is read: a crowd of 8 MiB submissions
-      // must not fill memory or queue without end.
-      submission_ = SubmissionSlot::take(ctx_);
-      if (!submission_) {
-        log_event(LogLevel::Warning, "limits", "refused a result submission: max_concurrent_submissions reached");
-        return send_busy(http::status::service_unavailable, "the server is busy storing results, try again shortly");
-      }
+      // must not fill memory or queue without end. The per-address rate is
+      // judged first, so a refused client never holds a place.
       if (!ctx_.limits.submission_allowed(client_.limit_key, std::chrono::steady_clock::now())) {
         log_event(LogLevel::Warning, "limits", "refused a result submission from " + client_.ip +
                                                    ": submissions_per_minute_per_address reached");
         return send_busy(http::status::too_many_requests, "too many results from your address this minute");
+      }
+      submission_ = SubmissionSlot::take(ctx_);
+      if (!submission_) {
+        log_event(LogLevel::Warning, "limits", "refused a result submission: max_concurrent_submissions reached");
+        return send_busy(http::status::service_unavailable, "the server is busy storing results, try again shortly");
       }
     }
     deadline_in(settings().request_timeout_seconds);
