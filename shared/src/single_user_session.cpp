@@ -16,7 +16,8 @@ constexpr Micros kUploadCountDelayUs = 400'000;
 }  // namespace
 
 SingleUserSession::SingleUserSession(PhasePlan plan, TestTransport& transport)
-    : plan_(std::move(plan)), transport_(transport), meter_(plan_.throughput_interval_us) {}
+    : plan_(std::move(plan)), transport_(transport), schedule_(plan_.probe_interval_us),
+      meter_(plan_.throughput_interval_us) {}
 
 void SingleUserSession::begin() {
   if (state_ != State::Ready) return;
@@ -107,13 +108,10 @@ std::pair<Micros, Micros> SingleUserSession::file_bytes(Direction d, int stream,
 }
 
 void SingleUserSession::send_due_probes(Micros t) {
-  if (t < next_probe_us_) return;
+  if (!schedule_.due(t)) return;
   // How late this call came: a starved client measures itself (client busy).
-  lag_.on_timer(next_probe_us_, t);
-  const auto seq = probes_.next_probe(t);
-  transport_.send_probe(seq, t);
-  next_probe_us_ += plan_.probe_interval_us;
-  if (next_probe_us_ < t) next_probe_us_ = t + plan_.probe_interval_us;  // never burst to catch up
+  lag_.on_timer(schedule_.on_sent(t), t);
+  transport_.send_probe(probes_.next_probe(t), t);
 }
 
 void SingleUserSession::on_probe_sent(std::uint32_t seq, Micros due_us, Micros sent_us) {

@@ -15,6 +15,7 @@
 #include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/lag_monitor.hpp"
 #include "bloatmeter/plan.hpp"
+#include "bloatmeter/probe_schedule.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/result.hpp"
 #include "bloatmeter/stream_discovery.hpp"
@@ -70,7 +71,7 @@ class SingleUserSession {
   const std::optional<ClockOffset>& clock_offset() const { return offset_; }
   const std::vector<ProbeRecord>& probes() const { return probes_.records(); }
   // When the next probe is due: callers may sleep until then.
-  Micros next_probe_due() const { return draining_ ? drain_until_us_ : next_probe_us_; }
+  Micros next_probe_due() const { return draining_ ? drain_until_us_ : schedule_.next_due_us(); }
   // The raw samples so far (all of them once Finished); the summary is
   // left to recompute().
   Result result() const;
@@ -94,10 +95,10 @@ class SingleUserSession {
   State state_ = State::Ready;
   std::size_t phase_ = 0;
   Micros phase_start_us_ = 0;
-  Micros next_probe_us_ = 0;
   bool draining_ = false;
   Micros drain_until_us_ = 0;
   Micros last_live_us_ = -1;
+  ProbeSchedule schedule_;
   ProbeTracker probes_;
   LagMonitor lag_;
   std::optional<ClockOffset> offset_;
