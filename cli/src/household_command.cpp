@@ -19,10 +19,8 @@
 #include <unistd.h>
 
 #include "bloatmeter/household_plan.hpp"
-#include "bloatmeter/clock_offset.hpp"
+#include "bloatmeter/household_session.hpp"
 #include "bloatmeter/household_user_client.hpp"
-#include "bloatmeter/lag_monitor.hpp"
-#include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
@@ -31,6 +29,7 @@
 #include "run_start.hpp"
 #include "probe_connection.hpp"
 #include "server_url.hpp"
+#include "session_driver.hpp"
 #include "tls_client.hpp"
 #include "ws_connect.hpp"
 
@@ -38,7 +37,6 @@ namespace bloatmeter::cli {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kHouseholdUsage = R"(Usage: bloatmeter household URL [options]
 
@@ -61,7 +59,6 @@ Ctrl-C stops the test; the partial result is kept, marked aborted.
 // own cap for the download): beyond it the pacer gets no room.
 constexpr std::uint64_t kUploadRoomBytes = 32 * 1024;
 constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
-constexpr auto kShowInterval = std::chrono::milliseconds(250);
 
 // Padding for upload messages: their content does not matter.
 const std::vector<unsigned char>& padding() {
@@ -214,126 +211,119 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-// Runs the whole household on one I/O thread: probes, then the users.
-class HouseholdDriver {
+// The household session's transport: probes on the probe lane, one
+// UserLane per user on the same I/O thread.
+class NativeHouseholdTransport : public HouseholdTransport {
  public:
-  HouseholdDriver(asio::io_context& io, const HouseholdPlan& plan, ProbeConnection& probe, const ServerUrl& url,
-                  const tcp::resolver::results_type& endpoints, ssl::context* tls, bool verify, bool greedy,
-                  std::ostream& out, bool tty, StopSignals& stops)
+  NativeHouseholdTransport(asio::io_context& io, const HouseholdPlan& plan, ProbeConnection& probe,
+                           const ServerUrl& url, const tcp::resolver::results_type& endpoints, ssl::context* tls,
+                           bool verify, bool greedy, const TestClock& clock)
       : io_(io), plan_(plan), probe_(probe), url_(url), endpoints_(endpoints), tls_(tls), verify_(verify),
-        greedy_(greedy), out_(out), tty_(tty), probe_timer_(io), phase_timer_(io), show_timer_(io),
-        stops_(stops) {}
+        greedy_(greedy), clock_(clock) {}
 
-  void run() {
-    t0_ = Clock::now();
-    probe_.start(
-        [this](const NativeEcho& e) {
-          tracker_.on_echo(e.seq, at(e.received), e.server_recv_us, static_cast<Micros>(e.echo_delay_us));
-        },
-        [this](const std::string&) { abort("the connection to the test server was lost"); });
-    stops_.arm([this] { abort("stopped by the user"); });
-    if (!tty_) out_ << "Baseline (probes only, " << fixed(plan_.baseline_us() / 1e6, 0) << " s)\n";
-    send_probe();
-    phase_timer_.expires_at(t0_ + std::chrono::microseconds(plan_.baseline_us()));
-    phase_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) start_users();
-    });
-    show();
-    io_.run();
-  }
+  void attach(HouseholdSession& session) { session_ = &session; }
+  const std::vector<std::shared_ptr<UserLane>>& lanes() const { return lanes_; }
 
-  bool aborted() const { return aborted_; }
-  const std::string& abort_reason() const { return abort_reason_; }
-  const std::vector<PhaseRecord>& phases() const { return phases_; }
-  const std::vector<ProbeRecord>& probes() const { return tracker_.records(); }
-  const std::vector<LagSample>& client_lag() const { return lag_.samples(); }
-  HouseholdRaw samples() const {
-    HouseholdRaw raw;
-    for (const auto& lane : lanes_) raw.users.push_back(lane->client().recorder().samples());
-    return raw;
-  }
+  void send_probe(std::uint32_t seq, Micros sent_us) override { probe_.send(seq, static_cast<std::uint64_t>(sent_us)); }
 
- private:
-  Micros at(Clock::time_point t) const { return std::chrono::duration_cast<std::chrono::microseconds>(t - t0_).count(); }
-  Micros now() const { return at(Clock::now()); }
-
-  void send_probe() {
-    if (finished_) return;
-    const Micros n = now();
-    // How late this timer fired: a starved client measures itself (client busy).
-    lag_.on_timer(next_probe_us_, n);
-    const auto seq = tracker_.next_probe(n);
-    probe_.send(seq, static_cast<std::uint64_t>(n));
-    next_probe_us_ = std::max(next_probe_us_ + plan_.phases.probe_interval_us, n);
-    probe_timer_.expires_at(t0_ + std::chrono::microseconds(next_probe_us_));
-    probe_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) send_probe();
-    });
-  }
-
-  void start_users() {
-    if (finished_) return;
-    // The scheduled instant, not the timer's wake-up: the phase then starts
-    // on a throughput interval's boundary (intervals are counted from the
-    // test's start), so its first interval counts in the users' window.
-    users_start_us_ = plan_.baseline_us();
-    phases_.push_back({kHouseholdBaselinePhase, 0, users_start_us_});
-    users_end_us_ = users_start_us_ + plan_.users_us();
-    if (!tty_) out_ << "Household (all users at once, " << fixed(plan_.users_us() / 1e6, 0) << " s)\n";
+  void start_users(std::optional<ClockOffset> offset, Micros end_us) override {
     for (const auto& profile : plan_.profiles.users) {
-      const std::string target = "/ws/virtual-household/" + profile.id + "?plan=" + plan_.name + "&greedy=" + (greedy_ ? "1" : "0");
-      auto clock = [this] { return now(); };
+      const std::string target =
+          "/ws/virtual-household/" + profile.id + "?plan=" + plan_.name + "&greedy=" + (greedy_ ? "1" : "0");
+      auto now = [this] { return clock_.now(); };
       std::shared_ptr<UserLane> lane;
       if (tls_)
         lane = std::make_shared<UserLaneImpl<TlsWs>>(io_, url_, endpoints_, verify_, target, profile,
-                                                     plan_.phases.throughput_interval_us, clock, io_, *tls_);
+                                                     plan_.phases.throughput_interval_us, now, io_, *tls_);
       else
         lane = std::make_shared<UserLaneImpl<PlainWs>>(io_, url_, endpoints_, verify_, target, profile,
-                                                       plan_.phases.throughput_interval_us, clock, io_);
+                                                       plan_.phases.throughput_interval_us, now, io_);
       lanes_.push_back(lane);
     }
-    // The baseline's probes place the server's clock: upload counts are then
-    // filed when they reached the server, not when the report came back.
-    std::vector<const ProbeRecord*> baseline;
-    for (const auto& rec : tracker_.records()) baseline.push_back(&rec);
-    const auto offset = estimate_clock_offset(baseline);
     for (auto& lane : lanes_) {
       lane->client().set_clock_offset(offset);
-      lane->start(users_end_us_, [this](const std::string& why) { abort(why); });
+      lane->start(end_us, [this](const std::string& why) {
+        if (session_) session_->abort(why, clock_.now());
+      });
     }
-    phase_timer_.expires_at(t0_ + std::chrono::microseconds(users_end_us_));
-    phase_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) finish(users_end_us_);
-    });
   }
 
-  void abort(const std::string& why) {
-    if (finished_) return;
-    aborted_ = true;
-    abort_reason_ = why;
-    finish(now());
-  }
-
-  void finish(Micros end_us) {
-    if (finished_) return;
-    if (users_start_us_ >= 0) phases_.push_back({kHouseholdUsersPhase, users_start_us_, end_us});
-    else phases_.push_back({kHouseholdBaselinePhase, 0, end_us});
-    if (!aborted_) show();
-    finished_ = true;
+  // The users run on this thread: their samples are complete at once.
+  void stop_users(Micros end_us) override {
+    HouseholdRaw raw;
     for (auto& lane : lanes_) {
       lane->client().finish(end_us);
       lane->close();
+      raw.users.push_back(lane->client().recorder().samples());
     }
-    probe_timer_.cancel();
-    phase_timer_.cancel();
-    show_timer_.cancel();
-    stops_.disarm();
-    probe_.close();
+    if (session_) session_->on_users_finished(std::move(raw), {});
+  }
+
+  void close() override { probe_.close(); }
+
+ private:
+  asio::io_context& io_;
+  const HouseholdPlan& plan_;
+  ProbeConnection& probe_;
+  const ServerUrl& url_;
+  const tcp::resolver::results_type& endpoints_;
+  ssl::context* tls_;
+  bool verify_;
+  bool greedy_;
+  const TestClock& clock_;
+  HouseholdSession* session_ = nullptr;
+  std::vector<std::shared_ptr<UserLane>> lanes_;
+};
+
+// The live lines: the baseline's progress, then one line per user (redrawn
+// in place on a terminal, once a second otherwise).
+class HouseholdProgress {
+ public:
+  HouseholdProgress(const HouseholdSession& session, const NativeHouseholdTransport& transport, std::ostream& out,
+                    bool tty)
+      : session_(session), transport_(transport), out_(out), tty_(tty) {}
+
+  void show(Micros n) {
+    const auto& plan = session_.plan();
+    if (!tty_ && !said_baseline_) {
+      said_baseline_ = true;
+      out_ << "Baseline (probes only, " << fixed(plan.baseline_us() / 1e6, 0) << " s)\n";
+    }
+    if (!tty_ && session_.users_started() && !said_users_) {
+      said_users_ = true;
+      out_ << "Household (all users at once, " << fixed(plan.users_us() / 1e6, 0) << " s)\n";
+    }
+    if (!session_.running()) return end();
+    std::vector<std::string> lines;
+    if (!session_.users_started()) {
+      lines.push_back("Baseline   " + fixed(n / 1e6, 1) + " s of " + fixed(plan.baseline_us() / 1e6, 0) + " s, " +
+                      std::to_string(session_.probes().size()) + " probes");
+    } else {
+      const Micros in_users = std::min(n, plan.baseline_us() + plan.users_us()) - plan.baseline_us();
+      lines.push_back("Household  " + fixed(in_users / 1e6, 1) + " s of " + fixed(plan.users_us() / 1e6, 0) + " s");
+      for (const auto& lane : transport_.lanes()) lines.push_back("  " + user_line(*lane, n));
+    }
+    if (tty_) {
+      if (drawn_lines_ > 0) out_ << "\x1b[" << drawn_lines_ << "F";
+      for (const auto& l : lines) out_ << "\x1b[2K" << l << "\n";
+      drawn_lines_ = static_cast<int>(lines.size());
+      out_.flush();
+    } else if (session_.users_started() && n - last_plain_us_ >= 1'000'000) {
+      last_plain_us_ = n;
+      for (const auto& l : lines) out_ << l << "\n";
+      out_.flush();
+    }
+  }
+
+ private:
+  void end() {
+    if (ended_) return;
+    ended_ = true;
     if (tty_ && drawn_lines_ > 0) out_ << "\n";
     out_.flush();
   }
 
-  std::string user_line(UserLane& lane, Micros n) const {
+  static std::string user_line(UserLane& lane, Micros n) {
     const auto& r = lane.client().recorder();
     const auto& p = r.profile();
     std::string line = pad(p.name, 9) + pad(p.activity, 34);
@@ -345,60 +335,14 @@ class HouseholdDriver {
     return line;
   }
 
-  void show() {
-    if (finished_) return;
-    const Micros n = now();
-    std::vector<std::string> lines;
-    if (users_start_us_ < 0) {
-      lines.push_back("Baseline   " + fixed(n / 1e6, 1) + " s of " + fixed(plan_.baseline_us() / 1e6, 0) + " s, " +
-                      std::to_string(tracker_.records().size()) + " probes");
-    } else {
-      lines.push_back("Household  " + fixed((n - users_start_us_) / 1e6, 1) + " s of " + fixed(plan_.users_us() / 1e6, 0) + " s");
-      for (auto& lane : lanes_) lines.push_back("  " + user_line(*lane, n));
-    }
-    if (tty_) {
-      if (drawn_lines_ > 0) out_ << "\x1b[" << drawn_lines_ << "F";
-      for (const auto& l : lines) out_ << "\x1b[2K" << l << "\n";
-      drawn_lines_ = static_cast<int>(lines.size());
-      out_.flush();
-    } else if (users_start_us_ >= 0 && n - last_plain_us_ >= 1'000'000) {
-      last_plain_us_ = n;
-      out_ << lines[0] << "\n";
-      for (std::size_t i = 1; i < lines.size(); ++i) out_ << lines[i] << "\n";
-      out_.flush();
-    }
-    show_timer_.expires_after(kShowInterval);
-    show_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) show();
-    });
-  }
-
-  asio::io_context& io_;
-  const HouseholdPlan& plan_;
-  ProbeConnection& probe_;
-  const ServerUrl& url_;
-  const tcp::resolver::results_type& endpoints_;
-  ssl::context* tls_;
-  bool verify_;
-  bool greedy_;
+  const HouseholdSession& session_;
+  const NativeHouseholdTransport& transport_;
   std::ostream& out_;
   bool tty_;
-  asio::steady_timer probe_timer_;
-  asio::steady_timer phase_timer_;
-  asio::steady_timer show_timer_;
-  StopSignals& stops_;
-  Clock::time_point t0_;
-  ProbeTracker tracker_;
-  LagMonitor lag_;
-  Micros next_probe_us_ = 0;
-  Micros users_start_us_ = -1;
-  Micros users_end_us_ = 0;
+  bool said_baseline_ = false;
+  bool said_users_ = false;
+  bool ended_ = false;
   Micros last_plain_us_ = -10'000'000;
-  std::vector<std::shared_ptr<UserLane>> lanes_;
-  std::vector<PhaseRecord> phases_;
-  bool finished_ = false;
-  bool aborted_ = false;
-  std::string abort_reason_;
   int drawn_lines_ = 0;
 };
 
@@ -480,25 +424,23 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
       << (plan.baseline_us() + plan.users_us()) / 1'000'000 << " s" << (options->greedy ? ", greedy computer" : "")
       << ")\n";
   Result result;
-  result.meta.started_at = iso_utc_ms(std::chrono::system_clock::now());
+  const auto started_at = iso_utc_ms(std::chrono::system_clock::now());
   {
-    HouseholdDriver driver(io, plan, *probe, *url, endpoints, tls ? &*tls : nullptr, !options->insecure,
-                           options->greedy, out, tty, stops);
+    TestClock clock;
+    NativeHouseholdTransport transport(io, plan, *probe, *url, endpoints, tls ? &*tls : nullptr, !options->insecure,
+                                       options->greedy, clock);
+    HouseholdSession session(plan, transport);
+    transport.attach(session);
+    HouseholdProgress progress(session, transport, out, tty);
+    SessionDriver<HouseholdSession> driver(io, clock, session, *probe, stops, [&](Micros n) { progress.show(n); });
     driver.run();
-    result.raw.probes = driver.probes();
-    result.raw.phases = driver.phases();
-    result.raw.household = driver.samples();
-    result.raw.aborted = driver.aborted();
-    result.raw.abort_reason = driver.abort_reason();
-    result.raw.client_lag = driver.client_lag();
+    result = session.result();
   }
+  result.meta.started_at = started_at;
   result.meta.tool_version = kVersion;
   result.meta.client = "native";
   result.meta.server = url->origin();
   result.meta.user_agent = std::string(kToolName) + "/" + kVersion + " (native)";
-  result.meta.mode = kHouseholdMode;
-  result.plan = plan.phases;
-  result.profiles = plan.profiles;
   result.summary = recompute(result);
 
   out << "\n";

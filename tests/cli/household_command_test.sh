@@ -88,6 +88,31 @@ sys.exit(0 if ok and len(worst) == 8 and all(v <= 0.05 for v in worst.values()) 
 PY
 expect "20 sessions: every user's rate within 5 % of its profile, both ways" '[ $? -eq 0 ]'
 
+# Ctrl-C in the users' phase (the quick plan's baseline is 2 s) and in the
+# baseline: exit 4, a partial result file that says why, the users' samples
+# kept up to the stop.
+for at in 4 1; do
+  timeout 60 "$bin" household "$http" --plan quick --json "$tmp/stopped$at.json" </dev/null >"$tmp/stopped$at.out" 2>&1 &
+  pid=$!
+  sleep "$at"; kill -INT "$pid"; wait "$pid"; code=$?
+  python3 - "$tmp/stopped$at.json" "$at" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); at = int(sys.argv[2])
+raw = d["raw"]
+phases = raw["phases"]
+ok = raw["aborted"] and raw["abort_reason"] == "stopped by the user"
+if at > 2:
+    users = raw["household"]["users"]
+    ok = ok and len(phases) == 2 and len(users) == 4 and abs(phases[1]["end_us"] / 1e6 - at) < 1.0
+else:
+    ok = ok and len(phases) == 1 and not raw.get("household", {}).get("users")
+print(f"    stopped at {at} s: phases {[(p['name'], round(p['end_us'] / 1e6, 2)) for p in phases]}, aborted {raw['aborted']}")
+sys.exit(0 if ok else 1)
+PY
+  file_ok=$?
+  expect "Ctrl-C after $at s: exit 4 and a partial result that says why ($code)" '[ $code -eq 4 ] && [ $file_ok -eq 0 ]'
+done
+
 kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
 err=$(timeout 30 "$bin" household "$http" --plan quick 2>&1 >/dev/null); code=$?
 expect "an unreachable server exits 3 and says so" '[ $code -eq 3 ] && echo "$err" | grep -q "cannot reach"'
