@@ -18,6 +18,7 @@
 
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_user_client.hpp"
+#include "bloatmeter/lag_monitor.hpp"
 #include "bloatmeter/result_json.hpp"
 
 namespace {
@@ -38,9 +39,7 @@ constexpr Micros kLagWindowUs = 50'000;
 struct Household {
   HouseholdPlan plan;
   std::vector<std::unique_ptr<HouseholdUserClient>> users;
-  std::vector<LagSample> lag;
-  Micros lag_window_us = -1;  // the window being collected, by its start
-  double lag_window_ms = 0;   // its worst lateness so far
+  LagMonitor lag{kLagWindowUs};
   bool finished = false;
 };
 
@@ -109,16 +108,7 @@ EMSCRIPTEN_KEEPALIVE void hw_text(int user, const char* text, double now_us) {
 // The pacing timer, due at `due_us`, fired at `now_us`.
 EMSCRIPTEN_KEEPALIVE void hw_timer_fired(double due_us, double now_us) {
   if (!g_household || g_household->finished) return;
-  auto& h = *g_household;
-  const auto due = static_cast<Micros>(due_us);
-  const double lag_ms = std::max(0.0, (now_us - due_us) / 1000.0);
-  const Micros window = due - due % kLagWindowUs;
-  if (window != h.lag_window_us) {
-    if (h.lag_window_us >= 0) h.lag.push_back({h.lag_window_us, h.lag_window_ms});
-    h.lag_window_us = window;
-    h.lag_window_ms = 0;
-  }
-  h.lag_window_ms = std::max(h.lag_window_ms, lag_ms);
+  g_household->lag.on_timer(static_cast<Micros>(due_us), static_cast<Micros>(now_us));
 }
 
 // Sends every upload message due at `now_us`; returns when the next is
@@ -171,8 +161,7 @@ EMSCRIPTEN_KEEPALIVE char* hw_finish(double end_us) {
     raw.users.push_back(u->recorder().samples());
   }
   r.raw.household = std::move(raw);
-  if (g_household->lag_window_us >= 0) g_household->lag.push_back({g_household->lag_window_us, g_household->lag_window_ms});
-  r.raw.client_lag = g_household->lag;
+  r.raw.client_lag = g_household->lag.samples();
   return copy_out(serialize_result(r));
 }
 

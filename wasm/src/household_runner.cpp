@@ -5,7 +5,6 @@
 
 #include <emscripten/emscripten.h>
 
-#include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "browser.hpp"
 
@@ -14,9 +13,6 @@ namespace bloatmeter::web {
 namespace {
 
 constexpr double kConnectTimeoutMs = 10'000;
-// After the users' phase ends (or an abort), the worker hands its samples
-// over; if it never does, the result goes without them.
-constexpr double kHandOverTimeoutMs = 3'000;
 
 HouseholdRunner* g_runner = nullptr;  // the one the worker's messages reach
 
@@ -71,6 +67,14 @@ EM_JS(void, js_hh_terminate, (), {
 
 }  // namespace
 
+void BrowserHouseholdTransport::start_users(std::optional<ClockOffset> offset, Micros end_us) {
+  js_hh_start(start_ms, offset ? offset->server_minus_client_us : 0, offset ? 1 : 0, static_cast<double>(end_us));
+}
+
+// The worker ends the users on its own at their planned end; for an abort
+// this tells it to end them now. Either way it sends their samples ('done').
+void BrowserHouseholdTransport::stop_users(Micros end_us) { js_hh_abort(static_cast<double>(end_us)); }
+
 void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, const Palette& palette) {
   lane_.close();
   js_hh_terminate();
@@ -78,18 +82,12 @@ void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, co
   state_ = State::Connecting;
   plan_ = std::move(plan);
   ws_origin_ = ws_origin;
-  probes_ = ProbeTracker{};
-  lag_ = LagMonitor{};
-  worker_ready_ = users_started_ = aborted_ = false;
-  stopped_at_us_ = -1;
-  phases_.clear();
-  household_.reset();
-  worker_lag_.clear();
-  abort_reason_.clear();
+  session_.reset();
+  worker_ready_ = false;
   failure_.clear();
   started_at_.clear();
   connect_started_ms_ = now_ms();
-  users_end_us_ = plan_.baseline_us() + plan_.users_us();
+  const Micros end_us = plan_.baseline_us() + plan_.users_us();
 
   live_ = HouseholdLive{};
   const ImVec4 colors[] = {palette.accent, palette.upload, palette.warn, palette.text_muted};
@@ -106,9 +104,9 @@ void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, co
     live_.latency.series.push_back({p.name, colors[i++ % 4], {}, false, 1.0f});
   }
   live_.latency.series.push_back({"Probes", palette.text, {}, true});
-  live_.latency.set_axes("ms", static_cast<float>(users_end_us_) / 1e6f, 20);
+  live_.latency.set_axes("ms", static_cast<float>(end_us) / 1e6f, 20);
   live_.latency.bands = {{0, static_cast<float>(plan_.baseline_us()) / 1e6f, "Baseline", false},
-                         {static_cast<float>(plan_.baseline_us()) / 1e6f, static_cast<float>(users_end_us_) / 1e6f,
+                         {static_cast<float>(plan_.baseline_us()) / 1e6f, static_cast<float>(end_us) / 1e6f,
                           "Household", true}};
 
   if (!js_hh_create(plan_.name.c_str(), plan_.profiles.greedy ? 1 : 0, ws_origin_.c_str())) {
@@ -118,39 +116,25 @@ void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, co
   lane_.open(
       ws_origin_ + "/ws/probe",
       [this](const ProbeSent& p) {
-        if (state_ != State::Running || p.seq != probes_.records().size()) return;
-        lag_.on_timer(p.due_us, p.sent_us);
-        probes_.next_probe(p.sent_us);
+        if (session_) session_->on_probe_sent(p.seq, p.due_us, p.sent_us);
       },
       [this](const ProbeEcho& e) {
-        if (state_ != State::Running) return;
-        const auto rtt = probes_.on_echo(e.seq, e.received_us, e.server_recv_us, e.echo_delay_us);
+        if (!session_) return;
+        const auto rtt = session_->on_echo(e.seq, e.received_us, e.server_recv_us, e.echo_delay_us);
         if (!rtt) return;
-        live_.last_probe_rtt_ms = *rtt;
-        live_.latency.series.back().points.push_back({static_cast<float>(probes_.records()[e.seq].sent_us) / 1e6f,
-                                                      static_cast<float>(*rtt)});
+        live_.latency.series.back().points.push_back(
+            {static_cast<float>(session_->probes()[e.seq].sent_us) / 1e6f, static_cast<float>(*rtt)});
       });
 }
 
 void HouseholdRunner::begin(double now) {
   start_ms_ = now;
+  transport_.start_ms = now;
   started_at_ = now_iso();
   state_ = State::Running;
+  session_ = std::make_unique<HouseholdSession>(plan_, transport_);
+  session_->begin();
   lane_.start(start_ms_, plan_.phases.probe_interval_us);
-}
-
-void HouseholdRunner::start_users(Micros t) {
-  users_started_ = true;
-  live_.users_running = true;
-  phases_.push_back({kHouseholdBaselinePhase, 0, plan_.baseline_us()});
-  // The baseline's probes place the server's clock for the users' upload
-  // counts (filed when they reached the server).
-  std::vector<const ProbeRecord*> baseline;
-  for (const auto& rec : probes_.records()) baseline.push_back(&rec);
-  const auto offset = estimate_clock_offset(baseline);
-  js_hh_start(start_ms_, offset ? offset->server_minus_client_us : 0, offset ? 1 : 0,
-              static_cast<double>(users_end_us_));
-  (void)t;
 }
 
 void HouseholdRunner::tick(double now) {
@@ -163,37 +147,21 @@ void HouseholdRunner::tick(double now) {
     }
     return;
   }
-  if (state_ == State::Finishing) {
-    if (household_ || now - finishing_since_ms_ > kHandOverTimeoutMs) finish();
-    return;
-  }
-  if (state_ != State::Running) return;
+  if (!session_ || state_ == State::Finished || state_ == State::Idle) return;
   const Micros t = now_us(now);
-  if (lane_.state() != ProbeLane::State::Open) return stop_users(t, "the connection to the test server was lost");
-  live_.elapsed_s = static_cast<double>(t) / 1e6;
-  const Micros phase_end = users_started_ ? users_end_us_ : plan_.baseline_us();
-  live_.phase_left_s = std::max(0.0, static_cast<double>(phase_end - t) / 1e6);
-  if (!users_started_ && t >= plan_.baseline_us()) start_users(t);
-  if (users_started_ && t >= users_end_us_) {
-    // The worker ends the users on its own at the same instant.
-    stopped_at_us_ = users_end_us_;
-    state_ = State::Finishing;
-    finishing_since_ms_ = now;
-  }
+  if (lane_.state() != ProbeLane::State::Open) session_->abort("the connection to the test server was lost", t);
+  session_->tick(t);
+  update_live(t);
 }
 
-void HouseholdRunner::stop_users(Micros t, const std::string& reason) {
-  if (state_ != State::Running) return;
-  aborted_ = true;
-  abort_reason_ = reason;
-  stopped_at_us_ = t;
-  if (!users_started_) {
-    phases_.push_back({kHouseholdBaselinePhase, 0, t});
-    return finish();
-  }
-  js_hh_abort(static_cast<double>(t));
-  state_ = State::Finishing;
-  finishing_since_ms_ = now_ms();
+void HouseholdRunner::update_live(Micros) {
+  const auto& status = session_->live();
+  live_.users_running = status.users_running;
+  live_.elapsed_s = status.elapsed_s;
+  live_.phase_left_s = status.phase_left_s;
+  live_.last_probe_rtt_ms = status.last_probe_rtt_ms;
+  if (session_->state() == HouseholdSession::State::HandingOver) state_ = State::Finishing;
+  if (!session_->running()) finish();
 }
 
 void HouseholdRunner::abort(const std::string& reason, double now) {
@@ -201,11 +169,12 @@ void HouseholdRunner::abort(const std::string& reason, double now) {
     failure_ = reason;
     return finish();
   }
-  if (state_ == State::Running) stop_users(now_us(now), reason);
+  if (!session_ || state_ == State::Finished) return;
+  session_->abort(reason, now_us(now));
+  update_live(now_us(now));
 }
 
 void HouseholdRunner::finish() {
-  if (users_started_) phases_.push_back({kHouseholdUsersPhase, plan_.baseline_us(), stopped_at_us_});
   lane_.close();
   js_hh_terminate();
   state_ = State::Finished;
@@ -221,17 +190,16 @@ void HouseholdRunner::on_worker_error(const std::string& why) {
     failure_ = why;
     return finish();
   }
-  if (state_ == State::Running) stop_users(now_us(now_ms()), why);
-  else if (state_ == State::Finishing) finish();
+  // A worker that failed sends no samples: the session waits its
+  // hand-over time for them, then ends without them.
+  abort(why, now_ms());
 }
 
 void HouseholdRunner::on_user_opened(int user) {
   if (user >= 0 && user < static_cast<int>(live_.users.size())) live_.users[static_cast<std::size_t>(user)].connected = true;
 }
 
-void HouseholdRunner::on_user_lost(const std::string& why) {
-  if (state_ == State::Running) stop_users(now_us(now_ms()), why);
-}
+void HouseholdRunner::on_user_lost(const std::string& why) { abort(why, now_ms()); }
 
 void HouseholdRunner::on_live(double now_us, const double* f, int users) {
   if (state_ != State::Running) return;
@@ -248,30 +216,19 @@ void HouseholdRunner::on_live(double now_us, const double* f, int users) {
 }
 
 void HouseholdRunner::on_done(const std::string& result_json) {
+  if (!session_ || state_ == State::Finished) return;
+  // The worker's document holds only the household part: the users'
+  // samples and the lateness of its pacing timer. One that does not parse
+  // is as good as lost: the session's hand-over time ends the test.
   auto parsed = parse_result(result_json);
-  if (parsed && parsed.value().raw.household) {
-    household_ = std::move(*parsed.value().raw.household);
-    worker_lag_ = std::move(parsed.value().raw.client_lag);
-  }
-  if (state_ == State::Finishing) finish();
+  if (!parsed || !parsed.value().raw.household) return;
+  session_->on_users_finished(std::move(*parsed.value().raw.household), std::move(parsed.value().raw.client_lag));
+  update_live(now_us(now_ms()));
 }
 
 Result HouseholdRunner::take_result() {
-  Result r;
-  r.meta.mode = kHouseholdMode;
+  Result r = session_ ? session_->result() : Result{};
   r.meta.started_at = started_at_;
-  r.plan = plan_.phases;
-  r.profiles = plan_.profiles;
-  r.raw.probes = probes_.records();
-  r.raw.phases = phases_;
-  // Both threads that stamp times: the probe lane's and the users'.
-  r.raw.client_lag = lag_.samples();
-  r.raw.client_lag.insert(r.raw.client_lag.end(), worker_lag_.begin(), worker_lag_.end());
-  std::stable_sort(r.raw.client_lag.begin(), r.raw.client_lag.end(),
-                   [](const LagSample& a, const LagSample& b) { return a.at_us < b.at_us; });
-  r.raw.household = household_ ? *household_ : HouseholdRaw{};
-  r.raw.aborted = aborted_ || (users_started_ && !household_);
-  r.raw.abort_reason = aborted_ ? abort_reason_ : (r.raw.aborted ? "the users' samples were lost" : "");
   return r;
 }
 

@@ -1,16 +1,18 @@
 #pragma once
-// Runs one virtual household test in the browser (method §4): the probe
-// lane's baseline, then the four users at once on the household worker
-// (household_worker/), which paces and records them with the shared core.
-// This class keeps the timeline, the probes and the live view, and puts
-// the result together; it measures nothing itself.
+// Runs one virtual household test in the browser (method §4): drives the
+// shared core's HouseholdSession with the page's clock, over a transport
+// made of the probe lane (its worker keeps the probe schedule) and the
+// household worker (household_worker/), which paces and records the four
+// users with the shared core. This class adds only what a browser needs:
+// connecting both workers, the time-outs and the live view.
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "bloatmeter/household_plan.hpp"
-#include "bloatmeter/lag_monitor.hpp"
-#include "bloatmeter/probe_tracker.hpp"
+#include "bloatmeter/household_session.hpp"
 #include "bloatmeter/result.hpp"
 #include "charts.hpp"
 #include "probe_lane.hpp"
@@ -34,6 +36,17 @@ struct HouseholdLive {
   std::optional<double> last_probe_rtt_ms;
   std::vector<LiveUser> users;
   TimeChart latency{"household-live-latency"};  // one trace per user
+};
+
+// The session's transport: the probe lane's worker sends the probes; the
+// household worker runs the users and hands their samples back.
+class BrowserHouseholdTransport : public HouseholdTransport {
+ public:
+  bool schedules_probes() const override { return true; }
+  void send_probe(std::uint32_t, Micros) override {}
+  void start_users(std::optional<ClockOffset> offset, Micros end_us) override;
+  void stop_users(Micros end_us) override;
+  double start_ms = 0;  // the test's t = 0 on the page's clock
 };
 
 class HouseholdRunner {
@@ -63,8 +76,7 @@ class HouseholdRunner {
  private:
   Micros now_us(double now_ms) const { return static_cast<Micros>((now_ms - start_ms_) * 1000.0); }
   void begin(double now_ms);
-  void start_users(Micros t);
-  void stop_users(Micros t, const std::string& reason);
+  void update_live(Micros t);
   void finish();
 
   State state_ = State::Idle;
@@ -72,20 +84,11 @@ class HouseholdRunner {
   std::string ws_origin_;
   double connect_started_ms_ = 0;
   double start_ms_ = 0;
-  double finishing_since_ms_ = 0;
   std::string started_at_;
   ProbeLane lane_;
-  ProbeTracker probes_;
-  LagMonitor lag_;
   bool worker_ready_ = false;
-  bool users_started_ = false;
-  Micros users_end_us_ = 0;
-  Micros stopped_at_us_ = -1;
-  std::vector<PhaseRecord> phases_;
-  std::optional<HouseholdRaw> household_;
-  std::vector<LagSample> worker_lag_;  // the users' worker's timer lateness
-  bool aborted_ = false;
-  std::string abort_reason_;
+  BrowserHouseholdTransport transport_;
+  std::unique_ptr<HouseholdSession> session_;
   std::string failure_;
   HouseholdLive live_;
 };
