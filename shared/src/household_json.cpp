@@ -2,33 +2,13 @@
 
 #include <cstdint>
 
+#include "json_values.hpp"
+
 namespace bloatmeter::detail {
 
 using nlohmann::json;
 
 namespace {
-
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-json grade_or_null(const std::optional<Grade>& g) { return g ? json(to_string(*g)) : json(nullptr); }
-
-std::optional<Grade> grade_from(const JsonReader& in, const std::string& key) {
-  if (!in.has(key)) return std::nullopt;
-  auto g = grade_from_string(in.string(key));
-  if (!g) in.fail(key, "expected a grade (A+, A, B, C, D or F)");
-  return g;
-}
-
-std::uint32_t u32(const JsonReader& in, const std::string& key) {
-  const auto v = in.non_negative(key);
-  if (v > UINT32_MAX) in.fail(key, "out of range");
-  return static_cast<std::uint32_t>(v);
-}
-
-std::size_t count(const JsonReader& in, const std::string& key) { return static_cast<std::size_t>(in.non_negative(key)); }
 
 // ---- raw ----------------------------------------------------------------
 
@@ -42,8 +22,8 @@ json message_to_json(const TimedMessage& m) {
 
 TimedMessage message_from(const JsonReader& in) {
   TimedMessage m;
-  m.seq = u32(in, "seq");
-  m.bytes = u32(in, "bytes");
+  m.seq = in.uint32("seq");
+  m.bytes = in.uint32("bytes");
   m.sent_us = in.time_us("sent_us");
   m.received_us = in.optional_time_us("received_us");
   m.echoed_us = in.optional_time_us("echoed_us");
@@ -79,12 +59,7 @@ json user_samples_to_json(const UserSamples& u) {
                       {"bytes", b.bytes},
                       {"received_bytes", b.received_bytes},
                       {"completed_us", opt(b.completed_us)}});
-  for (const auto& t : u.throughput)
-    tput.push_back({{"direction", to_string(t.direction)},
-                    {"stream", t.stream},
-                    {"start_us", t.start_us},
-                    {"duration_us", t.duration_us},
-                    {"bytes", t.bytes}});
+  for (const auto& t : u.throughput) tput.push_back(interval_to_json(t));
   return {{"user", u.user},
           {"download", down},
           {"upload", up},
@@ -101,7 +76,7 @@ UserSamples user_samples_from(const JsonReader& in) {
   in.each("upload", [&](const JsonReader& m) { u.upload.push_back(message_from(m)); });
   in.each("bursts", [&](const JsonReader& b) {
     BurstRecord r;
-    r.index = u32(b, "index");
+    r.index = b.uint32("index");
     r.started_us = b.time_us("started_us");
     r.bytes = static_cast<std::uint64_t>(b.non_negative("bytes"));
     r.received_bytes = static_cast<std::uint64_t>(b.non_negative("received_bytes"));
@@ -109,45 +84,13 @@ UserSamples user_samples_from(const JsonReader& in) {
     if (r.received_bytes > r.bytes) b.fail("received_bytes", "more than the burst's bytes");
     u.bursts.push_back(r);
   }, 100'000);
-  in.each("throughput", [&](const JsonReader& t) {
-    ThroughputInterval iv;
-    if (!direction_from_string(t.string("direction"), iv.direction)) t.fail("direction", "expected download or upload");
-    iv.stream = static_cast<int>(t.integer_in("stream", 0, kMaxStreamIds));
-    iv.start_us = t.time_us("start_us");
-    iv.duration_us = t.integer_in("duration_us", 0, kMaxTestUs);
-    iv.bytes = static_cast<std::uint64_t>(t.non_negative("bytes"));
-    u.throughput.push_back(iv);
-  });
+  in.each("throughput", [&](const JsonReader& t) { u.throughput.push_back(interval_from(t)); });
   u.download_sender = sender_from(in.object("download_sender"));
   u.upload_sender = sender_from(in.object("upload_sender"));
   return u;
 }
 
 // ---- summary ------------------------------------------------------------
-
-json stats_to_json(const SeriesStats& s) {
-  return {{"count", s.count}, {"min", s.min}, {"p25", s.p25}, {"median", s.median},
-          {"mean", s.mean},   {"p75", s.p75}, {"p90", s.p90}, {"p95", s.p95},
-          {"p99", s.p99},     {"max", s.max}, {"jitter", opt(s.jitter)}};
-}
-
-std::optional<SeriesStats> stats_from(const JsonReader& in, const std::string& key) {
-  if (!in.has(key)) return std::nullopt;
-  const auto r = in.object(key);
-  SeriesStats s;
-  s.count = count(r, "count");
-  s.min = r.number("min");
-  s.p25 = r.number("p25");
-  s.median = r.number("median");
-  s.mean = r.number("mean");
-  s.p75 = r.number("p75");
-  s.p90 = r.number("p90");
-  s.p95 = r.number("p95");
-  s.p99 = r.number("p99");
-  s.max = r.number("max");
-  s.jitter = r.optional_number("jitter");
-  return s;
-}
 
 json direction_to_json(const DirectionFigures& f) {
   return {{"timed", f.timed},
@@ -156,7 +99,7 @@ json direction_to_json(const DirectionFigures& f) {
           {"late", f.late},
           {"lost", f.lost},
           {"dropped", f.dropped},
-          {"added_delay_ms", f.added_delay_ms ? stats_to_json(*f.added_delay_ms) : json(nullptr)},
+          {"added_delay_ms", stats_or_null(f.added_delay_ms)},
           {"one_way_median_ms", opt(f.one_way_median_ms)},
           {"achieved_mbps", opt(f.achieved_mbps)},
           {"demanded_mbps", f.demanded_mbps}};
@@ -165,11 +108,11 @@ json direction_to_json(const DirectionFigures& f) {
 DirectionFigures direction_from(const JsonReader& in) {
   DirectionFigures f;
   f.timed = in.boolean("timed");
-  f.sent = count(in, "sent");
-  f.received = count(in, "received");
-  f.late = count(in, "late");
-  f.lost = count(in, "lost");
-  f.dropped = count(in, "dropped");
+  f.sent = in.count("sent");
+  f.received = in.count("received");
+  f.late = in.count("late");
+  f.lost = in.count("lost");
+  f.dropped = in.count("dropped");
   f.added_delay_ms = stats_from(in, "added_delay_ms");
   f.one_way_median_ms = in.optional_number("one_way_median_ms");
   f.achieved_mbps = in.optional_number("achieved_mbps");
@@ -191,9 +134,9 @@ json bursts_to_json(const BurstFigures& b) {
 BurstFigures bursts_from(const JsonReader& in) {
   BurstFigures b;
   b.budget_ms = in.number("budget_ms");
-  b.count = count(in, "count");
-  b.judged = count(in, "judged");
-  b.late = count(in, "late");
+  b.count = in.count("count");
+  b.judged = in.count("judged");
+  b.late = in.count("late");
   b.median_ms = in.optional_number("median_ms");
   b.slowest_ms = in.optional_number("slowest_ms");
   b.slowest_percent = in.optional_number("slowest_percent");
@@ -206,7 +149,7 @@ json user_summary_to_json(const UserSummary& u) {
           {"role", u.role},
           {"latency_sensitive", u.latency_sensitive},
           {"valid", u.valid},
-          {"rtt_ms", u.rtt_ms ? stats_to_json(*u.rtt_ms) : json(nullptr)},
+          {"rtt_ms", stats_or_null(u.rtt_ms)},
           {"rtt_increase_ms", opt(u.rtt_increase_ms)},
           {"rtt_increase_p95_ms", opt(u.rtt_increase_p95_ms)},
           {"rtt_increase_p99_ms", opt(u.rtt_increase_p99_ms)},

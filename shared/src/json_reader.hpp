@@ -3,6 +3,7 @@
 // gets an error naming the exact field. Throws JsonFieldError; the public
 // parse functions catch it and return an Outcome.
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -66,6 +67,13 @@ class JsonReader {
     const auto n = integer(key);
     if (n < 0) fail(key, "must not be negative");
     return n;
+  }
+  // A count of things (a size_t); a sequence number or size that fits 32 bits.
+  std::size_t count(const std::string& key) const { return static_cast<std::size_t>(non_negative(key)); }
+  std::uint32_t uint32(const std::string& key) const {
+    const auto n = non_negative(key);
+    if (n > UINT32_MAX) fail(key, "out of range");
+    return static_cast<std::uint32_t>(n);
   }
   std::optional<std::int64_t> optional_integer(const std::string& key) const {
     if (!has(key)) return std::nullopt;

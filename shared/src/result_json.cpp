@@ -3,19 +3,18 @@
 #include "bloatmeter/household_plan.hpp"
 #include "household_json.hpp"
 #include "json_reader.hpp"
+#include "json_values.hpp"
 
 namespace bloatmeter {
 
 using nlohmann::json;
 using detail::JsonFieldError;
 using detail::JsonReader;
+using detail::grade_from;
+using detail::grade_or_null;
+using detail::opt;
 
 namespace {
-
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
 
 json plan_to_json(const PhasePlan& p) {
   json phases = json::array();
@@ -41,12 +40,6 @@ json plan_to_json(const PhasePlan& p) {
           {"server_echo_p99_limit_ms", p.server_echo_p99_limit_ms}};
 }
 
-json stats_to_json(const SeriesStats& s) {
-  return {{"count", s.count}, {"min", s.min},   {"p25", s.p25}, {"median", s.median},
-          {"mean", s.mean},   {"p75", s.p75},   {"p90", s.p90}, {"p95", s.p95},
-          {"p99", s.p99},     {"max", s.max},   {"jitter", opt(s.jitter)}};
-}
-
 json raw_to_json(const RawData& r) {
   json probes = json::array();
   for (const auto& p : r.probes)
@@ -56,12 +49,7 @@ json raw_to_json(const RawData& r) {
                       {"server_recv_us", opt(p.server_recv_us)},
                       {"server_echo_us", opt(p.server_echo_us)}});
   json tput = json::array();
-  for (const auto& t : r.throughput)
-    tput.push_back({{"direction", to_string(t.direction)},
-                    {"stream", t.stream},
-                    {"start_us", t.start_us},
-                    {"duration_us", t.duration_us},
-                    {"bytes", t.bytes}});
+  for (const auto& t : r.throughput) tput.push_back(detail::interval_to_json(t));
   json phases = json::array();
   for (const auto& p : r.phases) phases.push_back({{"name", p.name}, {"start_us", p.start_us}, {"end_us", p.end_us}});
   json lag = json::array();
@@ -114,9 +102,7 @@ RawData raw_from(const JsonReader& in) {
   RawData r;
   in.each("probes", [&](const JsonReader& p) {
     ProbeRecord rec;
-    const auto seq = p.non_negative("seq");
-    if (seq > UINT32_MAX) p.fail("seq", "out of range");
-    rec.seq = static_cast<std::uint32_t>(seq);
+    rec.seq = p.uint32("seq");
     rec.sent_us = p.time_us("sent_us");
     rec.received_us = p.optional_time_us("received_us");
     rec.server_recv_us = p.optional_time_us("server_recv_us");
@@ -124,15 +110,7 @@ RawData raw_from(const JsonReader& in) {
     if (rec.received_us && *rec.received_us < rec.sent_us) p.fail("received_us", "earlier than sent_us");
     r.probes.push_back(rec);
   });
-  in.each("throughput", [&](const JsonReader& t) {
-    ThroughputInterval iv;
-    if (!direction_from_string(t.string("direction"), iv.direction)) t.fail("direction", "expected download or upload");
-    iv.stream = static_cast<int>(t.integer_in("stream", 0, kMaxStreamIds));
-    iv.start_us = t.time_us("start_us");
-    iv.duration_us = t.integer_in("duration_us", 0, kMaxTestUs);
-    iv.bytes = static_cast<std::uint64_t>(t.non_negative("bytes"));
-    r.throughput.push_back(iv);
-  });
+  in.each("throughput", [&](const JsonReader& t) { r.throughput.push_back(detail::interval_from(t)); });
   in.each("phases", [&](const JsonReader& p) {
     PhaseRecord rec{p.string("name"), p.time_us("start_us"), p.time_us("end_us")};
     if (rec.end_us < rec.start_us) p.fail("end_us", "earlier than start_us");
@@ -153,13 +131,6 @@ RawData raw_from(const JsonReader& in) {
   return r;
 }
 
-std::optional<Grade> grade_from(const JsonReader& in, const std::string& key) {
-  if (!in.has(key)) return std::nullopt;
-  auto g = grade_from_string(in.string(key));
-  if (!g) in.fail(key, "expected a grade (A+, A, B, C, D or F)");
-  return g;
-}
-
 Summary summary_from(const JsonReader& in) {
   Summary s;
   s.baseline_ms = in.optional_number("baseline_ms");
@@ -168,28 +139,13 @@ Summary summary_from(const JsonReader& in) {
     PhaseSummary ps;
     ps.name = p.string("name");
     ps.graded = p.boolean("graded");
-    ps.probes_sent = static_cast<std::size_t>(p.non_negative("probes_sent"));
-    ps.probes_answered = static_cast<std::size_t>(p.non_negative("probes_answered"));
-    ps.probes_late = static_cast<std::size_t>(p.non_negative("probes_late"));
+    ps.probes_sent = p.count("probes_sent");
+    ps.probes_answered = p.count("probes_answered");
+    ps.probes_late = p.count("probes_late");
     // Absent from files written before it was counted: the summary is
     // recomputed from the raw samples anyway.
-    if (p.has("probes_held")) ps.probes_held = static_cast<std::size_t>(p.non_negative("probes_held"));
-    if (p.has("rtt_ms")) {
-      const auto r = p.object("rtt_ms");
-      SeriesStats st;
-      st.count = static_cast<std::size_t>(r.non_negative("count"));
-      st.min = r.number("min");
-      st.p25 = r.number("p25");
-      st.median = r.number("median");
-      st.mean = r.number("mean");
-      st.p75 = r.number("p75");
-      st.p90 = r.number("p90");
-      st.p95 = r.number("p95");
-      st.p99 = r.number("p99");
-      st.max = r.number("max");
-      st.jitter = r.optional_number("jitter");
-      ps.rtt_ms = st;
-    }
+    if (p.has("probes_held")) ps.probes_held = p.count("probes_held");
+    ps.rtt_ms = detail::stats_from(p, "rtt_ms");
     ps.upload_delay_median_ms = p.optional_number("upload_delay_median_ms");
     ps.download_delay_median_ms = p.optional_number("download_delay_median_ms");
     ps.increase_ms = p.optional_number("increase_ms");
@@ -240,12 +196,12 @@ json to_json(const Summary& s) {
                       {"probes_answered", p.probes_answered},
                       {"probes_late", p.probes_late},
                       {"probes_held", p.probes_held},
-                      {"rtt_ms", p.rtt_ms ? stats_to_json(*p.rtt_ms) : json(nullptr)},
+                      {"rtt_ms", detail::stats_or_null(p.rtt_ms)},
                       {"upload_delay_median_ms", opt(p.upload_delay_median_ms)},
                       {"download_delay_median_ms", opt(p.download_delay_median_ms)},
                       {"increase_ms", opt(p.increase_ms)},
                       {"increase_p95_ms", opt(p.increase_p95_ms)},
-                      {"grade", p.grade ? json(to_string(*p.grade)) : json(nullptr)},
+                      {"grade", grade_or_null(p.grade)},
                       {"download_mbps", opt(p.download_mbps)},
                       {"upload_mbps", opt(p.upload_mbps)},
                       {"valid", p.valid}});
@@ -254,7 +210,7 @@ json to_json(const Summary& s) {
   json out = {{"baseline_ms", opt(s.baseline_ms)},
               {"clock_offset_ms", opt(s.clock_offset_ms)},
               {"phases", phases},
-              {"overall", s.overall ? json(to_string(*s.overall)) : json(nullptr)},
+              {"overall", grade_or_null(s.overall)},
               {"low_confidence", s.low_confidence()},
               {"rpm", opt(s.rpm)},
               {"download_mbps", opt(s.download_mbps)},

@@ -228,6 +228,44 @@ TEST_CASE("malformed household documents get errors that name the field") {
         "raw.household.users: expected an array");
 }
 
+TEST_CASE("statistics, grades, sequence numbers and throughput intervals read alike in both parts of a result") {
+  // One reader for each value, whether the probe lane's part or a user's carries it.
+  const json roomy_doc = to_json(roomy());
+  REQUIRE(roomy_doc["summary"]["phases"][0]["rtt_ms"].is_object());
+  REQUIRE(roomy_doc["summary"]["household"]["users"][0]["rtt_ms"].is_object());
+  CHECK(parse_error_after([](json& d) { d["summary"]["phases"][0]["rtt_ms"]["p95"] = "slow"; }) ==
+        "summary.phases[0].rtt_ms.p95: expected a number");
+  CHECK(parse_error_after([](json& d) { d["summary"]["household"]["users"][0]["rtt_ms"]["p95"] = "slow"; }) ==
+        "summary.household.users[0].rtt_ms.p95: expected a number");
+  CHECK(parse_error_after([](json& d) { d["summary"]["phases"][0]["rtt_ms"]["count"] = -1; }) ==
+        "summary.phases[0].rtt_ms.count: must not be negative");
+  CHECK(parse_error_after([](json& d) { d["summary"]["household"]["users"][0]["download"]["added_delay_ms"] = {{"count", -1}}; }) ==
+        "summary.household.users[0].download.added_delay_ms.count: must not be negative");
+  CHECK(parse_error_after([](json& d) { d["summary"]["phases"][0]["grade"] = "Z"; }) ==
+        "summary.phases[0].grade: expected a grade (A+, A, B, C, D or F)");
+  CHECK(parse_error_after([](json& d) { d["summary"]["household"]["fairness_grade"] = "Z"; }) ==
+        "summary.household.fairness_grade: expected a grade (A+, A, B, C, D or F)");
+  CHECK(parse_error_after([](json& d) { d["raw"]["probes"][0]["seq"] = 4'294'967'296LL; }) ==
+        "raw.probes[0].seq: out of range");
+  CHECK(parse_error_after([](json& d) { d["raw"]["household"]["users"][0]["download"][0]["seq"] = 4'294'967'296LL; }) ==
+        "raw.household.users[0].download[0].seq: out of range");
+  // The largest 32-bit sequence number is kept as it is, in both parts.
+  json doc = roomy_doc;
+  doc["raw"]["probes"][0]["seq"] = 4'294'967'295LL;
+  doc["raw"]["household"]["users"][0]["download"][0]["seq"] = 4'294'967'295LL;
+  const auto parsed = parse_result(doc.dump());
+  REQUIRE_MESSAGE(parsed.ok(), parsed.error());
+  CHECK(parsed.value().raw.probes[0].seq == 4'294'967'295U);
+  CHECK(parsed.value().raw.household->users[0].download[0].seq == 4'294'967'295U);
+  // Throughput intervals: the same fields, the same limits.
+  REQUIRE_FALSE(roomy_doc["raw"]["household"]["users"][0]["throughput"].empty());
+  CHECK(parse_error_after([](json& d) { d["raw"]["household"]["users"][0]["throughput"][0]["direction"] = "sideways"; }) ==
+        "raw.household.users[0].throughput[0].direction: expected download or upload");
+  CHECK(parse_error_after([](json& d) { d["raw"]["household"]["users"][0]["throughput"][0]["bytes"] = -5; }) ==
+        "raw.household.users[0].throughput[0].bytes: must not be negative");
+  CHECK(roomy_doc["raw"]["household"]["users"][0]["throughput"][0].size() == 5);
+}
+
 TEST_CASE("household validity flags: client busy, server busy, too few samples, aborted") {
   SUBCASE("client busy") {
     Result r = roomy();
