@@ -1,35 +1,15 @@
 #include "bloatmeter/household_recompute.hpp"
 
-#include <algorithm>
-
 #include "bloatmeter/fairness.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_sentence.hpp"
-#include "bloatmeter/phase_windows.hpp"
-#include "bloatmeter/probe_holds.hpp"
-#include "phase_summary.hpp"
+#include "bloatmeter/probe_lane.hpp"
 #include "validity_flags.hpp"
 
 namespace bloatmeter {
 namespace {
 
-std::vector<const ProbeRecord*> by_send_time(const std::vector<ProbeRecord>& probes) {
-  std::vector<const ProbeRecord*> out;
-  for (const auto& p : probes) out.push_back(&p);
-  std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) {
-    return a->sent_us != b->sent_us ? a->sent_us < b->sent_us : a->seq < b->seq;
-  });
-  return out;
-}
-
-// The baseline: the first phase without load. The users' phase: the one
-// named "household", else the first with load.
-std::optional<std::size_t> baseline_index(const std::vector<PhaseWindow>& windows) {
-  for (std::size_t i = 0; i < windows.size(); ++i)
-    if (windows[i].spec.load == PhaseLoad::None) return i;
-  return std::nullopt;
-}
-
+// The users' phase: the one named "household", else the first with load.
 std::optional<std::size_t> users_index(const std::vector<PhaseWindow>& windows) {
   for (std::size_t i = 0; i < windows.size(); ++i)
     if (windows[i].spec.name == kHouseholdUsersPhase) return i;
@@ -74,22 +54,11 @@ HouseholdSummary summarize_household(const ProfileSet& profiles, const Household
 }
 
 Summary recompute_household(const Result& result) {
-  const auto windows = phase_windows(result.plan, result.raw.phases);
-  const auto probes = by_send_time(result.raw.probes);
-  std::vector<std::vector<const ProbeRecord*>> probes_per_window;
-  for (const auto& w : windows) probes_per_window.push_back(detail::probes_sent_in(probes, w));
-  const auto held = probes_held_in_transport(probes);
-
-  Summary summary;
-  const auto base = baseline_index(windows);
+  const auto lane = read_probe_lane(result);
+  const auto& windows = lane.windows;
+  const auto base = lane.baseline;
   const auto users = users_index(windows);
-  std::optional<ClockOffset> offset;
-  if (base) offset = estimate_clock_offset(probes_per_window[*base]);
-  if (offset) summary.clock_offset_ms = offset->server_minus_client_us / 1000.0;
-  for (std::size_t i = 0; i < windows.size(); ++i)
-    summary.phases.push_back(
-        detail::summarize_phase(windows[i], probes_per_window[i], held, result.plan, offset, result.raw.throughput));
-  if (base && summary.phases[*base].rtt_ms) summary.baseline_ms = summary.phases[*base].rtt_ms->median;
+  Summary summary = summarize_probe_lane(lane, result);
 
   // Users are judged even when their phase never ran (an early abort):
   // each then has no samples, no grade and is invalid.
@@ -99,7 +68,7 @@ Summary recompute_household(const Result& result) {
     static const HouseholdRaw no_samples;
     const Micros from = users ? windows[*users].measured_start_us : 0;
     const Micros to = users ? windows[*users].end_us : 0;
-    const auto ref = household_reference(base ? probes_per_window[*base] : no_probes, from, to, result.plan);
+    const auto ref = household_reference(base ? lane.probes_per_window[*base] : no_probes, from, to, result.plan);
     const HouseholdRaw& raw = result.raw.household ? *result.raw.household : no_samples;
     summary.household = summarize_household(*result.profiles, raw, ref);
     const auto& h = *summary.household;

@@ -1,12 +1,8 @@
 #include "bloatmeter/recompute.hpp"
 
-#include <algorithm>
-
-#include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_recompute.hpp"
-#include "bloatmeter/phase_windows.hpp"
-#include "bloatmeter/probe_holds.hpp"
+#include "bloatmeter/probe_lane.hpp"
 #include "phase_summary.hpp"
 #include "validity_flags.hpp"
 
@@ -14,25 +10,6 @@ namespace bloatmeter {
 namespace {
 
 bool graded_under_load(const PhaseSpec& spec) { return spec.graded && spec.load != PhaseLoad::None; }
-
-// Probes in send order (a result file may list them in any order; jitter
-// and the per-phase series follow the order they were sent in).
-std::vector<const ProbeRecord*> by_send_time(const std::vector<ProbeRecord>& probes) {
-  std::vector<const ProbeRecord*> out;
-  out.reserve(probes.size());
-  for (const auto& p : probes) out.push_back(&p);
-  std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) {
-    return a->sent_us != b->sent_us ? a->sent_us < b->sent_us : a->seq < b->seq;
-  });
-  return out;
-}
-
-// The baseline is the first phase without load (the plan's "baseline").
-const PhaseWindow* baseline_window(const std::vector<PhaseWindow>& windows) {
-  for (const auto& w : windows)
-    if (w.spec.load == PhaseLoad::None) return &w;
-  return nullptr;
-}
 
 // Responsiveness in RPM from the median of every RTT sample of the graded
 // loaded phases pooled together: one figure for "the connection under
@@ -66,29 +43,9 @@ std::optional<double> headline_mbps(const std::vector<PhaseSummary>& summaries, 
 
 Summary recompute(const Result& result) {
   if (result.meta.mode == kHouseholdMode) return recompute_household(result);
-  const auto windows = phase_windows(result.plan, result.raw.phases);
-  const auto probes = by_send_time(result.raw.probes);
-
-  std::vector<std::vector<const ProbeRecord*>> probes_per_window;
-  for (const auto& w : windows) probes_per_window.push_back(detail::probes_sent_in(probes, w));
-  const auto held = probes_held_in_transport(probes);
-
-  Summary summary;
-  std::optional<ClockOffset> offset;
-  if (const auto* baseline = baseline_window(windows)) {
-    const auto index = static_cast<std::size_t>(baseline - windows.data());
-    offset = estimate_clock_offset(probes_per_window[index]);
-  }
-  if (offset) summary.clock_offset_ms = offset->server_minus_client_us / 1000.0;
-
-  for (std::size_t i = 0; i < windows.size(); ++i)
-    summary.phases.push_back(
-        detail::summarize_phase(windows[i], probes_per_window[i], held, result.plan, offset, result.raw.throughput));
-
-  if (const auto* baseline = baseline_window(windows)) {
-    const auto& rtt = summary.phases[static_cast<std::size_t>(baseline - windows.data())].rtt_ms;
-    if (rtt) summary.baseline_ms = rtt->median;
-  }
+  const auto lane = read_probe_lane(result);
+  const auto& windows = lane.windows;
+  Summary summary = summarize_probe_lane(lane, result);
 
   for (std::size_t i = 0; i < windows.size(); ++i) {
     auto& phase = summary.phases[i];
@@ -99,7 +56,7 @@ Summary recompute(const Result& result) {
     summary.overall = summary.overall ? worst(*summary.overall, *phase.grade) : *phase.grade;
   }
 
-  summary.rpm = loaded_rpm(windows, probes_per_window, held);
+  summary.rpm = loaded_rpm(windows, lane.probes_per_window, lane.held);
   summary.download_mbps = headline_mbps(summary.phases, windows, PhaseLoad::Download);
   summary.upload_mbps = headline_mbps(summary.phases, windows, PhaseLoad::Upload);
   summary.flags = detail::validity_flags(result, windows, summary.phases);
