@@ -10,6 +10,7 @@
 #include "bloatmeter/fairness.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_sentence.hpp"
+#include "bloatmeter/throughput_window.hpp"
 #include "bloatmeter/user_grading.hpp"
 #include "results_view.hpp"
 #include "widgets.hpp"
@@ -86,21 +87,12 @@ std::pair<Micros, Micros> users_window(const Result& r) {
   return {spec ? total - spec->duration_us : 0, total};
 }
 
-// Bytes per interval start of one direction, as Mbit/s at each interval's middle.
+// A user's rate in one direction over the users' window [t0, t1), as Mbit/s
+// at each interval's middle, seconds from t0.
 std::vector<ChartPoint> rate_points(const std::vector<ThroughputInterval>& intervals, Direction d, Micros t0, Micros t1) {
-  std::vector<std::pair<Micros, std::pair<std::uint64_t, Micros>>> sums;
-  for (const auto& iv : intervals) {
-    // Intervals the users' window cuts (the last one ends after it) would read as a fall.
-    if (iv.direction != d || iv.duration_us <= 0 || iv.start_us < t0 || iv.start_us + iv.duration_us > t1) continue;
-    auto it = std::find_if(sums.begin(), sums.end(), [&](auto& s) { return s.first == iv.start_us; });
-    if (it == sums.end()) sums.push_back({iv.start_us, {iv.bytes, iv.duration_us}});
-    else it->second.first += iv.bytes;
-  }
-  std::sort(sums.begin(), sums.end());
   std::vector<ChartPoint> pts;
-  for (const auto& [start, v] : sums)
-    pts.push_back({static_cast<float>(start + v.second / 2 - t0) / 1e6f,
-                   static_cast<float>(static_cast<double>(v.first) * 8.0 / static_cast<double>(v.second))});
+  for (const auto& rate : interval_rates(intervals, d, t0, t1))
+    pts.push_back({static_cast<float>(rate.middle_us() - t0) / 1e6f, static_cast<float>(rate.mbps())});
   return pts;
 }
 

@@ -7,6 +7,7 @@
 
 #include "bloatmeter/clock_offset.hpp"
 #include "bloatmeter/grade.hpp"
+#include "bloatmeter/throughput_window.hpp"
 #include "household_results_view.hpp"
 #include "widgets.hpp"
 
@@ -125,21 +126,12 @@ ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
     pts = std::move(smooth);
   }
   vm.latency.series = {rtt, down_delay, up_delay};
-  // Throughput per direction: sum streams per interval start.
+  // Throughput per direction, every stream together.
   for (Direction d : {Direction::Download, Direction::Upload}) {
-    std::vector<std::pair<Micros, std::pair<std::uint64_t, Micros>>> sums;
-    for (const auto& iv : r.raw.throughput) {
-      if (iv.direction != d || iv.duration_us <= 0) continue;
-      auto it = std::find_if(sums.begin(), sums.end(), [&](auto& s) { return s.first == iv.start_us; });
-      if (it == sums.end()) sums.push_back({iv.start_us, {iv.bytes, iv.duration_us}});
-      else it->second.first += iv.bytes;
-    }
-    std::sort(sums.begin(), sums.end());
     ChartSeries s{d == Direction::Download ? "Download" : "Upload", d == Direction::Download ? p.accent : p.upload, {}, false,
                   static_cast<float>(r.plan.throughput_interval_us) * 2.5f / 1e6f};
-    for (const auto& [start, v] : sums)
-      s.points.push_back({static_cast<float>(start + v.second / 2) / 1e6f,
-                          static_cast<float>(static_cast<double>(v.first) * 8.0 / static_cast<double>(v.second))});
+    for (const auto& rate : interval_rates(r.raw.throughput, d))
+      s.points.push_back({static_cast<float>(rate.middle_us()) / 1e6f, static_cast<float>(rate.mbps())});
     vm.throughput.series.push_back(std::move(s));
   }
   for (const auto& ps : r.summary.phases) {
