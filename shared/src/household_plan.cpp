@@ -1,18 +1,16 @@
 #include "bloatmeter/household_plan.hpp"
 
+#include "bloatmeter/builtin_data.hpp"
+
 namespace bloatmeter {
 namespace {
 
-constexpr Micros kSecond = 1'000'000;
-
-HouseholdPlan shaped(std::string name, Micros baseline, Micros users, bool greedy) {
+// The phases live in shared/data/plans.json, the users in
+// household_profiles.json (builtin_data.hpp).
+HouseholdPlan with_profiles(const PhasePlan& phases, bool greedy) {
   HouseholdPlan p;
-  p.name = name;
-  p.phases.name = std::move(name);
-  p.phases.phases = {
-      {kHouseholdBaselinePhase, "Baseline", baseline, PhaseLoad::None, true, false, 0},
-      {kHouseholdUsersPhase, "Everyone online", users, PhaseLoad::Both, true, false, 0},
-  };
+  p.name = phases.name;
+  p.phases = phases;
   p.profiles = default_profiles(greedy);
   return p;
 }
@@ -27,14 +25,16 @@ Micros duration_of(const PhasePlan& plan, const char* phase) {
 Micros HouseholdPlan::baseline_us() const { return duration_of(phases, kHouseholdBaselinePhase); }
 Micros HouseholdPlan::users_us() const { return duration_of(phases, kHouseholdUsersPhase); }
 
-HouseholdPlan standard_household_plan(bool greedy) { return shaped("standard", 5 * kSecond, 30 * kSecond, greedy); }
+HouseholdPlan standard_household_plan(bool greedy) {
+  return with_profiles(*builtin_plans().find_household("standard"), greedy);
+}
 
-HouseholdPlan quick_household_plan(bool greedy) { return shaped("quick", 2 * kSecond, 10 * kSecond, greedy); }
+HouseholdPlan quick_household_plan(bool greedy) { return with_profiles(*builtin_plans().find_household("quick"), greedy); }
 
 bool household_plan_by_name(const std::string& name, bool greedy, HouseholdPlan& out) {
-  if (name == "standard") { out = standard_household_plan(greedy); return true; }
-  if (name == "quick") { out = quick_household_plan(greedy); return true; }
-  return false;
+  const auto* phases = builtin_plans().find_household(name);
+  if (phases) out = with_profiles(*phases, greedy);
+  return phases != nullptr;
 }
 
 }  // namespace bloatmeter

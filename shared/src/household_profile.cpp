@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bloatmeter/builtin_data.hpp"
+
 namespace bloatmeter {
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
-constexpr std::uint32_t kBulkChunk = 16 * 1024;
 constexpr double kMaxRateMbps = 100'000;
 constexpr double kMaxTickHz = 1000;
 
@@ -38,134 +37,6 @@ constexpr std::array<MetricName, 9> kMetrics = {{
     {GradeMetric::LateBurstPercent, "late_burst_percent", "bursts past their budget (%)"},
     {GradeMetric::DemandShortfallPercent, "demand_shortfall_percent", "throughput short of demand (%)"},
 }};
-
-FlowSpec tick(double mbps, double hz, bool timed) {
-  FlowSpec f;
-  f.pattern = TrafficPattern::Tick;
-  f.rate_mbps = mbps;
-  f.tick_hz = hz;
-  f.timed = timed;
-  return f;
-}
-
-FlowSpec constant(double mbps, std::uint32_t bytes, bool timed) {
-  FlowSpec f;
-  f.pattern = TrafficPattern::Constant;
-  f.rate_mbps = mbps;
-  f.message_bytes = bytes;
-  f.timed = timed;
-  return f;
-}
-
-// Bands best first: {A+ below a, A below b, B below c, C below d, D below e}, F above.
-std::vector<GradeThreshold> bands(double a, double b, double c, double d, double e) {
-  return {{Grade::APlus, a}, {Grade::A, b}, {Grade::B, c}, {Grade::C, d}, {Grade::D, e}};
-}
-
-UserProfile alex() {
-  UserProfile u;
-  u.id = "alex";
-  u.name = "Alex";
-  u.role = "Gaming";
-  u.activity = "Competitive gaming";
-  u.message_noun = "game ticks";
-  u.latency_sensitive = true;
-  // 60 Hz game ticks: 3125 bytes down, 1562.5 (alternating 1562/1563) up.
-  u.download = tick(1.5, 60, true);
-  u.upload = tick(0.75, 60, true);
-  u.late_budget_us = 30 * kMs;
-  // Spikes are what a player feels: the 95th percentile leads.
-  u.grading = {{GradeMetric::RttIncreaseP95, bands(10, 30, 60, 100, 200)},
-               {GradeMetric::LatePercent, bands(0.5, 1, 2, 5, 10)},
-               {GradeMetric::Jitter, bands(2, 5, 10, 20, 40)}};
-  u.verdicts = {"no one would notice, even in fast games",
-                "fine for competitive play",
-                "noticeable in fast games",
-                "a handicap in fast games",
-                "fast games become hard to play",
-                "fast games are unplayable"};
-  return u;
-}
-
-UserProfile sarah() {
-  UserProfile u;
-  u.id = "sarah";
-  u.name = "Sarah";
-  u.role = "Video call";
-  u.activity = "Video conference";
-  u.message_noun = "video frames";
-  u.latency_sensitive = true;
-  // 30 frames/s each way, about 10.4 kB each.
-  u.download = tick(2.5, 30, true);
-  u.upload = tick(2.5, 30, true);
-  u.late_budget_us = 30 * kMs;
-  // Conversation suffers from one-way delay (ITU-T G.114: keep it under
-  // 150 ms), frames from jitter and lateness.
-  u.grading = {{GradeMetric::OneWayIncreaseP95, bands(10, 30, 60, 100, 150)},
-               {GradeMetric::LatePercent, bands(0.5, 1, 3, 5, 10)},
-               {GradeMetric::Jitter, bands(3, 10, 20, 30, 50)}};
-  u.verdicts = {"the call stays crisp",
-                "the call stays smooth",
-                "occasional glitches in the call",
-                "noticeable stutter and talking over each other",
-                "the call breaks up often",
-                "the call is barely usable"};
-  return u;
-}
-
-UserProfile jake() {
-  UserProfile u;
-  u.id = "jake";
-  u.name = "Jake";
-  u.role = "Streaming";
-  u.activity = "HD video streaming";
-  u.message_noun = "telemetry messages";
-  u.burst_noun = "video segments";
-  // A 25 Mbit/s segment for 1 s every 5 s (5 Mbit/s on average). A segment
-  // is a file the player still wants until the next is due, so its backlog
-  // may wait 4 s before it is dropped.
-  u.download.pattern = TrafficPattern::Burst;
-  u.download.rate_mbps = 25;
-  u.download.message_bytes = kBulkChunk;
-  u.download.burst_on_us = kSecond;
-  u.download.burst_period_us = 5 * kSecond;
-  u.download.max_backlog_us = 4 * kSecond;
-  // Player telemetry, 10 messages/s.
-  u.upload = tick(0.1, 10, true);
-  u.late_budget_us = 100 * kMs;
-  u.burst_budget_us = 5 * kSecond;  // before the next segment is due
-  u.grading = {{GradeMetric::SlowestBurstPercent, bands(40, 60, 80, 100, 150)},
-               {GradeMetric::LateBurstPercent, {{Grade::APlus, 1}, {Grade::D, 34}}}};
-  u.verdicts = {"video plays without a hitch",
-                "video plays smoothly",
-                "video plays, with little buffer to spare",
-                "video plays on the edge of rebuffering",
-                "video rebuffers now and then",
-                "video keeps rebuffering"};
-  return u;
-}
-
-UserProfile computer() {
-  UserProfile u;
-  u.id = "computer";
-  u.name = "Computer";
-  u.role = "Computer";
-  u.activity = "System updates and cloud backup";
-  u.message_noun = "backup chunks";
-  u.can_be_greedy = true;
-  u.download = constant(50, kBulkChunk, false);
-  // Timed so the computer has a latency trace too (15 chunks/s).
-  u.upload = constant(2, kBulkChunk, true);
-  u.late_budget_us = 100 * kMs;
-  u.grading = {{GradeMetric::DemandShortfallPercent, bands(5, 10, 25, 50, 75)}};
-  u.verdicts = {"updates and backups run at full speed",
-                "updates and backups run nearly at full speed",
-                "updates and backups run somewhat slower",
-                "updates and backups take noticeably longer",
-                "updates and backups crawl",
-                "updates and backups barely move"};
-  return u;
-}
 
 bool url_safe_id(const std::string& id) {
   if (id.empty() || id.size() > 32) return false;
@@ -291,10 +162,9 @@ const UserProfile* ProfileSet::find(std::string_view id) const {
   return nullptr;
 }
 
+// The users live in shared/data/household_profiles.json (builtin_data.hpp).
 ProfileSet default_profiles(bool greedy) {
-  ProfileSet set;
-  set.name = "default";
-  set.users = {alex(), sarah(), jake(), computer()};
+  ProfileSet set = builtin_profiles();
   set_greedy(set, greedy);
   return set;
 }

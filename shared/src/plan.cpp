@@ -1,27 +1,8 @@
 #include "bloatmeter/plan.hpp"
 
+#include "bloatmeter/builtin_data.hpp"
+
 namespace bloatmeter {
-namespace {
-
-constexpr Micros kSecond = 1'000'000;
-
-// Both plans share the seed's shape; only the phase lengths differ.
-PhasePlan shaped_plan(std::string name, Micros baseline, Micros warmup, Micros saturation,
-                      Micros bidirectional, Micros bidirectional_skip) {
-  PhasePlan p;
-  p.name = std::move(name);
-  p.phases = {
-      {"baseline", "Baseline", baseline, PhaseLoad::None, true, false, 0},
-      {"download_warmup", "Download warm-up", warmup, PhaseLoad::Download, false, true, 0},
-      {"download", "Download", saturation, PhaseLoad::Download, true, false, 0},
-      {"upload_warmup", "Upload warm-up", warmup, PhaseLoad::Upload, false, true, 0},
-      {"upload", "Upload", saturation, PhaseLoad::Upload, true, false, 0},
-      {"bidirectional", "Bidirectional", bidirectional, PhaseLoad::Both, true, false, bidirectional_skip},
-  };
-  return p;
-}
-
-}  // namespace
 
 Micros PhasePlan::total_duration_us() const {
   Micros total = 0;
@@ -35,21 +16,15 @@ const PhaseSpec* PhasePlan::find(const std::string& phase_name) const {
   return nullptr;
 }
 
-PhasePlan standard_plan() {
-  return shaped_plan("standard", 5 * kSecond, 5 * kSecond, 10 * kSecond, 5 * kSecond, kSecond);
-}
+// The numbers live in shared/data/plans.json (builtin_data.hpp).
+PhasePlan standard_plan() { return *builtin_plans().find_single_user("standard"); }
 
-PhasePlan quick_plan() {
-  // Warm-ups of 3 s: "not saturated" compares a warm-up's last second with
-  // the one before, and a warm-up's first second holds the connections'
-  // set-up, so a 2 s warm-up would flag every test.
-  return shaped_plan("quick", 2 * kSecond, 3 * kSecond, 3 * kSecond, 3 * kSecond, kSecond / 2);
-}
+PhasePlan quick_plan() { return *builtin_plans().find_single_user("quick"); }
 
 bool plan_by_name(const std::string& name, PhasePlan& out) {
-  if (name == "standard") { out = standard_plan(); return true; }
-  if (name == "quick") { out = quick_plan(); return true; }
-  return false;
+  const auto* plan = builtin_plans().find_single_user(name);
+  if (plan) out = *plan;
+  return plan != nullptr;
 }
 
 std::string_view to_string(Direction d) { return d == Direction::Download ? "download" : "upload"; }

@@ -25,11 +25,13 @@ struct HouseholdPlan {
   Micros users_us() const;
 };
 
+// The phases are shared/data/plans.json, the users default_profiles().
 // 5 s baseline, then all users together for 30 s.
 HouseholdPlan standard_household_plan(bool greedy = false);
 // 2 s baseline, then 10 s of users (two streaming bursts), for tests.
 HouseholdPlan quick_household_plan(bool greedy = false);
-// By name ("standard" or "quick"); false when the name is unknown.
+// By name ("standard", "quick" or any other household plan the data file
+// holds); false when the name is unknown.
 bool household_plan_by_name(const std::string& name, bool greedy, HouseholdPlan& out);
 
 }  // namespace bloatmeter

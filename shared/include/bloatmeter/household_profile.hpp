@@ -134,6 +134,7 @@ inline constexpr std::size_t kMaxHouseholdUsers = 16;
 // ticks), Sarah (video call, 2.5/2.5 Mbit/s, 30 frames/s each way), Jake
 // (HD streaming, 25 Mbit/s for 1 s every 5 s, 0.1 up), Computer (updates
 // and backup, 50 down, 2 up; with `greedy`, its download is unpaced).
+// The numbers are shared/data/household_profiles.json (builtin_data.hpp).
 ProfileSet default_profiles(bool greedy = false);
 
 // Switches every user that can be greedy between a Greedy download and a

@@ -40,11 +40,13 @@ struct PhasePlan {
   const PhaseSpec* find(const std::string& phase_name) const;
 };
 
+// The built-in plans are shared/data/plans.json (builtin_data.hpp).
 // The seed's 40 s timeline.
 PhasePlan standard_plan();
 // The same shape with short phases, for tests and quick checks.
 PhasePlan quick_plan();
-// By name ("standard" or "quick"); false when the name is unknown.
+// By name ("standard", "quick" or any other plan the data file holds);
+// false when the name is unknown.
 bool plan_by_name(const std::string& name, PhasePlan& out);
 
 std::string_view to_string(Direction d);
