@@ -4,7 +4,8 @@
 // on the page's main thread every one of them would queue ahead of the
 // probe lane's echoes and the timers that send probes, so the test would
 // partly measure its own tab. Here the bytes are counted and the uploads
-// refilled off the main thread; the page gets cumulative counts every 25 ms.
+// refilled off the main thread; every 25 ms the page gets the download counts
+// and the upload reports the server sent.
 //
 // A stream is a WebSocket, as the method has it, unless the line has shown
 // itself fast in that direction: Chromium's WebSocket path costs more CPU
@@ -22,11 +23,16 @@
 //
 // Messages in:  {op: 'open', id, kind: 0 download | 1 upload, url, cap}
 //               {op: 'close', id}   {op: 'closeAll'}
-// Messages out: [[id, state, downloadedBytes, serverReportedUploadBytes, spanStartUs, spanEndUs], ...]
-//               span: on the server's clock, when the upload bytes of the
-//               latest count arrived there (a report's interval, or a POST
-//               body's first to last byte); -1: unknown
+// Messages out: [[id, state, downloadedBytes, uploadReports], ...]
 //               state: 0 connecting, 1 open, 2 closed, 3 failed
+//               uploadReports: the server's upload reports since the last
+//               post, flat [count, serverUs, firstUs, ...] (NaN: not said),
+//               as shared/include/bloatmeter/upload_report.hpp defines them:
+//               a WebSocket report's fields as they came; for POST /upload,
+//               the stream's running count, the answer's server_us, and the
+//               body's first byte (server_us - duration_ms). What they mean
+//               (bytes grown, the server time they arrived in) is the page's
+//               C++ (UploadSpanTracker), not this worker's.
 'use strict';
 
 const sockets = new Map();
@@ -47,6 +53,15 @@ const kHttpAboveMbps = 250;   // a direction this fast takes HTTP streams
 const moved = [0, 0];
 const movedHistory = [];
 const bestMbps = [0, 0];
+
+const numberOrNaN = (v) => (typeof v === 'number' ? v : NaN);
+
+// Queues one of the server's upload reports for the page, every one of
+// them: the page files each over its own time.
+function report(s, count, serverUs, firstUs) {
+  s.reports.push(count, serverUs, firstUs);
+  dirty = true;
+}
 
 function uploadPayload() {
   if (!payload) {
@@ -129,12 +144,8 @@ async function postUpload(s, httpUrl) {
       failures = 0;
       s.reported += answer.bytes;
       moved[1] += answer.bytes;
-      // The body's bytes arrived over its duration, ending at server_us.
-      if (typeof answer.server_us === 'number') {
-        s.spanStart = answer.server_us - Math.round(answer.duration_ms * 1000);
-        s.spanEnd = answer.server_us;
-      }
-      dirty = true;
+      const end = numberOrNaN(answer.server_us);
+      report(s, s.reported, end, end - Math.round(numberOrNaN(answer.duration_ms) * 1000));
       const rate = answer.bytes / Math.max(0.001, (performance.now() - started) / 1000);
       size = postSize(rate * kPostSeconds);
     } catch (e) {
@@ -189,7 +200,7 @@ async function fetchDownload(s, httpUrl) {
 }
 
 function open(m) {
-  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, spanStart: -1, spanEnd: -1, spanPosted: false, ws: null, fetch: null,
+  const s = { kind: m.kind, cap: m.cap, state: 0, bytes: 0, reported: 0, reports: [], ws: null, fetch: null,
     httpUrl: m.httpUrl };
   if (m.httpUrl && useHttp(m.kind)) {
     sockets.set(m.id, s);
@@ -217,19 +228,8 @@ function open(m) {
         const r = JSON.parse(e.data);
         if (typeof r.bytes === 'number') {
           moved[1] += Math.max(0, r.bytes - s.reported);
-          s.reported = r.bytes;
-          if (typeof r.server_us === 'number') {
-            // Since the previous report; the first, since the first byte
-            // arrived (docs/protocol.md). Two reports between two posts to
-            // the page (a report held up on its way, this thread busy): the
-            // bytes of both arrived over both reports' time, so the span
-            // grows rather than restarts.
-            const first = typeof r.first_us === 'number' && r.first_us <= r.server_us ? r.first_us : r.server_us;
-            if (s.spanPosted || s.spanStart < 0) s.spanStart = s.spanEnd >= 0 ? s.spanEnd : first;
-            s.spanEnd = r.server_us;
-            s.spanPosted = false;
-          }
-          dirty = true;
+          s.reported = Math.max(s.reported, r.bytes);
+          report(s, r.bytes, numberOrNaN(r.server_us), numberOrNaN(r.first_us));
         }
       } catch (err) { /* not a count: ignored */ }
     } else {
@@ -289,8 +289,8 @@ setInterval(() => {
   dirty = false;
   const out = [];
   for (const [id, s] of sockets) {
-    out.push([id, s.state, s.bytes, s.reported, s.spanStart, s.spanEnd]);
-    s.spanPosted = true;
+    out.push([id, s.state, s.bytes, s.reports]);
+    s.reports = [];
   }
   postMessage(out);
 }, 25);

@@ -13,6 +13,12 @@
 // Messages out: ['open'] | ['closed'] |
 //               ['sent', seq, dueUs, sentUs] |
 //               ['echo', seq, receivedUs, serverRecvUs, echoDelayUs]
+//
+// The messages' bytes are defined once, in
+// shared/include/bloatmeter/probe_wire.hpp; this worker codes the same
+// layout with DataView offsets, and tests/unit/probe_wire_test.cpp pins it:
+//   request (12 bytes): u32 seq @0, u64 client_send_us @4
+//   echo    (24 bytes): the request's 12 bytes, i64 server_recv_us @12, u32 echo_delay_us @20
 'use strict';
 
 let ws = null;

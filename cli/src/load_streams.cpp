@@ -1,6 +1,5 @@
 #include "load_streams.hpp"
 
-#include <cstdlib>
 #include <random>
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "bloatmeter/upload_report.hpp"
 #include "ws_connect.hpp"
 
 namespace bloatmeter::cli {
@@ -18,19 +18,6 @@ namespace {
 constexpr std::size_t kUploadMessageBytes = 256 * 1024;
 constexpr int kUnsentLowWater = 128 * 1024;  // bounded unsent data: the queue measured is the network's
 constexpr const char* kDownloadTarget = "/ws/bulk-download?chunk=262144";
-
-// A number field of the upload sink's report {"bytes": N, "server_us": T, "first_us": F}.
-bool parse_report_field(const std::string& text, const char* key, long long& out) {
-  const auto at = text.find(key);
-  if (at == std::string::npos) return false;
-  const auto colon = text.find(':', at);
-  if (colon == std::string::npos) return false;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str() + colon + 1, &end, 10);
-  if (end == text.c_str() + colon + 1) return false;
-  out = v;
-  return true;
-}
 
 template <class Ws>
 class StreamImpl : public LoadStream, public std::enable_shared_from_this<StreamImpl<Ws>> {
@@ -91,15 +78,10 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
     try {
       for (;;) {
         co_await ws_.async_read(buffer, asio::use_awaitable);
-        long long reported = 0, server_us = 0, first_us = 0;
-        const std::string text = ws_.got_text() ? beast::buffers_to_string(buffer.cdata()) : std::string();
-        if (parse_report_field(text, "\"bytes\"", reported) && reported >= 0) {
-          // The time first: a reader that sees the new count sees its time.
-          if (parse_report_field(text, "\"server_us\"", server_us))
-            counters_->server_us.store(server_us, std::memory_order_relaxed);
-          if (parse_report_field(text, "\"first_us\"", first_us))
-            counters_->first_us.store(first_us, std::memory_order_relaxed);
-          counters_->bytes.store(static_cast<std::uint64_t>(reported), std::memory_order_release);
+        const auto report = ws_.got_text() ? parse_upload_report(beast::buffers_to_string(buffer.cdata())) : std::nullopt;
+        if (report) {
+          const std::lock_guard lock(counters_->upload_mutex);
+          counters_->upload.add(*report);
         }
         buffer.consume(buffer.size());
       }
@@ -141,6 +123,7 @@ LoadStreams::~LoadStreams() { stop(); }
 
 int LoadStreams::open(Direction direction) {
   Entry e;
+  e.direction = direction;
   e.counters = std::make_shared<StreamCounters>();
   auto strand = asio::make_strand(io_);
   if (tls_)
@@ -157,25 +140,24 @@ std::uint64_t LoadStreams::take_bytes(int id) {
   const auto it = streams_.find(id);
   if (it == streams_.end()) return 0;
   Entry& e = it->second;
-  const std::uint64_t total = e.counters->bytes.load(std::memory_order_acquire);
-  const std::uint64_t d = total > e.taken ? total - e.taken : 0;
-  e.taken = std::max(total, e.taken);
-  if (d > 0) {
-    // The new bytes arrived between the previous count taken and this one
-    // (the server counts every 250 ms); the first count's, since the first
-    // byte arrived (docs/protocol.md; an instant from a server without it).
-    const std::int64_t at = e.counters->server_us.load(std::memory_order_relaxed);
-    const std::int64_t first = e.counters->first_us.load(std::memory_order_relaxed);
-    e.span_start_us = e.span_end_us >= 0 ? e.span_end_us : (first >= 0 && first <= at ? first : at);
-    e.span_end_us = at;
+  if (e.direction == Direction::Upload) {
+    UploadGrowth growth;
+    {
+      const std::lock_guard lock(e.counters->upload_mutex);
+      growth = e.counters->upload.take();
+    }
+    if (growth.bytes > 0) e.taken_span = growth.span;
+    return growth.bytes;
   }
+  const std::uint64_t total = e.counters->bytes.load(std::memory_order_relaxed);
+  const std::uint64_t d = total - e.taken;
+  e.taken = total;
   return d;
 }
 
-std::optional<std::pair<std::int64_t, std::int64_t>> LoadStreams::server_span(int id) const {
+std::optional<ServerSpan> LoadStreams::server_span(int id) const {
   const auto it = streams_.find(id);
-  if (it == streams_.end() || it->second.span_end_us < 0 || it->second.span_start_us < 0) return std::nullopt;
-  return std::make_pair(std::min(it->second.span_start_us, it->second.span_end_us), it->second.span_end_us);
+  return it == streams_.end() ? std::nullopt : it->second.taken_span;
 }
 
 bool LoadStreams::lost(int id) const {

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -17,6 +17,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "bloatmeter/plan.hpp"
+#include "bloatmeter/upload_span_tracker.hpp"
 #include "server_url.hpp"
 
 namespace bloatmeter::cli {
@@ -24,9 +25,11 @@ namespace bloatmeter::cli {
 // What one stream shares with the session's thread.
 struct StreamCounters {
   enum State { Connecting = 0, Open = 1, Lost = 2, Closing = 3 };
-  std::atomic<std::uint64_t> bytes{0};  // download: received; upload: the server's count
-  std::atomic<std::int64_t> server_us{-1};  // upload: the server's clock at that count
-  std::atomic<std::int64_t> first_us{-1};   // upload: when the first byte reached the server
+  std::atomic<std::uint64_t> bytes{0};  // download: received
+  // Upload: the server's reports, filed on the stream's thread as they
+  // arrive, taken on the session's.
+  std::mutex upload_mutex;
+  UploadSpanTracker upload;
   std::atomic<int> state{Connecting};
 };
 
@@ -48,9 +51,8 @@ class LoadStreams {
   int open(Direction direction);
   // Bytes that arrived since the last call (see TestTransport).
   std::uint64_t take_bytes(int id);
-  // Upload: on the server's clock, the span the bytes last taken arrived
-  // in (from the count taken before to the count taken last).
-  std::optional<std::pair<std::int64_t, std::int64_t>> server_span(int id) const;
+  // Upload: on the server's clock, the span the bytes last taken arrived in.
+  std::optional<ServerSpan> server_span(int id) const;
   bool lost(int id) const;
   void close(int id);
   // Closes every stream and joins the I/O threads.
@@ -58,11 +60,11 @@ class LoadStreams {
 
  private:
   struct Entry {
+    Direction direction = Direction::Download;
     std::shared_ptr<StreamCounters> counters;
     std::shared_ptr<LoadStream> stream;
-    std::uint64_t taken = 0;
-    std::int64_t span_start_us = -1;
-    std::int64_t span_end_us = -1;
+    std::uint64_t taken = 0;                  // download: bytes taken so far
+    std::optional<ServerSpan> taken_span;     // upload: the span of the bytes last taken
   };
   ServerUrl url_;
   boost::asio::ip::tcp::resolver::results_type endpoints_;

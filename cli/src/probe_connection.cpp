@@ -2,27 +2,17 @@
 
 #include <array>
 #include <deque>
+#include <span>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "bloatmeter/probe_wire.hpp"
 #include "ws_connect.hpp"
 
 namespace bloatmeter::cli {
 
 namespace {
-
-template <class T>
-T load_le(const unsigned char* p) {
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < sizeof(T); ++i) v |= std::uint64_t{p[i]} << (8 * i);
-  return static_cast<T>(v);
-}
-template <class T>
-void store_le(unsigned char* p, T value) {
-  const auto v = static_cast<std::uint64_t>(value);
-  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
 
 template <class Ws>
 class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_this<ProbeLaneImpl<Ws>> {
@@ -58,10 +48,7 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
 
   void send(std::uint32_t seq, std::uint64_t client_send_us) override {
     if (closed_) return;
-    std::array<unsigned char, 12> msg{};
-    store_le(msg.data(), seq);
-    store_le(msg.data() + 4, client_send_us);
-    queue_.push_back(msg);
+    queue_.push_back(probe_wire::encode(probe_wire::Request{seq, client_send_us}));
     if (queue_.size() == 1) write_next();
   }
 
@@ -81,10 +68,9 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
       const auto now = std::chrono::steady_clock::now();
       if (ec) return self->lost(ec.message());
       const auto data = self->buffer_.cdata();
-      if (data.size() == 24 && self->ws_.got_binary()) {
-        const auto* p = static_cast<const unsigned char*>(data.data());
-        self->on_echo_({load_le<std::uint32_t>(p), load_le<std::int64_t>(p + 12), load_le<std::uint32_t>(p + 20), now});
-      }
+      const std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(data.data()), data.size());
+      if (const auto echo = self->ws_.got_binary() ? probe_wire::decode_echo(bytes) : std::nullopt)
+        self->on_echo_({echo->seq, echo->server_recv_us, echo->echo_delay_us, now});
       self->buffer_.consume(self->buffer_.size());
       self->read_next();
     });
@@ -111,7 +97,7 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
   bool verify_;
   Ws ws_;
   beast::flat_buffer buffer_;
-  std::deque<std::array<unsigned char, 12>> queue_;
+  std::deque<std::array<std::uint8_t, probe_wire::kRequestBytes>> queue_;
   EchoHandler on_echo_;
   LostHandler on_lost_;
   bool closed_ = false;

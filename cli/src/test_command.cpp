@@ -56,11 +56,7 @@ class NativeTransport : public TestTransport {
   void send_probe(std::uint32_t seq, Micros sent_us) override { probe_.send(seq, static_cast<std::uint64_t>(sent_us)); }
   int open_stream(Direction d) override { return load_.open(d); }
   std::uint64_t take_stream_bytes(int id) override { return load_.take_bytes(id); }
-  std::optional<ServerSpan> stream_server_span(int id) override {
-    const auto span = load_.server_span(id);
-    if (!span) return std::nullopt;
-    return ServerSpan{span->first, span->second};
-  }
+  std::optional<ServerSpan> stream_server_span(int id) override { return load_.server_span(id); }
   bool stream_lost(int id) override { return load_.lost(id); }
   void close_stream(int id) override { load_.close(id); }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "bloatmeter/upload_report.hpp"
 #include "pool_body.hpp"
 #include "responses.hpp"
 #include "url_path.hpp"
@@ -28,7 +29,7 @@ Response upload_report(const http::request_header<>& req, std::uint64_t bytes,
                                       std::chrono::steady_clock::duration took) {
   const auto ms = std::chrono::duration<double, std::milli>(took).count();
   Request head(req);
-  return json_response(http::status::ok, {{"bytes", bytes}, {"duration_ms", ms}, {"server_us", steady_now_us()}}, head);
+  return json_response(http::status::ok, upload_answer_json(bytes, ms, steady_now_us()), head);
 }
 
 }  // namespace bloatmeter::server

@@ -1,15 +1,14 @@
 #pragma once
 // /ws/bulk-upload: counts the payload bytes that arrive and reports the
-// running total every 250 ms as {"bytes": N, "server_us": T, "first_us": F}
-// (F, once bytes arrived: when the first did). Upload
-// throughput is counted here, where the bytes arrive (method §2).
+// running total every 250 ms (bloatmeter/upload_report.hpp). Upload throughput
+// is counted here, where the bytes arrive (method §2).
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "bloatmeter/upload_report.hpp"
 #include "http_types.hpp"
 #include "server_context.hpp"
 #include "websocket_common.hpp"
@@ -76,9 +75,8 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
     // A client too slow to take the previous report just gets the next one:
     // one write outstanding, reports never queue up.
     if (!writing_) {
-      nlohmann::json report{{"bytes", bytes_}, {"server_us", steady_now_us()}};
-      if (bytes_ > 0) report["first_us"] = first_us_;
-      report_ = report.dump();
+      const auto first = bytes_ > 0 ? std::optional<std::int64_t>(first_us_) : std::nullopt;
+      report_ = upload_report_json({bytes_, steady_now_us(), first}).dump();
       writing_ = true;
       ws_.async_write(net::buffer(report_),
                       beast::bind_front_handler(&BulkUploadSession::on_report_written, this->shared_from_this()));

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "http_types.hpp"
-#include "probe_wire.hpp"
+#include "bloatmeter/probe_wire.hpp"
 #include "server_context.hpp"
 #include "websocket_common.hpp"
 
@@ -50,14 +50,14 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
     // The receive time comes first, before anything else can delay it.
     const auto received_us = steady_now_us();
     if (ec) return;  // closed by the client or failed: the lane ends
-    if (!ws_.got_binary() || in_.size() != kProbeRequestBytes) return refuse_message();
+    if (!ws_.got_binary() || in_.size() != probe_wire::kRequestBytes) return refuse_message();
 
-    std::array<std::uint8_t, kProbeRequestBytes> raw{};
+    std::array<std::uint8_t, probe_wire::kRequestBytes> raw{};
     net::buffer_copy(net::buffer(raw), in_.data());
-    const auto probe = decode_probe_request(raw);
-    ProbeEcho echo{probe.seq, probe.client_send_us, received_us, 0};
+    const auto probe = *probe_wire::decode_request(raw);  // the size is checked above
+    probe_wire::Echo echo{probe.seq, probe.client_send_us, received_us, 0};
     echo.echo_delay_us = static_cast<std::uint32_t>(std::max<std::int64_t>(0, steady_now_us() - received_us));
-    encode_probe_echo(echo, out_);
+    out_ = probe_wire::encode(echo);
     ws_.async_write(net::buffer(out_), beast::bind_front_handler(&ProbeSession::on_write, this->shared_from_this()));
     ctx_.echo_delays.record(ctx_.uptime_ms(), echo.echo_delay_us);
   }
@@ -79,7 +79,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
   std::optional<ClientLimits::TestLease> lease_;
   Request req_;
   beast::flat_buffer in_;
-  std::array<std::uint8_t, kProbeEchoBytes> out_{};
+  std::array<std::uint8_t, probe_wire::kEchoBytes> out_{};
 };
 
 }  // namespace bloatmeter::server

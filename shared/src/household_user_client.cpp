@@ -79,24 +79,20 @@ void HouseholdUserClient::on_text(std::string_view text, Micros now_us) {
   std::optional<Micros> server_us;
   if (const auto it = j.find("server_us"); it != j.end() && it->is_number_integer() && is_plausible_time_us(it->get<Micros>()))
     server_us = it->get<Micros>();
-  const auto received = counter(j, "received_bytes").value_or(reported_bytes_);
-  if (received > reported_bytes_) {
-    const std::uint64_t bytes = received - reported_bytes_;
-    if (offset_ && server_us) {
-      // On the client's clock, never in the future; the first report's
-      // bytes (no predecessor) are an instant.
+  const auto received = counter(j, "received_bytes").value_or(upload_counts_.count());
+  const auto growth = upload_counts_.add({received, server_us, std::nullopt});
+  if (growth.bytes > 0) {
+    if (offset_ && growth.span) {
+      // On the client's clock, never in the future.
       const auto to_client = [&](Micros s) {
         return std::clamp(static_cast<Micros>(offset_->to_client_us(s)), Micros{0}, now_us);
       };
-      const Micros end = to_client(*server_us);
-      const Micros start = last_report_server_us_ ? std::min(end, to_client(*last_report_server_us_)) : end;
-      recorder_.on_upload_bytes(bytes, start, end);
+      const Micros end = to_client(growth.span->end_us);
+      recorder_.on_upload_bytes(growth.bytes, std::min(end, to_client(growth.span->start_us)), end);
     } else {
-      recorder_.on_upload_bytes(bytes, now_us, now_us);
+      recorder_.on_upload_bytes(growth.bytes, now_us, now_us);
     }
-    reported_bytes_ = received;
   }
-  if (server_us) last_report_server_us_ = server_us;
   if (j.contains("download") && j["download"].is_object()) {
     const auto& d = j["download"];
     SenderCounts c;

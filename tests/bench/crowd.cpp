@@ -22,7 +22,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "bloatmeter/byte_order.hpp"
+#include "bloatmeter/probe_wire.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -69,8 +69,7 @@ class Lane : public std::enable_shared_from_this<Lane> {
       ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {});
       return;
     }
-    bloatmeter::wire::store_le(out_.data(), seq_++);
-    bloatmeter::wire::store_le(out_.data() + 4, static_cast<std::uint64_t>(now_us()));
+    out_ = bloatmeter::probe_wire::encode(bloatmeter::probe_wire::Request{seq_++, static_cast<std::uint64_t>(now_us())});
     ws_.async_write(net::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
       self->next_send_ = std::max(self->next_send_ + std::chrono::milliseconds(50), Clock::now());
@@ -89,13 +88,12 @@ class Lane : public std::enable_shared_from_this<Lane> {
         return;
       }
       const auto received = now_us();
-      if (self->in_.size() == 24) {
-        std::array<std::uint8_t, 24> echo{};
-        net::buffer_copy(net::buffer(echo), self->in_.data());
-        const auto sent = bloatmeter::wire::load_le<std::uint64_t>(echo.data() + 4);
-        const auto delay = bloatmeter::wire::load_le<std::uint32_t>(echo.data() + 20);
-        self->tally_.rtt_ms.push_back(static_cast<double>(received - static_cast<std::int64_t>(sent)) / 1000.0);
-        self->tally_.echo_ms.push_back(delay / 1000.0);
+      if (self->in_.size() == bloatmeter::probe_wire::kEchoBytes) {
+        std::array<std::uint8_t, bloatmeter::probe_wire::kEchoBytes> raw{};
+        net::buffer_copy(net::buffer(raw), self->in_.data());
+        const auto echo = *bloatmeter::probe_wire::decode_echo(raw);
+        self->tally_.rtt_ms.push_back(static_cast<double>(received - static_cast<std::int64_t>(echo.client_send_us)) / 1000.0);
+        self->tally_.echo_ms.push_back(echo.echo_delay_us / 1000.0);
       }
       self->read();
     });
@@ -108,7 +106,7 @@ class Lane : public std::enable_shared_from_this<Lane> {
   Clock::time_point until_, next_send_;
   websocket::response_type answer_;
   beast::flat_buffer in_;
-  std::array<std::uint8_t, 12> out_{};
+  std::array<std::uint8_t, bloatmeter::probe_wire::kRequestBytes> out_{};
   std::uint32_t seq_ = 0;
 };
 

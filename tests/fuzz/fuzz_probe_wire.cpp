@@ -23,13 +23,12 @@
 #include <string>
 #include <string_view>
 
-#include "bloatmeter/byte_order.hpp"
 #include "bloatmeter/plan.hpp"
+#include "bloatmeter/probe_wire.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/result.hpp"
-#include "probe_wire.hpp"
 
 namespace {
 
@@ -46,17 +45,15 @@ using namespace bloatmeter;
 }
 
 void server_side(const std::uint8_t* data, std::size_t size) {
-  if (size < server::kProbeRequestBytes) return;
-  std::array<std::uint8_t, server::kProbeRequestBytes> raw{};
-  std::copy(data, data + raw.size(), raw.begin());
-  const auto probe = server::decode_probe_request(raw);
-  server::ProbeEcho echo{probe.seq, probe.client_send_us, static_cast<std::int64_t>(probe.client_send_us), 17};
-  std::array<std::uint8_t, server::kProbeEchoBytes> out{};
-  server::encode_probe_echo(echo, out);
+  if (size < probe_wire::kRequestBytes) return;
+  const auto probe = probe_wire::decode_request({data, probe_wire::kRequestBytes});
+  if (!probe) fail("a request of the right size not decoded");
+  const probe_wire::Echo echo{probe->seq, probe->client_send_us, static_cast<std::int64_t>(probe->client_send_us), 17};
+  const auto out = probe_wire::encode(echo);
   // The echo carries the request's 12 bytes unchanged at its start.
-  if (!std::equal(raw.begin(), raw.end(), out.begin())) fail("an echo that does not repeat its request");
-  if (wire::load_le<std::int64_t>(out.data() + 12) != echo.server_recv_us ||
-      wire::load_le<std::uint32_t>(out.data() + 20) != echo.echo_delay_us)
+  if (!std::equal(data, data + probe_wire::kRequestBytes, out.begin())) fail("an echo that does not repeat its request");
+  const auto back = probe_wire::decode_echo(out);
+  if (!back || back->server_recv_us != echo.server_recv_us || back->echo_delay_us != echo.echo_delay_us)
     fail("an echo field that does not read back");
 }
 
@@ -78,19 +75,18 @@ void client_side(const std::uint8_t* data, std::size_t size) {
   std::size_t sent = 0;
   std::size_t answered = 0;
   Micros now = 0;
-  for (std::size_t off = 0; off + server::kProbeEchoBytes <= size; off += server::kProbeEchoBytes) {
+  for (std::size_t off = 0; off + probe_wire::kEchoBytes <= size; off += probe_wire::kEchoBytes) {
     // The client sends a probe every 50 ms, up to the plan's end.
     if (now <= plan_us) {
       if (tracker.next_probe(now) != sent) fail("sequence numbers not handed out in order");
       ++sent;
     }
-    const auto* p = data + off;
     // What the native client reads (cli/src/probe_connection.cpp).
-    const auto seq = wire::load_le<std::uint32_t>(p);
-    const auto server_recv_us = wire::load_le<std::int64_t>(p + 12);
-    const auto echo_delay_us = wire::load_le<std::uint32_t>(p + 20);
-    now += 1 + (p[4] % 64) * 1'000;  // the echo's arrival, from one of its opaque bytes
-    const auto rtt = tracker.on_echo(seq, now, server_recv_us, echo_delay_us);
+    const auto echo = probe_wire::decode_echo({data + off, probe_wire::kEchoBytes});
+    if (!echo) fail("an echo of the right size not decoded");
+    const auto seq = echo->seq;
+    now += 1 + (echo->client_send_us % 64) * 1'000;  // the echo's arrival, from one of its opaque bytes
+    const auto rtt = tracker.on_echo(seq, now, echo->server_recv_us, echo->echo_delay_us);
     if (rtt) {
       ++answered;
       if (!(*rtt >= 0)) fail("a negative or NaN round trip");

@@ -2,10 +2,18 @@
 
 #include <emscripten/emscripten.h>
 
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "bloatmeter/result_limits.hpp"
+#include "bloatmeter/upload_span_tracker.hpp"
+
 namespace bloatmeter::web {
 
-// The page-side mirror of the worker's sockets: state and cumulative counts
-// from its last report, and how much of them C++ has taken.
+// The page-side mirror of the worker's sockets: state, the download count
+// from its last post and how much of it C++ has taken, and the upload
+// reports not yet taken (flat: count, server_us, first_us; NaN unknown).
 EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int cap), {
   var L = Module.bulk;
   if (!L) {
@@ -17,14 +25,8 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
           var s = L.sockets[r[0]];
           if (!s) return;
           if (s.state < 2 || r[1] >= 2) s.state = r[1];
-          // Upload bytes not yet taken arrived from the first new count's
-          // span start to the latest one's end.
-          if (r[3] > s.reported && r[4] >= 0) {
-            if (s.pendingStart < 0) s.pendingStart = r[4];
-            s.pendingEnd = r[5];
-          }
           s.bytes = r[2];
-          s.reported = r[3];
+          for (var i = 0; i < r[3].length; i++) s.reports.push(r[3][i]);
         });
       };
       // A worker that cannot run loses every load connection: the test aborts.
@@ -35,28 +37,29 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
   }
   var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + UTF8ToString(path);
   var id = L.next++;
-  L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, reported: 0, taken: 0, pendingStart: -1, pendingEnd: -1, takenStart: -1, takenEnd: -1 };
+  L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, taken: 0, reports: [] };
   var http = UTF8ToString(http_path);
   if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, httpUrl: http ? location.origin + http : null, cap: cap });
   return id;
 });
 
-EM_JS(double, js_bulk_take, (int id), {
+EM_JS(double, js_bulk_take_downloaded, (int id), {
   var s = Module.bulk && Module.bulk.sockets[id];
   if (!s) return 0;
-  var total = s.kind === 0 ? s.bytes : s.reported;
-  var d = total - s.taken;
-  s.taken = total;
-  s.takenStart = d > 0 ? s.pendingStart : -1;
-  s.takenEnd = d > 0 ? s.pendingEnd : -1;
-  if (d > 0) s.pendingStart = -1;
+  var d = s.bytes - s.taken;
+  s.taken = s.bytes;
   return d;
 });
 
-EM_JS(double, js_bulk_server_span, (int id, int end), {
+EM_JS(int, js_bulk_report_count, (int id), {
   var s = Module.bulk && Module.bulk.sockets[id];
-  if (!s) return -1;
-  return end ? s.takenEnd : s.takenStart;
+  return s ? s.reports.length / 3 : 0;
+});
+
+// Moves the first `n` reports into `out` (3 doubles each).
+EM_JS(void, js_bulk_take_reports, (int id, double* out, int n), {
+  var s = Module.bulk && Module.bulk.sockets[id];
+  if (s) HEAPF64.set(s.reports.splice(0, 3 * n), out >> 3);
 });
 
 EM_JS(int, js_bulk_state, (int id), {
@@ -78,17 +81,70 @@ EM_JS(void, js_bulk_close_all, (), {
   if (L.worker) L.worker.postMessage({ op: 'closeAll' });
 });
 
+namespace {
+
+// An upload stream's reports, filed as C++ takes them.
+struct UploadSocket {
+  UploadSpanTracker counts;
+  std::optional<ServerSpan> taken_span;  // of the bytes last taken
+};
+
+std::map<int, UploadSocket>& uploads() {
+  static std::map<int, UploadSocket> m;
+  return m;
+}
+
+// A server time as the worker passed it (a JS number; NaN unknown), or
+// nothing when it is not one a result may hold.
+std::optional<Micros> server_time(double t) {
+  if (!(t >= -static_cast<double>(kMaxTimeUs) && t <= static_cast<double>(kMaxTimeUs))) return std::nullopt;
+  return static_cast<Micros>(t);
+}
+
+void file_reports(int id, UploadSpanTracker& counts) {
+  const int n = js_bulk_report_count(id);
+  if (n <= 0) return;
+  std::vector<double> flat(3 * static_cast<std::size_t>(n));
+  js_bulk_take_reports(id, flat.data(), n);
+  for (std::size_t i = 0; i + 2 < flat.size(); i += 3) {
+    // A JS number counts exactly up to 2^53; anything else is not a count.
+    if (!(flat[i] >= 0 && flat[i] <= 9007199254740992.0)) continue;
+    counts.add({static_cast<std::uint64_t>(flat[i]), server_time(flat[i + 1]), server_time(flat[i + 2])});
+  }
+}
+
+}  // namespace
+
 int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload_cap) {
-  return js_bulk_open(static_cast<int>(kind), path, http_path, upload_cap);
+  const int id = js_bulk_open(static_cast<int>(kind), path, http_path, upload_cap);
+  if (kind == BulkKind::Upload) uploads()[id] = UploadSocket{};
+  return id;
 }
-double bulk_take_bytes(int id) { return js_bulk_take(id); }
-bool bulk_server_span(int id, double& start_us, double& end_us) {
-  start_us = js_bulk_server_span(id, 0);
-  end_us = js_bulk_server_span(id, 1);
-  return start_us >= 0 && end_us >= start_us;
+
+double bulk_take_bytes(int id) {
+  const auto it = uploads().find(id);
+  if (it == uploads().end()) return js_bulk_take_downloaded(id);
+  file_reports(id, it->second.counts);
+  const auto growth = it->second.counts.take();
+  it->second.taken_span = growth.span;
+  return static_cast<double>(growth.bytes);
 }
+
+std::optional<ServerSpan> bulk_server_span(int id) {
+  const auto it = uploads().find(id);
+  return it == uploads().end() ? std::nullopt : it->second.taken_span;
+}
+
 BulkState bulk_state(int id) { return static_cast<BulkState>(js_bulk_state(id)); }
-void bulk_close(int id) { js_bulk_close(id); }
-void bulk_close_all() { js_bulk_close_all(); }
+
+void bulk_close(int id) {
+  uploads().erase(id);
+  js_bulk_close(id);
+}
+
+void bulk_close_all() {
+  uploads().clear();
+  js_bulk_close_all();
+}
 
 }  // namespace bloatmeter::web

@@ -2,9 +2,13 @@
 // Bulk load streams. They live on a Web Worker (web/load-worker.js) so
 // the bytes never touch the page's main thread, where the probes are sent
 // and answered: downloads are counted on arrival there, uploads are kept
-// filled from one random buffer. C++ polls cumulative counts the worker
-// reports every 25 ms; the test logic stays in C++.
+// filled from one random buffer. C++ polls the download counts and the
+// server's upload reports the worker passes on every 25 ms; the test logic,
+// and what the reports mean, stay in C++.
 #include <cstdint>
+#include <optional>
+
+#include "bloatmeter/upload_span_tracker.hpp"
 
 namespace bloatmeter::web {
 
@@ -19,9 +23,10 @@ int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload
 // Download: bytes received since the last call. Upload: growth of the
 // server's reported count since the last call (bytes that arrived).
 double bulk_take_bytes(int id);
-// Upload: when, on the server's clock (µs), the bytes last taken arrived
-// there; false when the server did not say.
-bool bulk_server_span(int id, double& start_us, double& end_us);
+// Upload: when, on the server's clock, the bytes last taken arrived there
+// (the core's UploadSpanTracker, from the server's reports the worker
+// passed on); nothing when the server did not say.
+std::optional<ServerSpan> bulk_server_span(int id);
 BulkState bulk_state(int id);
 void bulk_close(int id);
 void bulk_close_all();

@@ -21,11 +21,7 @@ int BrowserTransport::open_stream(Direction d) {
 
 std::uint64_t BrowserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
 
-std::optional<TestTransport::ServerSpan> BrowserTransport::stream_server_span(int id) {
-  double start = 0, end = 0;
-  if (!bulk_server_span(id, start, end)) return std::nullopt;
-  return ServerSpan{static_cast<Micros>(start), static_cast<Micros>(end)};
-}
+std::optional<TestTransport::ServerSpan> BrowserTransport::stream_server_span(int id) { return bulk_server_span(id); }
 
 bool BrowserTransport::stream_lost(int id) {
   const auto s = bulk_state(id);

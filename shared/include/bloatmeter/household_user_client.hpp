@@ -16,6 +16,7 @@
 #include "bloatmeter/household_recorder.hpp"
 #include "bloatmeter/household_wire.hpp"
 #include "bloatmeter/pacer.hpp"
+#include "bloatmeter/upload_span_tracker.hpp"
 
 namespace bloatmeter {
 
@@ -66,8 +67,7 @@ class HouseholdUserClient {
   UserRecorder recorder_;
   std::optional<Pacer> pacer_;
   std::optional<ClockOffset> offset_;
-  std::uint64_t reported_bytes_ = 0;
-  std::optional<Micros> last_report_server_us_;
+  UploadSpanTracker upload_counts_;  // the server's reports of the upload's bytes
 };
 
 }  // namespace bloatmeter

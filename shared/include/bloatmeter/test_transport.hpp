@@ -8,6 +8,7 @@
 
 #include "bloatmeter/clock.hpp"
 #include "bloatmeter/plan.hpp"
+#include "bloatmeter/upload_span_tracker.hpp"
 
 namespace bloatmeter {
 
@@ -32,10 +33,7 @@ class TestTransport {
   // body's first to last byte), when the server said. The session files the
   // bytes there (through the clock offset), not when the count happened to
   // reach the client, so a 250 ms interval never catches two reports.
-  struct ServerSpan {
-    Micros start_us = 0;
-    Micros end_us = 0;
-  };
+  using ServerSpan = bloatmeter::ServerSpan;
   virtual std::optional<ServerSpan> stream_server_span(int) { return std::nullopt; }
   // True once a stream failed to connect or was closed by the other side.
   virtual bool stream_lost(int id) = 0;
