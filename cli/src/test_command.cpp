@@ -9,12 +9,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <unistd.h>
 
-#include "bloatmeter/recompute.hpp"
 #include "bloatmeter/single_user_session.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
 #include "result_file.hpp"
 #include "run_options.hpp"
+#include "run_finish.hpp"
 #include "run_start.hpp"
 #include "load_streams.hpp"
 #include "probe_connection.hpp"
@@ -192,19 +192,9 @@ int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostre
     load.stop();
     result = session.result();
   }
-  result.meta.tool_version = kVersion;
-  result.meta.client = "native";
-  result.meta.started_at = started_at;
-  result.meta.server = url->origin();
-  result.meta.user_agent = std::string(kToolName) + "/" + kVersion + " (native)";
-  result.summary = recompute(result);
-
-  out << "\n";
-  print_table({{"this test", result}}, out);
-  if (result.raw.aborted) out << "\nThe test was aborted: " << result.raw.abort_reason << ". The result is partial.\n";
-  if (!options->json_file.empty() && !write_result_file(result, options->json_file, "test", out, err))
-    return kExitUsage;
-  return result.raw.aborted ? kExitAborted : kExitDone;
+  complete_native_result(result, *url, started_at);
+  return report_run(result, "test", options->json_file,
+                    [](const Result& r, std::ostream& o) { print_table({{"this test", r}}, o); }, out, err);
 }
 
 }  // namespace bloatmeter::cli
