@@ -22,9 +22,8 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "bloatmeter/household_profile.hpp"
+#include "bloatmeter/household_text_messages.hpp"
 #include "bloatmeter/household_wire.hpp"
 #include "bloatmeter/pacer.hpp"
 #include "household_stats.hpp"
@@ -115,17 +114,9 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
     pacer_.emplace(request_.profile.download, now);
     Outgoing hello;
     hello.kind = Kind::Hello;
-    hello.text = nlohmann::json{{"type", "hello"},
-                                {"user", request_.profile.id},
-                                {"plan", request_.plan},
-                                {"greedy", request_.greedy},
-                                {"server_us", now},
-                                {"start_us", now},
-                                {"duration_us", request_.duration_us},
-                                {"download_pattern", to_string(request_.profile.download.pattern)},
-                                {"download_header_bytes", kDownloadHeaderBytes},
-                                {"upload_header_bytes", kUploadHeaderBytes},
-                                {"report_interval_ms", kHouseholdReportInterval.count()}}
+    hello.text = household_hello_json({request_.profile.id, request_.plan, request_.greedy, now, now,
+                                       request_.duration_us, std::string(to_string(request_.profile.download.pattern)),
+                                       kHouseholdReportInterval.count()})
                      .dump();
     control_.push_back(std::move(hello));
     next_report_ = std::chrono::steady_clock::now();
@@ -309,18 +300,8 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
                       [self = this->shared_from_this()](beast::error_code) {});
       return;
     }
-    const auto& c = pacer_->counts();
-    auto text = nlohmann::json{{"type", "report"},
-                               {"server_us", now},
-                               {"received_bytes", received_bytes_},
-                               {"received_messages", received_messages_},
-                               {"acks_dropped", acks_dropped_},
-                               {"download",
-                                {{"sent_messages", c.sent_messages},
-                                 {"sent_bytes", c.sent_bytes},
-                                 {"dropped_messages", c.dropped_messages},
-                                 {"dropped_bytes", c.dropped_bytes}}},
-                               {"download_done", download_done_}}
+    auto text = household_report_json({now, received_bytes_, received_messages_, acks_dropped_, pacer_->counts(),
+                                       download_done_})
                     .dump();
     // A client too slow to take the previous report gets this one in its
     // place: reports never pile up.

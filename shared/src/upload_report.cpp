@@ -27,7 +27,7 @@ std::optional<UploadCount> parse_upload_report(std::string_view text) {
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   const auto bytes = j.find("bytes");
-  if (bytes == j.end() || !bytes->is_number_unsigned()) return std::nullopt;
+  if (bytes == j.end() || !bytes->is_number_unsigned() || !is_plausible_count(bytes->get<std::uint64_t>())) return std::nullopt;
   return UploadCount{bytes->get<std::uint64_t>(), time_field(j, "server_us"), time_field(j, "first_us")};
 }
 

@@ -41,11 +41,12 @@ TEST_CASE("what is not a report is refused; a bad time reads as absent") {
   CHECK_FALSE(far->server_us);  // beyond what a result may hold
 }
 
-TEST_CASE("the largest count reads back whole") {
-  constexpr auto u64max = std::numeric_limits<std::uint64_t>::max();
-  const auto back = parse_upload_report(upload_report_json({u64max, 1, std::nullopt}).dump());
+TEST_CASE("the largest count a result may hold reads back whole; a larger one is no working server's") {
+  constexpr auto i64max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const auto back = parse_upload_report(upload_report_json({i64max, 1, std::nullopt}).dump());
   REQUIRE(back);
-  CHECK(back->bytes == u64max);
+  CHECK(back->bytes == i64max);
+  CHECK_FALSE(parse_upload_report(upload_report_json({i64max + 1, 1, std::nullopt}).dump()));
 }
 
 TEST_CASE("POST /upload's answer names its bytes, duration and end") {

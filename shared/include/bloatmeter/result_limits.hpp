@@ -15,6 +15,9 @@ namespace bloatmeter {
 inline constexpr std::int64_t kMaxTimeUs = std::int64_t{1} << 52;
 // A stamp a result may hold: what a client keeps of the server's stamps.
 constexpr bool is_plausible_time_us(std::int64_t t) { return t >= -kMaxTimeUs && t <= kMaxTimeUs; }
+// A count a result may hold (JSON integers are read back as int64): what a
+// client keeps of the server's counts.
+constexpr bool is_plausible_count(std::uint64_t n) { return n <= std::uint64_t{INT64_MAX}; }
 
 // A whole test, and any one phase or interval in it: one hour.
 inline constexpr std::int64_t kMaxTestUs = 3'600'000'000;

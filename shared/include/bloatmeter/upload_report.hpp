@@ -27,9 +27,9 @@ struct UploadCount {
 // (F, the first byte's arrival, once N > 0).
 nlohmann::json upload_report_json(const UploadCount& count);
 
-// A report's fields, or nothing when `text` is not a report. Times outside
-// what a result may hold (result_limits.hpp) are not a working server's and
-// read as absent.
+// A report's fields, or nothing when `text` is not a report (a count beyond
+// what a result may hold, result_limits.hpp, is not a working server's).
+// Such times read as absent.
 std::optional<UploadCount> parse_upload_report(std::string_view text);
 
 // POST /upload's answer: {"bytes": N, "duration_ms": D, "server_us": T}, T
