@@ -13,6 +13,10 @@
 // Messages out: ['open'] | ['closed'] |
 //               ['sent', seq, dueUs, sentUs] |
 //               ['echo', seq, receivedUs, serverRecvUs, echoDelayUs]
+// wasm/probe_worker/ (?probe_worker=core) speaks the same messages, with
+// the core's ProbeSchedule and probe_wire.hpp. It measured no faster
+// (docs/benchmarks.md), so this worker is the default. A change to these
+// messages changes both.
 //
 // The messages' bytes are defined once, in
 // shared/include/bloatmeter/probe_wire.hpp; this worker codes the same

@@ -4,6 +4,8 @@
 
 #include <emscripten/emscripten.h>
 
+#include "page_io.hpp"
+
 namespace bloatmeter::web {
 
 namespace {
@@ -13,13 +15,27 @@ std::map<int, ProbeLane*>& lanes() {
   return m;
 }
 int next_handle = 1;
+
+// Two workers run the lane (docs/protocol.md): web/probe-worker.js, the
+// default, and probe-worker-core.js, the core's ProbeSchedule and
+// probe_wire.hpp compiled to WebAssembly. ?probe_worker=core picks the
+// second, so one build can measure both (tests/bench/probe_worker.sh).
+const char* probe_worker_script() {
+  return url_param("probe_worker") == "core" ? "probe-worker-core.js" : "probe-worker.js";
+}
 }  // namespace
 
-EM_JS(void, js_probe_open, (int handle, const char* url), {
+// `script` is the worker's file: both speak the same messages.
+// Module.probeStartup keeps when the last lane's worker was made, said
+// 'open' and brought its first echo (page's performance.now(), ms), so a
+// benchmark can read each design's start-up without watching the page.
+EM_JS(void, js_probe_open, (int handle, const char* script, const char* url), {
   var P = Module.probeLanes || (Module.probeLanes = {});
+  var s = UTF8ToString(script);
+  var times = Module.probeStartup = { worker: s, createdMs: performance.now(), openMs: null, firstEchoMs: null };
   var w;
   try {
-    w = new Worker("probe-worker.js");
+    w = new Worker(s);
   } catch (err) {
     _bm_probe_closed(handle);
     return;
@@ -27,10 +43,14 @@ EM_JS(void, js_probe_open, (int handle, const char* url), {
   P[handle] = w;
   w.onmessage = function (e) {
     var m = e.data;
-    if (m[0] === "open") _bm_probe_open(handle);
-    else if (m[0] === "closed") _bm_probe_closed(handle);
-    else if (m[0] === "sent") _bm_probe_sent(handle, m[1], m[2], m[3]);
-    else if (m[0] === "echo") _bm_probe_echo(handle, m[1], m[2], m[3], m[4]);
+    if (m[0] === "echo") {
+      if (times.firstEchoMs === null) times.firstEchoMs = performance.now();
+      _bm_probe_echo(handle, m[1], m[2], m[3], m[4]);
+    } else if (m[0] === "sent") _bm_probe_sent(handle, m[1], m[2], m[3]);
+    else if (m[0] === "open") {
+      if (times.openMs === null) times.openMs = performance.now();
+      _bm_probe_open(handle);
+    } else if (m[0] === "closed") _bm_probe_closed(handle);
   };
   w.onerror = function () { _bm_probe_closed(handle); };
   w.postMessage({ op: "open", url: UTF8ToString(url) });
@@ -61,7 +81,7 @@ bool ProbeLane::open(const std::string& url, SentHandler on_sent, EchoHandler on
   handle_ = next_handle++;
   lanes()[handle_] = this;
   state_ = State::Connecting;
-  js_probe_open(handle_, url.c_str());
+  js_probe_open(handle_, probe_worker_script(), url.c_str());
   return state_ != State::Closed;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The probe lane: its own WebSocket to /ws/probe (docs/protocol.md), never
-// shared with bulk data, run by a Web Worker (web/probe-worker.js) that
-// keeps the probe schedule and stamps every send and echo, so the page's
-// drawing cannot delay them. This class is the page's handle on it.
+// shared with bulk data, run by a Web Worker that keeps the probe schedule
+// and stamps every send and echo, so the page's drawing cannot delay them:
+// web/probe-worker.js, or with ?probe_worker=core the core compiled to
+// WebAssembly (wasm/probe_worker/). This class is the page's handle on it.
 #include <cstdint>
 #include <functional>
 #include <string>
