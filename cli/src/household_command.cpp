@@ -21,15 +21,15 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_session.hpp"
 #include "bloatmeter/household_user_client.hpp"
-#include "bloatmeter/recompute.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
 #include "result_file.hpp"
+#include "run_finish.hpp"
 #include "run_options.hpp"
 #include "run_start.hpp"
 #include "probe_connection.hpp"
 #include "server_url.hpp"
-#include "session_driver.hpp"
+#include "session_loop.hpp"
 #include "tls_client.hpp"
 #include "ws_connect.hpp"
 
@@ -383,72 +383,39 @@ void print_household(const Result& result, std::ostream& out) {
 }
 
 int run_household(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string error;
-  const auto options = parse_run_options(args, "household", true, error);
-  if (!options) {
-    err << "bloatmeter household: " << error << " (see bloatmeter household --help)\n";
-    return kExitUsage;
-  }
-  if (options->help) {
-    out << kHouseholdUsage;
-    return kExitDone;
-  }
+  int exit_code = kExitDone;
+  const auto options = parse_run_command(args, "household", true, kHouseholdUsage, out, err, exit_code);
+  if (!options) return exit_code;
   HouseholdPlan plan;
   if (!household_plan_by_name(options->plan, options->greedy, plan)) {
     err << "bloatmeter household: unknown plan '" << options->plan << "' (quick or standard)\n";
     return kExitUsage;
   }
-  const auto url = parse_server_url(options->url, error);
-  if (!url) {
-    err << "bloatmeter household: " << error << "\n";
-    return kExitUsage;
-  }
-  if (!options->json_file.empty() && !result_file_writable(options->json_file)) {
-    err << "bloatmeter household: cannot write " << options->json_file << "\n";
-    return kExitUsage;
-  }
-
-  asio::io_context io(1);
-  StopSignals stops(io);
-  std::optional<asio::ssl::context> tls;
-  if (url->secure) tls.emplace(make_tls_context(!options->insecure));
-  int exit_code = kExitDone;
-  auto lane =
-      start_probe_lane(io, stops, *url, tls ? &*tls : nullptr, options->insecure, "household", err, exit_code);
-  if (!lane) return exit_code;
-  auto& probe = lane->probe;
-  const auto& endpoints = lane->endpoints;
+  const auto run = start_run(*options, "household", err, exit_code);
+  if (!run) return exit_code;
+  const auto& url = run->url;
+  auto& probe = run->lane.probe;
 
   const bool tty = ::isatty(STDOUT_FILENO) != 0;
-  out << "bloatmeter " << kVersion << ": virtual household at " << url->origin() << " (" << plan.name << " plan, "
+  out << "bloatmeter " << kVersion << ": virtual household at " << url.origin() << " (" << plan.name << " plan, "
       << (plan.baseline_us() + plan.users_us()) / 1'000'000 << " s" << (options->greedy ? ", greedy computer" : "")
       << ")\n";
   Result result;
   const auto started_at = iso_utc_ms(std::chrono::system_clock::now());
   {
     TestClock clock;
-    NativeHouseholdTransport transport(io, plan, *probe, *url, endpoints, tls ? &*tls : nullptr, !options->insecure,
-                                       options->greedy, clock);
+    NativeHouseholdTransport transport(run->io, plan, *probe, url, run->lane.endpoints, run->tls_context(),
+                                       !options->insecure, options->greedy, clock);
     HouseholdSession session(plan, transport);
     transport.attach(session);
     HouseholdProgress progress(session, transport, out, tty);
-    SessionDriver<HouseholdSession> driver(io, clock, session, *probe, stops, [&](Micros n) { progress.show(n); });
+    SessionLoop<HouseholdSession> driver(run->io, clock, session, *probe, run->stops,
+                                         [&](Micros n) { progress.show(n); });
     driver.run();
     result = session.result();
   }
-  result.meta.started_at = started_at;
-  result.meta.tool_version = kVersion;
-  result.meta.client = "native";
-  result.meta.server = url->origin();
-  result.meta.user_agent = std::string(kToolName) + "/" + kVersion + " (native)";
-  result.summary = recompute(result);
-
-  out << "\n";
-  print_household(result, out);
-  if (result.raw.aborted) out << "\nThe test was aborted: " << result.raw.abort_reason << ". The result is partial.\n";
-  if (!options->json_file.empty() && !write_result_file(result, options->json_file, "household", out, err))
-    return kExitUsage;
-  return result.raw.aborted ? kExitAborted : kExitDone;
+  complete_native_result(result, url, started_at);
+  return report_run(result, "household", options->json_file, print_household, out, err);
 }
 
 }  // namespace bloatmeter::cli

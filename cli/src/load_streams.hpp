@@ -49,7 +49,7 @@ class LoadStreams {
   LoadStreams& operator=(const LoadStreams&) = delete;
 
   int open(Direction direction);
-  // Bytes that arrived since the last call (see TestTransport).
+  // Bytes that arrived since the last call (see SingleUserTransport).
   std::uint64_t take_bytes(int id);
   // Upload: on the server's clock, the span the bytes last taken arrived in.
   std::optional<ServerSpan> server_span(int id) const;

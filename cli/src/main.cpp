@@ -7,7 +7,7 @@
 #include "exit_codes.hpp"
 #include "household_command.hpp"
 #include "report.hpp"
-#include "test_command.hpp"
+#include "single_user_command.hpp"
 
 namespace {
 
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     std::cout << bloatmeter::kToolName << " " << bloatmeter::kVersion << "\n";
     return kExitDone;
   }
-  if (args[0] == "test") return run_test({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  if (args[0] == "test") return run_single_user({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "household") return run_household({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
   std::cerr << "bloatmeter: unknown command '" << args[0] << "' (see --help)\n";

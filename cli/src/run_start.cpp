@@ -3,6 +3,8 @@
 #include <csignal>
 
 #include "exit_codes.hpp"
+#include "result_file.hpp"
+#include "tls_client.hpp"
 
 namespace bloatmeter::cli {
 
@@ -71,6 +73,47 @@ std::optional<StartedLane> start_probe_lane(asio::io_context& io, StopSignals& s
     return std::nullopt;
   }
   return lane;
+}
+
+std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args, const char* command,
+                                            bool allow_greedy, const char* usage, std::ostream& out,
+                                            std::ostream& err, int& exit_code) {
+  std::string error;
+  auto options = parse_run_options(args, command, allow_greedy, error);
+  if (!options) {
+    err << "bloatmeter " << command << ": " << error << " (see bloatmeter " << command << " --help)\n";
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  if (options->help) {
+    out << usage;
+    exit_code = kExitDone;
+    return std::nullopt;
+  }
+  return options;
+}
+
+std::unique_ptr<RunStart> start_run(const RunOptions& options, const char* command, std::ostream& err,
+                                    int& exit_code) {
+  std::string error;
+  auto url = parse_server_url(options.url, error);
+  if (!url) {
+    err << "bloatmeter " << command << ": " << error << "\n";
+    exit_code = kExitUsage;
+    return nullptr;
+  }
+  if (!options.json_file.empty() && !result_file_writable(options.json_file)) {
+    err << "bloatmeter " << command << ": cannot write " << options.json_file << "\n";
+    exit_code = kExitUsage;
+    return nullptr;
+  }
+  auto run = std::make_unique<RunStart>(std::move(*url));
+  if (run->url.secure) run->tls.emplace(make_tls_context(!options.insecure));
+  auto lane = start_probe_lane(run->io, run->stops, run->url, run->tls_context(), options.insecure, command, err,
+                               exit_code);
+  if (!lane) return nullptr;
+  run->lane = std::move(*lane);
+  return run;
 }
 
 }  // namespace bloatmeter::cli

@@ -14,6 +14,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "probe_connection.hpp"
+#include "run_options.hpp"
 #include "server_url.hpp"
 
 namespace bloatmeter::cli {
@@ -47,5 +48,32 @@ struct StartedLane {
 std::optional<StartedLane> start_probe_lane(boost::asio::io_context& io, StopSignals& stops, const ServerUrl& url,
                                             boost::asio::ssl::context* tls, bool insecure, const char* command,
                                             std::ostream& err, int& exit_code);
+
+// A run command's arguments, or nothing with `exit_code` set: bad arguments
+// (usage error, reason on `err`) or --help (`usage` printed on `out`).
+std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args, const char* command,
+                                            bool allow_greedy, const char* usage, std::ostream& out,
+                                            std::ostream& err, int& exit_code);
+
+// Everything a run command has before its test starts: the server's URL,
+// the I/O context, Ctrl-C caught, TLS when the URL asks for it, and the
+// probe lane connected. Not movable (it owns the I/O context).
+struct RunStart {
+  ServerUrl url;
+  boost::asio::io_context io{1};
+  StopSignals stops{io};
+  std::optional<boost::asio::ssl::context> tls;
+  StartedLane lane;
+
+  explicit RunStart(ServerUrl u) : url(std::move(u)) {}
+  boost::asio::ssl::context* tls_context() { return tls ? &*tls : nullptr; }
+};
+
+// Checks the URL and that the result file (--json) can be written, then
+// connects the probe lane. Why the file first: a test that cannot save its
+// result should fail before it runs, not after. Nothing and `exit_code` set
+// on failure, with the reason (prefixed with `command`) on `err`.
+std::unique_ptr<RunStart> start_run(const RunOptions& options, const char* command, std::ostream& err,
+                                    int& exit_code);
 
 }  // namespace bloatmeter::cli

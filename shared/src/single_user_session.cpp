@@ -15,7 +15,7 @@ constexpr Micros kLiveStepUs = 250'000;
 constexpr Micros kUploadCountDelayUs = 400'000;
 }  // namespace
 
-SingleUserSession::SingleUserSession(PhasePlan plan, TestTransport& transport)
+SingleUserSession::SingleUserSession(PhasePlan plan, SingleUserTransport& transport)
     : plan_(std::move(plan)), transport_(transport), schedule_(plan_.probe_interval_us),
       meter_(plan_.throughput_interval_us) {}
 

@@ -17,7 +17,7 @@ struct SentProbe {
   Micros sent_us;
 };
 
-class FakeLink : public TestTransport {
+class FakeLink : public SingleUserTransport {
  public:
   void send_probe(std::uint32_t seq, Micros sent_us) override { sent.push_back({seq, sent_us}); }
   int open_stream(Direction d) override {
@@ -192,7 +192,7 @@ TEST_CASE("after the last phase the load stops and probes in flight are awaited,
     const auto sent_before = link.sent.size();
     session.tick(end + 100'000);
     CHECK(link.sent.size() == sent_before);  // no new probes
-    CHECK(session.next_probe_due() > end);
+    CHECK(session.next_due_us() > end);
     // Answer every probe; the last one after a 400 ms queue.
     for (const auto& p : link.sent) {
       const Micros at = p.seq + 1 == link.sent.size() ? p.sent_us + 400'000 : p.sent_us + 1'000;
@@ -273,12 +273,12 @@ TEST_CASE("upload counts are filed at the server's counting time, through the cl
   for (const auto& [id, s] : link.streams)
     if (s.open && s.direction == Direction::Upload) upload_id = id;
   REQUIRE(upload_id > 0);
-  link.span = TestTransport::ServerSpan{9'600'000 + 1'000'000'000, 9'600'000 + 1'000'000'000};
+  link.span = SingleUserTransport::ServerSpan{9'600'000 + 1'000'000'000, 9'600'000 + 1'000'000'000};
   link.streams.at(upload_id).pending = 125'000;
   session.tick(9'900'000);
   // A POST body's bytes, first to last between 10.1 s and 10.6 s: spread
   // evenly over the intervals they arrived in (150 ms, 250 ms, 100 ms).
-  link.span = TestTransport::ServerSpan{10'100'000 + 1'000'000'000, 10'600'000 + 1'000'000'000};
+  link.span = SingleUserTransport::ServerSpan{10'100'000 + 1'000'000'000, 10'600'000 + 1'000'000'000};
   link.streams.at(upload_id).pending = 500'000;
   session.tick(10'700'000);
   session.abort("done", 11'000'000);

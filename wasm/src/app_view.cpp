@@ -107,9 +107,9 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
   return action;
 }
 
-void draw_live(const TestRunner& runner, const Theme& t, float width) {
-  const auto& live = runner.live();
-  const auto& plan = runner.plan();
+void draw_live(const SingleUserShell& shell, const Theme& t, float width) {
+  const auto& live = shell.live();
+  const auto& plan = shell.plan();
   const auto& p = t.palette;
   // Phase stepper: one segment per phase, the current one lit.
   const float gap = t.pt(6);
@@ -128,7 +128,7 @@ void draw_live(const TestRunner& runner, const Theme& t, float width) {
   }
   ImGui::Dummy(ImVec2(width, t.pt(12)));
   ImGui::PushFont(t.fonts.heading);
-  if (runner.state() == TestRunner::State::Connecting) ImGui::TextUnformatted("Connecting\xE2\x80\xA6");
+  if (shell.state() == SingleUserShell::State::Connecting) ImGui::TextUnformatted("Connecting\xE2\x80\xA6");
   else ImGui::Text("%s", live.phase_label.c_str());
   ImGui::PopFont();
   ImGui::SameLine();
@@ -170,7 +170,7 @@ void draw_live(const TestRunner& runner, const Theme& t, float width) {
 
 }  // namespace
 
-Action draw_app(const AppState& s, const Runners& runners, const Theme& t, float width, float height,
+Action draw_app(const AppState& s, const Shells& shells, const Theme& t, float width, float height,
                 PageLayout& layout) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, height));
@@ -202,8 +202,8 @@ Action draw_app(const AppState& s, const Runners& runners, const Theme& t, float
   switch (s.screen) {
     case Screen::Start: action = draw_start(s, t, column); break;
     case Screen::Running:
-      if (s.mode == TestMode::Household) draw_household_live(runners.household, t, column);
-      else draw_live(runners.single, t, column);
+      if (s.mode == TestMode::Household) draw_household_live(shells.household, t, column);
+      else draw_live(shells.single, t, column);
       break;
     case Screen::Results:
       if (s.shown) action = draw_results(*s.shown, t, column);
@@ -223,13 +223,13 @@ Action draw_app(const AppState& s, const Runners& runners, const Theme& t, float
   return action;
 }
 
-std::string mirror_text(const AppState& s, const Runners& runners) {
+std::string mirror_text(const AppState& s, const Shells& shells) {
   switch (s.screen) {
     case Screen::Running: {
-      if (s.mode == TestMode::Household) return household_live_text(runners.household);
-      const TestRunner& runner = runners.single;
-      const auto& live = runner.live();
-      if (runner.state() == TestRunner::State::Connecting) return "Test starting: connecting to the test server.";
+      if (s.mode == TestMode::Household) return household_live_text(shells.household);
+      const SingleUserShell& shell = shells.single;
+      const auto& live = shell.live();
+      if (shell.state() == SingleUserShell::State::Connecting) return "Test starting: connecting to the test server.";
       char buf[160];
       std::snprintf(buf, sizeof buf, "Test running. Phase: %s, %.0f seconds left.", live.phase_label.c_str(),
                     std::max(0.0, std::ceil(live.phase_left_s)));

@@ -2,8 +2,8 @@
 #include <string>
 
 #include "app_state.hpp"
-#include "household_runner.hpp"
-#include "test_runner.hpp"
+#include "household_shell.hpp"
+#include "single_user_shell.hpp"
 #include "theme.hpp"
 
 namespace bloatmeter::web {
@@ -17,17 +17,17 @@ struct PageLayout {
 };
 
 // The tests that can run; the state's mode says which one the views show.
-struct Runners {
-  const TestRunner& single;
-  const HouseholdRunner& household;
+struct Shells {
+  const SingleUserShell& single;
+  const HouseholdShell& household;
 };
 
 // Draws the whole UI for the current state, once per frame; returns the
 // button the person pressed, if any.
-Action draw_app(const AppState& state, const Runners& runners, const Theme& theme, float width, float height,
+Action draw_app(const AppState& state, const Shells& shells, const Theme& theme, float width, float height,
                 PageLayout& layout);
 
 // What the DOM mirror says for the current state (plain sentences).
-std::string mirror_text(const AppState& state, const Runners& runners);
+std::string mirror_text(const AppState& state, const Shells& shells);
 
 }  // namespace bloatmeter::web

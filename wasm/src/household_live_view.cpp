@@ -34,10 +34,10 @@ std::string rate_pair(double got, double demand) {
   return buf;
 }
 
-void user_card(const HouseholdRunner& runner, std::size_t i, const Theme& t) {
-  const auto& live = runner.live();
+void user_card(const HouseholdShell& shell, std::size_t i, const Theme& t) {
+  const auto& live = shell.live();
   const auto& u = live.users[i];
-  const auto& profile = runner.plan().profiles.users[i];
+  const auto& profile = shell.plan().profiles.users[i];
   const auto& p = t.palette;
   ImGui::PushFont(t.fonts.heading);
   status_dot(t, status_color(p, u, profile.download.pattern == TrafficPattern::Burst));
@@ -71,9 +71,9 @@ void user_card(const HouseholdRunner& runner, std::size_t i, const Theme& t) {
 
 }  // namespace
 
-void draw_household_live(const HouseholdRunner& runner, const Theme& t, float width) {
-  const auto& live = runner.live();
-  const auto& plan = runner.plan();
+void draw_household_live(const HouseholdShell& shell, const Theme& t, float width) {
+  const auto& live = shell.live();
+  const auto& plan = shell.plan();
   const auto& p = t.palette;
   // The timeline: baseline, then the household, each as long as it lasts.
   const double total = static_cast<double>(plan.baseline_us() + plan.users_us()) / 1e6;
@@ -94,11 +94,11 @@ void draw_household_live(const HouseholdRunner& runner, const Theme& t, float wi
   ImGui::Dummy(ImVec2(width, t.pt(12)));
 
   ImGui::PushFont(t.fonts.heading);
-  if (runner.state() == HouseholdRunner::State::Connecting) ImGui::TextUnformatted("Connecting\xE2\x80\xA6");
-  else if (runner.state() == HouseholdRunner::State::Finishing) ImGui::TextUnformatted("Collecting the results\xE2\x80\xA6");
+  if (shell.state() == HouseholdShell::State::Connecting) ImGui::TextUnformatted("Connecting\xE2\x80\xA6");
+  else if (shell.state() == HouseholdShell::State::Finishing) ImGui::TextUnformatted("Collecting the results\xE2\x80\xA6");
   else ImGui::TextUnformatted(live.users_running ? "Everyone online at once" : "Measuring your idle line");
   ImGui::PopFont();
-  if (runner.state() == HouseholdRunner::State::Running) {
+  if (shell.state() == HouseholdShell::State::Running) {
     ImGui::SameLine();
     ImGui::TextColored(p.text_muted, "  %.0f s left", std::max(0.0, std::ceil(live.phase_left_s)));
   }
@@ -117,7 +117,7 @@ void draw_household_live(const HouseholdRunner& runner, const Theme& t, float wi
     CardRow row(t, width, columns, t.pt(wide ? 120 : 0));
     for (int c = 0; c < columns && first + static_cast<std::size_t>(c) < live.users.size(); ++c) {
       row.begin(c);
-      user_card(runner, first + static_cast<std::size_t>(c), t);
+      user_card(shell, first + static_cast<std::size_t>(c), t);
       row.end();
     }
     row.finish();
@@ -129,10 +129,10 @@ void draw_household_live(const HouseholdRunner& runner, const Theme& t, float wi
   legend(t, live.latency.series, width);
 }
 
-std::string household_live_text(const HouseholdRunner& runner) {
-  const auto& live = runner.live();
-  if (runner.state() == HouseholdRunner::State::Connecting) return "Household test starting: connecting to the test server.";
-  if (runner.state() == HouseholdRunner::State::Finishing) return "Household test finishing: collecting the results.";
+std::string household_live_text(const HouseholdShell& shell) {
+  const auto& live = shell.live();
+  if (shell.state() == HouseholdShell::State::Connecting) return "Household test starting: connecting to the test server.";
+  if (shell.state() == HouseholdShell::State::Finishing) return "Household test finishing: collecting the results.";
   char buf[200];
   std::snprintf(buf, sizeof buf, "Household test running. Phase: %s, %.0f seconds left.",
                 live.users_running ? "all users online" : "baseline", std::max(0.0, std::ceil(live.phase_left_s)));

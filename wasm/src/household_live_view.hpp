@@ -4,14 +4,14 @@
 // colour) and the users' combined latency chart.
 #include <string>
 
-#include "household_runner.hpp"
+#include "household_shell.hpp"
 #include "theme.hpp"
 
 namespace bloatmeter::web {
 
-void draw_household_live(const HouseholdRunner& runner, const Theme& theme, float width);
+void draw_household_live(const HouseholdShell& shell, const Theme& theme, float width);
 
 // What the DOM mirror says while it runs.
-std::string household_live_text(const HouseholdRunner& runner);
+std::string household_live_text(const HouseholdShell& shell);
 
 }  // namespace bloatmeter::web

@@ -26,11 +26,11 @@
 #include "bloatmeter/version.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "browser.hpp"
-#include "household_runner.hpp"
+#include "household_shell.hpp"
 #include "page_io.hpp"
 #include "results_view.hpp"
 #include "server_api.hpp"
-#include "test_runner.hpp"
+#include "single_user_shell.hpp"
 #include "theme.hpp"
 #include "touch_input.hpp"
 
@@ -43,8 +43,8 @@ struct Client {
   GLFWwindow* window = nullptr;
   Theme theme;
   AppState state;
-  TestRunner runner;
-  HouseholdRunner household;
+  SingleUserShell shell;
+  HouseholdShell household;
   bool household_active = false;
   std::string last_mirror;
   std::string last_page_state;
@@ -148,7 +148,7 @@ void begin_test() {
   }
   PhasePlan plan;
   if (!plan_by_name(url_param("plan"), plan)) plan = standard_plan();
-  g_client->runner.start(plan, ws_origin(), g_client->theme.palette);
+  g_client->shell.start(plan, ws_origin(), g_client->theme.palette);
 }
 
 // Asks the server for room first: a browser cannot read why a WebSocket
@@ -167,10 +167,10 @@ void start_test() {
   });
 }
 
-// Called when a runner has stopped: a result, or a failure to start.
-void on_runner_finished(bool household) {
+// Called when a shell has stopped: a result, or a failure to start.
+void on_test_finished(bool household) {
   Client& c = *g_client;
-  const std::string& failure = household ? c.household.failure() : c.runner.failure();
+  const std::string& failure = household ? c.household.failure() : c.shell.failure();
   if (!failure.empty()) {
     c.state.screen = Screen::Start;
     c.state.error = "The test could not run: " + failure + ".";
@@ -181,7 +181,7 @@ void on_runner_finished(bool household) {
     });
     return;
   }
-  Result r = household ? c.household.take_result() : c.runner.take_result();
+  Result r = household ? c.household.take_result() : c.shell.take_result();
   r.meta.tool_version = kVersion;
   r.meta.client = "browser";
   r.meta.server = page_origin();
@@ -258,17 +258,17 @@ std::string page_state() {
 
 void on_timer(void*) {
   Client& c = *g_client;
-  const auto before = c.runner.state();
-  c.runner.tick(emscripten_get_now());
-  if (before != TestRunner::State::Finished && before != TestRunner::State::Idle &&
-      c.runner.state() == TestRunner::State::Finished)
-    on_runner_finished(false);
-  // The household runner also finishes from the worker's messages, between
+  const auto before = c.shell.state();
+  c.shell.tick(emscripten_get_now());
+  if (before != SingleUserShell::State::Finished && before != SingleUserShell::State::Idle &&
+      c.shell.state() == SingleUserShell::State::Finished)
+    on_test_finished(false);
+  // The household shell also finishes from the worker's messages, between
   // timer calls: a run that was active and no longer is has finished.
   const bool was_active = c.household_active;
   c.household.tick(emscripten_get_now());
   c.household_active = c.household.active();
-  if (was_active && !c.household_active) on_runner_finished(true);
+  if (was_active && !c.household_active) on_test_finished(true);
 }
 
 // Browsers report wheel deltas in pixels (~100 a notch); ImGui wants notches.
@@ -316,7 +316,7 @@ Action layout_ui(Client& c, int w, int h, bool for_picture) {
   else apply_touch_input();
   ImGui::NewFrame();
   const Action action =
-      draw_app(c.state, Runners{c.runner, c.household}, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
+      draw_app(c.state, Shells{c.shell, c.household}, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
   ImGui::Render();
   return action;
 }
@@ -419,7 +419,7 @@ void frame() {
     if (a != Action::Start || c.state.screen != Screen::Running) handle(a);
   }
 
-  const std::string mirror = mirror_text(c.state, Runners{c.runner, c.household});
+  const std::string mirror = mirror_text(c.state, Shells{c.shell, c.household});
   if (mirror != c.last_mirror) {
     set_dom_mirror(mirror);
     c.last_mirror = mirror;

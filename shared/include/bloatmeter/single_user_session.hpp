@@ -19,7 +19,7 @@
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/result.hpp"
 #include "bloatmeter/stream_discovery.hpp"
-#include "bloatmeter/test_transport.hpp"
+#include "bloatmeter/single_user_transport.hpp"
 #include "bloatmeter/throughput_meter.hpp"
 
 namespace bloatmeter {
@@ -41,7 +41,7 @@ class SingleUserSession {
  public:
   enum class State { Ready, Running, Finished };
 
-  SingleUserSession(PhasePlan plan, TestTransport& transport);
+  SingleUserSession(PhasePlan plan, SingleUserTransport& transport);
 
   // Starts the clock: t = 0 is now, the first phase begins.
   void begin();
@@ -71,7 +71,7 @@ class SingleUserSession {
   const std::optional<ClockOffset>& clock_offset() const { return offset_; }
   const std::vector<ProbeRecord>& probes() const { return probes_.records(); }
   // When the next probe is due: callers may sleep until then.
-  Micros next_probe_due() const { return draining_ ? drain_until_us_ : schedule_.next_due_us(); }
+  Micros next_due_us() const { return draining_ ? drain_until_us_ : schedule_.next_due_us(); }
   // The raw samples so far (all of them once Finished); the summary is
   // left to recompute().
   Result result() const;
@@ -82,7 +82,7 @@ class SingleUserSession {
   void poll_load(Micros t);
   void send_due_probes(Micros t);
   // Files bytes just taken from a stream at the time they arrived (see
-  // TestTransport::stream_server_span), spread evenly over a span, and
+  // SingleUserTransport::stream_server_span), spread evenly over a span, and
   // returns that span on the client's clock (now..now: an instant).
   std::pair<Micros, Micros> file_bytes(Direction d, int stream, int stream_id, Micros now, std::uint64_t bytes);
   void stop_load(Micros t);
@@ -91,7 +91,7 @@ class SingleUserSession {
   void finish(Micros t);
 
   PhasePlan plan_;
-  TestTransport& transport_;
+  SingleUserTransport& transport_;
   State state_ = State::Ready;
   std::size_t phase_ = 0;
   Micros phase_start_us_ = 0;

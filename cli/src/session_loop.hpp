@@ -32,7 +32,7 @@ class TestClock {
 };
 
 template <class Session>
-class SessionDriver {
+class SessionLoop {
  public:
   using Show = std::function<void(Micros now)>;
   static constexpr auto kTickInterval = std::chrono::milliseconds(5);
@@ -40,7 +40,7 @@ class SessionDriver {
 
   // `show` redraws the progress; it is called every 250 ms while the
   // session runs, and once more when it has finished.
-  SessionDriver(boost::asio::io_context& io, TestClock& clock, Session& session, ProbeConnection& probe,
+  SessionLoop(boost::asio::io_context& io, TestClock& clock, Session& session, ProbeConnection& probe,
                 StopSignals& stops, Show show)
       : io_(io), clock_(clock), session_(session), probe_(probe), stops_(stops), show_(std::move(show)),
         tick_timer_(io), show_timer_(io) {}

@@ -49,7 +49,7 @@ class BrowserHouseholdTransport : public HouseholdTransport {
   double start_ms = 0;  // the test's t = 0 on the page's clock
 };
 
-class HouseholdRunner {
+class HouseholdShell {
  public:
   enum class State { Idle, Connecting, Running, Finishing, Finished };
 
@@ -65,7 +65,7 @@ class HouseholdRunner {
   // The raw samples once Finished (summary left to recompute()).
   Result take_result();
 
-  // From the worker (household_runner.cpp's bridge).
+  // From the worker (household_shell.cpp's bridge).
   void on_worker_ready(int users);
   void on_worker_error(const std::string& why);
   void on_user_opened(int user);

@@ -19,7 +19,7 @@ struct LiveFigures : LiveStatus {
   TimeChart throughput{"live-throughput"};
 };
 
-class BrowserTransport : public TestTransport {
+class BrowserSingleUserTransport : public SingleUserTransport {
  public:
   // The probe lane's worker keeps the probe schedule.
   bool schedules_probes() const override { return true; }
@@ -31,7 +31,7 @@ class BrowserTransport : public TestTransport {
   void close_stream(int id) override;
 };
 
-class TestRunner {
+class SingleUserShell {
  public:
   enum class State { Idle, Connecting, Running, Finished };
 
@@ -65,7 +65,7 @@ class TestRunner {
   double start_ms_ = 0;
   std::string started_at_;
   ProbeLane lane_;
-  BrowserTransport transport_;
+  BrowserSingleUserTransport transport_;
   std::unique_ptr<SingleUserSession> session_;
   LiveFigures live_;
   std::string failure_;

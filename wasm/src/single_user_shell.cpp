@@ -1,4 +1,4 @@
-#include "test_runner.hpp"
+#include "single_user_shell.hpp"
 
 #include <emscripten/emscripten.h>
 
@@ -14,23 +14,23 @@ constexpr Micros kChartStepUs = 250'000;
 
 }  // namespace
 
-int BrowserTransport::open_stream(Direction d) {
+int BrowserSingleUserTransport::open_stream(Direction d) {
   return d == Direction::Download ? bulk_open(BulkKind::Download, "/ws/bulk-download", "/download", 0)
                                   : bulk_open(BulkKind::Upload, "/ws/bulk-upload", "/upload", kUploadUnsentCap);
 }
 
-std::uint64_t BrowserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
+std::uint64_t BrowserSingleUserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
 
-std::optional<TestTransport::ServerSpan> BrowserTransport::stream_server_span(int id) { return bulk_server_span(id); }
+std::optional<SingleUserTransport::ServerSpan> BrowserSingleUserTransport::stream_server_span(int id) { return bulk_server_span(id); }
 
-bool BrowserTransport::stream_lost(int id) {
+bool BrowserSingleUserTransport::stream_lost(int id) {
   const auto s = bulk_state(id);
   return s == BulkState::Failed || s == BulkState::Closed;
 }
 
-void BrowserTransport::close_stream(int id) { bulk_close(id); }
+void BrowserSingleUserTransport::close_stream(int id) { bulk_close(id); }
 
-void TestRunner::start(PhasePlan plan, const std::string& ws_origin, const Palette& palette) {
+void SingleUserShell::start(PhasePlan plan, const std::string& ws_origin, const Palette& palette) {
   lane_.close();
   bulk_close_all();
   session_.reset();
@@ -79,7 +79,7 @@ void TestRunner::start(PhasePlan plan, const std::string& ws_origin, const Palet
       });
 }
 
-void TestRunner::begin(double now_ms) {
+void SingleUserShell::begin(double now_ms) {
   start_ms_ = now_ms;
   started_at_ = now_iso();
   state_ = State::Running;
@@ -88,7 +88,7 @@ void TestRunner::begin(double now_ms) {
   lane_.start(start_ms_, plan_.probe_interval_us);
 }
 
-void TestRunner::update_charts(Micros t) {
+void SingleUserShell::update_charts(Micros t) {
   static_cast<LiveStatus&>(live_) = session_->live();
   if (last_chart_us_ >= 0 && t - last_chart_us_ < kChartStepUs) return;
   last_chart_us_ = t;
@@ -98,7 +98,7 @@ void TestRunner::update_charts(Micros t) {
   if (live_.upload_streams > 0) live_.throughput.series[1].points.push_back({ts, static_cast<float>(live_.upload_mbps)});
 }
 
-void TestRunner::tick(double now_ms) {
+void SingleUserShell::tick(double now_ms) {
   if (state_ == State::Connecting) {
     if (lane_.state() == ProbeLane::State::Open) return begin(now_ms);
     if (lane_.state() == ProbeLane::State::Closed || now_ms - connect_started_ms_ > kConnectTimeoutMs) {
@@ -115,7 +115,7 @@ void TestRunner::tick(double now_ms) {
   update_charts(t);
 }
 
-void TestRunner::abort(const std::string& reason, double now_ms) {
+void SingleUserShell::abort(const std::string& reason, double now_ms) {
   if (state_ == State::Connecting) {
     failure_ = reason;
     return finish();
@@ -125,13 +125,13 @@ void TestRunner::abort(const std::string& reason, double now_ms) {
   finish();
 }
 
-void TestRunner::finish() {
+void SingleUserShell::finish() {
   bulk_close_all();
   lane_.close();
   state_ = State::Finished;
 }
 
-Result TestRunner::take_result() {
+Result SingleUserShell::take_result() {
   Result r = session_ ? session_->result() : Result{};
   if (!session_) r.plan = plan_;
   r.meta.started_at = started_at_;

@@ -12,9 +12,9 @@
 
 namespace bloatmeter {
 
-class TestTransport {
+class SingleUserTransport {
  public:
-  virtual ~TestTransport() = default;
+  virtual ~SingleUserTransport() = default;
   // True when the transport keeps the probe schedule itself (a browser
   // sends probes from a worker, where the page's drawing cannot delay
   // them): the session then never calls send_probe() and learns of each

@@ -8,6 +8,6 @@
 namespace bloatmeter::cli {
 
 // Returns the process exit code (exit_codes.hpp).
-int run_test(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_single_user(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace bloatmeter::cli

@@ -1,4 +1,4 @@
-#include "household_runner.hpp"
+#include "household_shell.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -14,7 +14,7 @@ namespace {
 
 constexpr double kConnectTimeoutMs = 10'000;
 
-HouseholdRunner* g_runner = nullptr;  // the one the worker's messages reach
+HouseholdShell* g_shell = nullptr;  // the one the worker's messages reach
 
 // The worker bridge: messages from household-worker.js go to the exported
 // bm_hh_* functions below.
@@ -75,10 +75,10 @@ void BrowserHouseholdTransport::start_users(std::optional<ClockOffset> offset, M
 // this tells it to end them now. Either way it sends their samples ('done').
 void BrowserHouseholdTransport::stop_users(Micros end_us) { js_hh_abort(static_cast<double>(end_us)); }
 
-void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, const Palette& palette) {
+void HouseholdShell::start(HouseholdPlan plan, const std::string& ws_origin, const Palette& palette) {
   lane_.close();
   js_hh_terminate();
-  g_runner = this;
+  g_shell = this;
   state_ = State::Connecting;
   plan_ = std::move(plan);
   ws_origin_ = ws_origin;
@@ -127,7 +127,7 @@ void HouseholdRunner::start(HouseholdPlan plan, const std::string& ws_origin, co
       });
 }
 
-void HouseholdRunner::begin(double now) {
+void HouseholdShell::begin(double now) {
   start_ms_ = now;
   transport_.start_ms = now;
   started_at_ = now_iso();
@@ -137,7 +137,7 @@ void HouseholdRunner::begin(double now) {
   lane_.start(start_ms_, plan_.phases.probe_interval_us);
 }
 
-void HouseholdRunner::tick(double now) {
+void HouseholdShell::tick(double now) {
   if (state_ == State::Connecting) {
     if (lane_.state() == ProbeLane::State::Open && worker_ready_) return begin(now);
     if (lane_.state() == ProbeLane::State::Closed || now - connect_started_ms_ > kConnectTimeoutMs) {
@@ -154,7 +154,7 @@ void HouseholdRunner::tick(double now) {
   update_live(t);
 }
 
-void HouseholdRunner::update_live(Micros) {
+void HouseholdShell::update_live(Micros) {
   const auto& status = session_->live();
   live_.users_running = status.users_running;
   live_.elapsed_s = status.elapsed_s;
@@ -164,7 +164,7 @@ void HouseholdRunner::update_live(Micros) {
   if (!session_->running()) finish();
 }
 
-void HouseholdRunner::abort(const std::string& reason, double now) {
+void HouseholdShell::abort(const std::string& reason, double now) {
   if (state_ == State::Connecting) {
     failure_ = reason;
     return finish();
@@ -174,18 +174,18 @@ void HouseholdRunner::abort(const std::string& reason, double now) {
   update_live(now_us(now));
 }
 
-void HouseholdRunner::finish() {
+void HouseholdShell::finish() {
   lane_.close();
   js_hh_terminate();
   state_ = State::Finished;
 }
 
-void HouseholdRunner::on_worker_ready(int users) {
+void HouseholdShell::on_worker_ready(int users) {
   if (users != static_cast<int>(plan_.profiles.users.size())) return on_worker_error("the household worker has other users");
   worker_ready_ = true;
 }
 
-void HouseholdRunner::on_worker_error(const std::string& why) {
+void HouseholdShell::on_worker_error(const std::string& why) {
   if (state_ == State::Connecting) {
     failure_ = why;
     return finish();
@@ -195,13 +195,13 @@ void HouseholdRunner::on_worker_error(const std::string& why) {
   abort(why, now_ms());
 }
 
-void HouseholdRunner::on_user_opened(int user) {
+void HouseholdShell::on_user_opened(int user) {
   if (user >= 0 && user < static_cast<int>(live_.users.size())) live_.users[static_cast<std::size_t>(user)].connected = true;
 }
 
-void HouseholdRunner::on_user_lost(const std::string& why) { abort(why, now_ms()); }
+void HouseholdShell::on_user_lost(const std::string& why) { abort(why, now_ms()); }
 
-void HouseholdRunner::on_live(double now_us, const double* f, int users) {
+void HouseholdShell::on_live(double now_us, const double* f, int users) {
   if (state_ != State::Running) return;
   const float at_s = static_cast<float>(now_us / 1e6);
   for (int i = 0; i < users && i < static_cast<int>(live_.users.size()); ++i) {
@@ -215,7 +215,7 @@ void HouseholdRunner::on_live(double now_us, const double* f, int users) {
   }
 }
 
-void HouseholdRunner::on_done(const std::string& result_json) {
+void HouseholdShell::on_done(const std::string& result_json) {
   if (!session_ || state_ == State::Finished) return;
   // The worker's document holds only the household part: the users'
   // samples and the lateness of its pacing timer. One that does not parse
@@ -226,7 +226,7 @@ void HouseholdRunner::on_done(const std::string& result_json) {
   update_live(now_us(now_ms()));
 }
 
-Result HouseholdRunner::take_result() {
+Result HouseholdShell::take_result() {
   Result r = session_ ? session_->result() : Result{};
   r.meta.started_at = started_at_;
   return r;
@@ -237,21 +237,21 @@ Result HouseholdRunner::take_result() {
 // The worker's messages, through the bridge above.
 extern "C" {
 EMSCRIPTEN_KEEPALIVE void bm_hh_ready(int users) {
-  if (bloatmeter::web::g_runner) bloatmeter::web::g_runner->on_worker_ready(users);
+  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_worker_ready(users);
 }
 EMSCRIPTEN_KEEPALIVE void bm_hh_error(const char* why) {
-  if (bloatmeter::web::g_runner) bloatmeter::web::g_runner->on_worker_error(why ? why : "");
+  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_worker_error(why ? why : "");
 }
 EMSCRIPTEN_KEEPALIVE void bm_hh_opened(int user) {
-  if (bloatmeter::web::g_runner) bloatmeter::web::g_runner->on_user_opened(user);
+  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_user_opened(user);
 }
 EMSCRIPTEN_KEEPALIVE void bm_hh_lost(const char* why) {
-  if (bloatmeter::web::g_runner) bloatmeter::web::g_runner->on_user_lost(why ? why : "");
+  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_user_lost(why ? why : "");
 }
 EMSCRIPTEN_KEEPALIVE void bm_hh_live(double now_us, const double* figures, int users) {
-  if (bloatmeter::web::g_runner) bloatmeter::web::g_runner->on_live(now_us, figures, users);
+  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_live(now_us, figures, users);
 }
 EMSCRIPTEN_KEEPALIVE void bm_hh_done(const char* json) {
-  if (bloatmeter::web::g_runner) bloatmeter::web::g_runner->on_done(json ? json : "");
+  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_done(json ? json : "");
 }
 }
