@@ -16,7 +16,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_session.hpp"
@@ -55,10 +59,20 @@ for what it needs; then the household grade and network fairness.
 Ctrl-C stops the test; the partial result is kept, marked aborted.
 )";
 
-// The upload is queued in the application up to this much (the server's
-// own cap for the download): beyond it the pacer gets no room.
-constexpr std::uint64_t kUploadRoomBytes = 32 * 1024;
 constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
+
+// Bytes the kernel still holds unsent for `socket` (Linux's SIOCOUTQNSD; 0
+// where it cannot tell): the game's and the call's ticks wait for them
+// (bloatmeter/send_room.hpp).
+std::uint64_t kernel_unsent_bytes(tcp::socket& socket) {
+#ifdef SIOCOUTQNSD
+  int unsent = 0;
+  if (::ioctl(socket.native_handle(), SIOCOUTQNSD, &unsent) == 0 && unsent > 0) return static_cast<std::uint64_t>(unsent);
+#else
+  (void)socket;
+#endif
+  return 0;
+}
 
 // Padding for upload messages: their content does not matter.
 const std::vector<unsigned char>& padding() {
@@ -137,14 +151,14 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
     if (closed_) return;
     const Micros now = now_();
     if (now >= end_us_) return;
-    const std::uint64_t room = queued_bytes_ >= kUploadRoomBytes ? 0 : kUploadRoomBytes - queued_bytes_;
-    for (const auto& o : client_.take_due(now, room)) {
+    const auto unsent = kernel_unsent_bytes(beast::get_lowest_layer(ws_).socket());
+    for (const auto& o : client_.take_due(now, queued_bytes_, unsent)) {
       queued_bytes_ += o.bytes;
       queue_.push_back(o);
       if (queue_.size() == 1) write_next();
     }
     Micros next = client_.next_due_us();
-    if (next <= now) next = now + 1000;  // waits for room
+    if (next <= now) next = now + kRoomPollUs;  // waits for room
     const auto wait = std::min<std::chrono::microseconds>(std::chrono::microseconds(next - now), kMaxPaceSleep);
     timer_.expires_after(wait);
     auto self = this->shared_from_this();

@@ -5,13 +5,16 @@
 // for another; it acknowledges every upload message at once and reports
 // what it counted every 250 ms.
 //
-// Room and backlog: download messages the pacer hands out wait in this
-// session's queue only while the socket takes them (TCP_NOTSENT_LOWAT keeps
-// the kernel's unsent share small too). Once the queue holds
-// kHouseholdRoomBytes (at least two messages), the pacer gets no room: fresh
-// messages wait, stale ones (older than the flow's max_backlog_us) are
-// dropped and counted. A client that stops reading therefore costs the
-// server a bounded queue and a timer, never a burst when it reads again.
+// Room and backlog (bloatmeter/send_room.hpp, the rule every household
+// sender follows): a real-time download (the game's ticks, the call's
+// frames) goes only when nothing of the user's is left unsent, in this
+// session's queue or in the kernel's send queue; a bulk download keeps at
+// most kBulkRoomBytes (or two messages) queued here, TCP_NOTSENT_LOWAT
+// keeping the kernel's unsent share small. Without room, fresh messages
+// wait and stale ones (older than the flow's max_backlog_us) are dropped
+// and counted. A client that stops reading therefore costs the server a
+// bounded queue and a timer, never a burst when it reads again, and a line
+// slower than the household's demand loses ticks instead of queueing them.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -26,6 +29,7 @@
 #include "bloatmeter/household_text_messages.hpp"
 #include "bloatmeter/household_wire.hpp"
 #include "bloatmeter/pacer.hpp"
+#include "bloatmeter/send_room.hpp"
 #include "household_stats.hpp"
 #include "http_types.hpp"
 #include "server_context.hpp"
@@ -35,7 +39,6 @@
 namespace bloatmeter::server {
 
 inline constexpr auto kHouseholdReportInterval = std::chrono::milliseconds(250);
-inline constexpr std::uint64_t kHouseholdRoomBytes = 32 * 1024;
 inline constexpr std::size_t kHouseholdNotSentLowat = 64 * 1024;
 // After its download flow ends a session stays open this long for late
 // uploads, then closes itself (normal closure) if the client has not.
@@ -78,8 +81,6 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
         request_(std::move(request)),
         pace_timer_(ws_.get_executor()),
         report_timer_(ws_.get_executor()) {
-    const auto message = static_cast<std::uint64_t>(std::ceil(request_.profile.download.nominal_message_bytes()));
-    room_cap_ = std::max<std::uint64_t>(kHouseholdRoomBytes, 2 * std::max<std::uint64_t>(message, kDownloadHeaderBytes));
   }
 
   void run(Request req) {
@@ -135,7 +136,9 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
       pace_timer_.cancel();
       return;
     }
-    const auto room = queued_download_ < room_cap_ ? room_cap_ - queued_download_ : 0;
+    const auto& flow = request_.profile.download;
+    const auto room =
+        send_room(flow, queued_download_, is_real_time(flow) ? kernel_unsent_bytes(tcp_socket_of(ws_)) : 0);
     const auto dropped_before = pacer_->counts().dropped_messages;
     auto due = pacer_->take_due(now, room);
     if (const auto dropped = pacer_->counts().dropped_messages - dropped_before; dropped > 0)
@@ -153,13 +156,17 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
 
   // The next wake-up: the next message's due time; when it is already due
   // (it waits for room), the moment it turns stale, at least 10 ms on (a
-  // write's completion pumps sooner); never past the flow's end.
+  // write's completion pumps sooner), or for a real-time flow, whose room
+  // also waits on the kernel's send queue (no completion says when that
+  // drained), kRoomPollUs on; never past the flow's end.
   void arm_pace_timer(Micros now) {
     const auto& flow = request_.profile.download;
     Micros wake = end_us_;
     if (flow.pattern != TrafficPattern::Greedy && flow.pattern != TrafficPattern::Off) {
       const auto next = pacer_->next_due_us();
-      wake = next > now ? next : std::max(next + flow.max_backlog_us + 1, now + 10'000);
+      if (next > now) wake = next;
+      else if (is_real_time(flow)) wake = std::min(next + flow.max_backlog_us + 1, now + kRoomPollUs);
+      else wake = std::max(next + flow.max_backlog_us + 1, now + 10'000);
     }
     wake = std::min(wake, end_us_);
     if (timer_at_ && *timer_at_ == wake) return;
@@ -339,7 +346,6 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
   std::optional<Micros> timer_at_;
   bool download_done_ = false;
   bool stopped_ = false;
-  std::uint64_t room_cap_ = kHouseholdRoomBytes;
   std::uint64_t queued_download_ = 0;  // queued or being written
   std::uint64_t pool_position_ = 0;
 

@@ -15,10 +15,12 @@ void HouseholdUserClient::on_open(Micros now_us) {
   if (!pacer_) pacer_.emplace(recorder_.profile().upload, now_us);
 }
 
-std::vector<HouseholdUserClient::Outgoing> HouseholdUserClient::take_due(Micros now_us, std::uint64_t room_bytes) {
+std::vector<HouseholdUserClient::Outgoing> HouseholdUserClient::take_due(Micros now_us, std::uint64_t app_queued_bytes,
+                                                                        std::uint64_t system_unsent_bytes) {
   std::vector<Outgoing> out;
   if (!pacer_) return out;
-  for (const auto& m : pacer_->take_due(now_us, room_bytes)) {
+  const auto room = send_room(pacer_->spec(), app_queued_bytes, system_unsent_bytes);
+  for (const auto& m : pacer_->take_due(now_us, room)) {
     Outgoing o;
     // A message is never shorter than its header.
     o.bytes = std::max<std::uint32_t>(m.bytes, static_cast<std::uint32_t>(kUploadHeaderBytes));

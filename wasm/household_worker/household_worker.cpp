@@ -25,11 +25,6 @@ namespace {
 
 using namespace bloatmeter;
 
-// An upload message waits in the application up to this much (the native
-// client's room too): beyond it the pacer gets no room and, if the
-// connection stays full, drops stale messages instead of bursting them.
-constexpr double kUploadRoomBytes = 32 * 1024;
-
 // How late the pacing timer fires, as client lag samples (the "client
 // busy" flag): this thread stamps every user's messages, so when it is
 // starved the users' figures measure the browser, not the line. One sample
@@ -120,9 +115,11 @@ EMSCRIPTEN_KEEPALIVE double hw_pace(double now_us) {
   for (std::size_t i = 0; i < g_household->users.size(); ++i) {
     auto& u = *g_household->users[i];
     if (!u.opened()) continue;
+    // The room rule of every household sender (send_room.hpp). A browser
+    // sees only what its WebSocket has not yet handed to the network
+    // (bufferedAmount), not the kernel's send queue below it.
     const double buffered = js_buffered(static_cast<int>(i));
-    const auto room = static_cast<std::uint64_t>(buffered >= kUploadRoomBytes ? 0 : kUploadRoomBytes - buffered);
-    for (const auto& o : u.take_due(now, room))
+    for (const auto& o : u.take_due(now, static_cast<std::uint64_t>(std::max(0.0, buffered)), 0))
       js_send(static_cast<int>(i), o.header.data(), static_cast<int>(o.header.size()), static_cast<int>(o.bytes));
     next = std::min(next, u.next_due_us());
   }

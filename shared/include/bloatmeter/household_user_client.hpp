@@ -16,6 +16,7 @@
 #include "bloatmeter/household_recorder.hpp"
 #include "bloatmeter/household_wire.hpp"
 #include "bloatmeter/pacer.hpp"
+#include "bloatmeter/send_room.hpp"
 #include "bloatmeter/upload_span_tracker.hpp"
 
 namespace bloatmeter {
@@ -34,10 +35,12 @@ class HouseholdUserClient {
   void on_open(Micros now_us);
   bool opened() const { return pacer_.has_value(); }
 
-  // The upload messages due at `now_us` that fit in `room_bytes` (what the
-  // connection takes now without queueing), recorded as sent at `now_us`.
-  // A message that waited too long for room is dropped by the pacer.
-  std::vector<Outgoing> take_due(Micros now_us, std::uint64_t room_bytes);
+  // The upload messages due at `now_us` that the connection may take now
+  // (send_room.hpp: the bytes still in the sender's queue, and those the
+  // system holds unsent below it where the sender can tell), recorded as
+  // sent at `now_us`. A message that waited too long for room is dropped by
+  // the pacer.
+  std::vector<Outgoing> take_due(Micros now_us, std::uint64_t app_queued_bytes, std::uint64_t system_unsent_bytes);
   // When to pace again: the next upload message's due time (possibly past,
   // when it waits for room); the largest Micros when nothing is scheduled.
   Micros next_due_us() const;
