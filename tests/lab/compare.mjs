@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  GRADES, fmt, gradeIndex, gradeOf, loadResult, parseShape, phaseWindows, pingCovers, pingWindow, readPing, rttTolerance, testOrigin,
+  GRADES, fmt, gradeIndex, gradeOf, loadResult, parseShape, phaseWindows, pingCovers, pingWindow, readPing, rttTolerance, runLabel, testOrigin,
 } from './labcore.mjs';
 import { compareHouseholds, evaluateHousehold } from './household_check.mjs';
 import { printProbePath, probePath } from './probe_path.mjs';
@@ -40,17 +40,24 @@ const padR = (s, n) => String(s).padEnd(n);
 
 let passed = 0, failed = 0;
 const failures = [];
+const byCc = new Map();  // TCP congestion controls (client/server) -> [passed, failed]
+let currentCc = null;
 function check(ok, what, label) {
   if (ok) passed++; else { failed++; failures.push(`${label}: ${what}`); }
+  if (currentCc) {
+    const n = byCc.get(currentCc) ?? [0, 0];
+    n[ok ? 0 : 1]++;
+    byCc.set(currentCc, n);
+  }
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
 }
 
 function evaluate(run) {
-  const label = `${run.scenario}/${run.client}`;
+  const label = runLabel(run);
   const c = (ok, what) => check(ok, what, label);
   const down = parseShape(run.down), up = parseShape(run.up);
   const clean = !(down?.bloated || up?.bloated);
-  console.log(`\n== scenario ${run.scenario} · ${run.client} client · plan ${run.plan} · down ${run.down} · up ${run.up}`);
+  console.log(`\n== scenario ${run.scenario} · ${run.client} client · plan ${run.plan} · down ${run.down} · up ${run.up}${run.cc ? ` · TCP ${run.cc} (client/server)` : ''}`);
   if (run.note) console.log(`  (${run.note})`);
 
   const result = loadResult(run, c, 'single');
@@ -155,7 +162,8 @@ const runs = readFileSync(manifest, 'utf8').split('\n').filter((l) => l.trim()).
 if (!runs.length) check(false, 'the manifest lists at least one run', 'lab');
 const households = [];
 for (const run of runs) {
-  const label = `${run.scenario}/${run.client}`;
+  const label = runLabel(run);
+  currentCc = run.cc ?? null;
   try {
     if (run.client === 'household') households.push(evaluateHousehold(run, (ok, what) => check(ok, what, label), cli));
     else evaluate(run);
@@ -163,10 +171,19 @@ for (const run of runs) {
     check(false, `checking ${label} did not throw (${e.message})`, label);
   }
 }
-compareHouseholds(households, check);
+currentCc = null;
+compareHouseholds(households, (ok, what, label, cc) => {
+  currentCc = cc ?? null;
+  check(ok, what, label);
+  currentCc = null;
+});
 if (failures.length) {
   console.log('\nfailed checks:');
   for (const f of failures) console.log('  ' + f);
+}
+if (byCc.size) {
+  console.log('\nper TCP congestion control (client/server):');
+  for (const [cc, [p, f]] of byCc) console.log(`  ${cc}: ${p} passed, ${f} failed`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

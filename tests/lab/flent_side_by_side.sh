@@ -98,7 +98,7 @@ lab_on_exit() {
 
 while read -r name down up _ household _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
-  [ "$household" = only ] && continue  # a scenario for household runs only (scenarios.conf)
+  case "$household" in only|full-only) continue ;; esac  # a scenario for household runs only (scenarios.conf)
   if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue; fi
   echo "side-by-side: scenario $name (down $down, up $up)"
   lab_shape down "$down" && lab_shape up "$up" || exit 1

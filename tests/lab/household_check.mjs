@@ -61,7 +61,7 @@ function validate(run, hh, cli, c) {
 // One household run. Returns {scenario, grade} for compareHouseholds, or
 // null when the run gave no result to compare.
 export function evaluateHousehold(run, c, cli) {
-  console.log(`\n== scenario ${run.scenario} · household client · plan ${run.plan} · down ${run.down} · up ${run.up}`);
+  console.log(`\n== scenario ${run.scenario} · household client · plan ${run.plan} · down ${run.down} · up ${run.up}${run.cc ? ` · TCP ${run.cc} (client/server)` : ''}`);
   if (run.note) console.log(`  (${run.note})`);
   const result = loadResult(run, c, 'household');
   if (!result) return null;
@@ -116,23 +116,28 @@ export function evaluateHousehold(run, c, cli) {
   // What decided the household grade: its worst latency-sensitive user.
   const worst = users.filter((u) => u.latency_sensitive && u.grade === hh.grade)[0];
   const why = worst ? `${worst.id}: ${worst.deciding_metric} ${fmt(worst.deciding_value)}` : 'no user';
-  return { scenario: run.scenario, grade: hh.grade ?? null, why };
+  return { scenario: run.scenario, cc: run.cc ?? null, grade: hh.grade ?? null, why };
 }
 
-// The household grade of a bloated scenario is worse than a well-managed one's.
-// check(ok, what, label) records one check.
+// The household grade of a bloated scenario is worse than a well-managed
+// one's, under the same TCP congestion controls (runs of one pair held
+// against each other). check(ok, what, label, cc) records one check.
 export function compareHouseholds(records, check) {
-  const of = (name) => records.find((r) => r?.scenario === name);
-  for (const [worse, better] of GRADE_ORDER) {
-    const w = of(worse), b = of(better);
-    if (!w || !b) {
-      if (w || b) console.log(`\n  (household grades ${worse} vs ${better} not compared: no household run of ${w ? better : worse} in this lab run)`);
-      continue;
+  const ccs = [...new Set(records.filter(Boolean).map((r) => r.cc))];
+  for (const cc of ccs) {
+    const of = (name) => records.find((r) => r?.scenario === name && r.cc === cc);
+    const tag = cc ? ` [${cc}]` : '';
+    for (const [worse, better] of GRADE_ORDER) {
+      const w = of(worse), b = of(better);
+      if (!w || !b) {
+        if (w || b) console.log(`\n  (household grades ${worse} vs ${better}${tag} not compared: no household run of ${w ? better : worse} with ${cc ?? 'these congestion controls'} in this lab run)`);
+        continue;
+      }
+      console.log(`\n== household grades: ${worse} against ${better}${tag}`);
+      const iw = gradeIndex(w.grade), ib = gradeIndex(b.grade);
+      check(iw >= 0 && ib >= 0 && iw > ib,
+        `the household grade in ${worse} (${w.grade ?? 'none'}, ${w.why}) is worse than in ${better} (${b.grade ?? 'none'}, ${b.why})`,
+        `${worse}/${better} household${tag}`, cc);
     }
-    console.log(`\n== household grades: ${worse} against ${better}`);
-    const iw = gradeIndex(w.grade), ib = gradeIndex(b.grade);
-    check(iw >= 0 && ib >= 0 && iw > ib,
-      `the household grade in ${worse} (${w.grade ?? 'none'}, ${w.why}) is worse than in ${better} (${b.grade ?? 'none'}, ${b.why})`,
-      `${worse}/${better} household`);
   }
 }

@@ -26,14 +26,20 @@ function parseLatency(l) {  // tc time → ms
   if (!m) throw new Error(`unsupported latency '${l}'`);
   return Number(m[1]) * { us: 1e-3, ms: 1, s: 1e3 }[m[2]];
 }
-// A scenarios.conf direction: none, or RATE,LATENCY,BURST[,fq] (fq: flow-fair
-// queues of that depth, netns.sh lab_shape_fq).
+// A scenarios.conf direction: none, or RATE,LATENCY,BURST[,fq][,loss=P%]
+// (fq: flow-fair queues of that depth, netns.sh lab_shape_fq; loss: P% of
+// the packets lost at random after the queue, netns.sh lab_loss).
 export function parseShape(spec) {
   if (!spec || spec === 'none') return null;
-  const [rate, latency, burst, kind] = spec.split(',');
+  const [rate, latency, burst, ...rest] = spec.split(',');
   const mbit = parseRate(rate), latencyMs = parseLatency(latency);
-  return { spec, mbit, latencyMs, burst, fq: kind === 'fq', bloated: latencyMs >= BLOATED_MIN_MS };
+  const loss = rest.map((w) => /^loss=([0-9.]+)%$/.exec(w)).find(Boolean);
+  return { spec, mbit, latencyMs, burst, fq: rest.includes('fq'), lossPct: loss ? Number(loss[1]) : 0, bloated: latencyMs >= BLOATED_MIN_MS };
 }
+
+// A run's label in the checks' lines: SCENARIO/CLIENT, and the TCP
+// congestion controls (client/server) when the manifest names them.
+export const runLabel = (run) => `${run.scenario}/${run.client}${run.cc ? ` [${run.cc}]` : ''}`;
 
 // `ping -D` lines: "[EPOCH] 64 bytes from A: icmp_seq=N ttl=T time=X ms".
 // The epoch is when the reply was read; the probe left at epoch - RTT.

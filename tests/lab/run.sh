@@ -11,6 +11,10 @@
 #     --clients LIST    browser,native,household (default: all three; the
 #                       household client runs where scenarios.conf says so)
 #     --scenarios LIST  only these scenario names
+#     --cc LIST         TCP congestion controls, CLIENT/SERVER pairs (or one
+#                       name for both), comma-separated, instead of
+#                       scenarios.conf's CC column (the full variant runs
+#                       each of its pairs, the quick variant the first)
 #     --plan NAME       override the plan (quick|standard)
 #     --server BIN --cli BIN --web-root DIR   (default: the build/ tree)
 #     --out DIR         results, logs, ping logs (default build/native/artifacts/lab)
@@ -27,6 +31,7 @@ variant=quick
 plan=""
 clients="browser,native,household"
 only=""
+cc_list=""
 server="$root/build/native/server/bloatmeter-server"
 cli="$root/build/native/cli/bloatmeter"
 web="$root/build/web"
@@ -38,13 +43,14 @@ while [ $# -gt 0 ]; do
     --full) variant=full ;;
     --clients) clients="$2"; shift ;;
     --scenarios) only="$2"; shift ;;
+    --cc) cc_list="$2"; shift ;;
     --plan) plan="$2"; shift ;;
     --server) server="$2"; shift ;;
     --cli) cli="$2"; shift ;;
     --web-root) web="$2"; shift ;;
     --out) out="$2"; shift ;;
     --capture) capture=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "lab: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -87,7 +93,7 @@ echo "lab: $(lab_describe)"
 
 
 ran=0
-while read -r name down up quick household _; do
+while read -r name down up quick household ccs _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
   if [ -n "$only" ]; then [[ ",$only," == *,"$name",* ]] || continue; fi
   # Which clients: scenarios.conf's QUICK and HOUSEHOLD columns (--scenarios
@@ -96,22 +102,29 @@ while read -r name down up quick household _; do
   for client in ${clients//,/ }; do
     case "$client:$household" in
       household:yes|household:only) ;;
-      household:full) [ "$variant" = full ] || [ -n "$only" ] || continue ;;
+      household:full|household:full-only) [ "$variant" = full ] || [ -n "$only" ] || continue ;;
       household:*) continue ;;
-      *:only) continue ;;
+      *:only|*:full-only) continue ;;
       browser:*) [ "$variant" = quick ] && [ -z "$only" ] && [ "$quick" != yes ] && continue ;;
       native:*) [ "$variant" = quick ] && [ -z "$only" ] && [ "$quick" != yes ] && [ "$quick" != native ] && continue ;;
     esac
     scenario_clients="$scenario_clients $client"
   done
   [ -n "$scenario_clients" ] || continue
-  echo "lab: scenario $name (down $down, up $up)"
+  # Which congestion controls: every pair of the CC column (or --cc) in the
+  # full variant, the first in the quick one.
+  pairs="${cc_list:-${ccs:-cubic}}"
+  pairs="${pairs//,/ }"
+  [ "$variant" = quick ] && pairs="${pairs%% *}"
+  echo "lab: scenario $name (down $down, up $up; TCP congestion control, client/server: $pairs)"
   lab_shape down "$down" || fail_setup "could not shape the download direction ($down)"
   lab_shape up "$up" || fail_setup "could not shape the upload direction ($up)"
   lab_show_shaping
-  for client in $scenario_clients; do
-    run_one "$name" "$client" "$down" "$up"
-    ran=$((ran + 1))
+  for pair in $pairs; do
+    for client in $scenario_clients; do
+      run_one "$name" "$client" "$down" "$up" "$pair"
+      ran=$((ran + 1))
+    done
   done
 done <"$here/scenarios.conf"
 [ "$ran" -gt 0 ] || fail_setup "no scenario selected"

@@ -7,7 +7,10 @@
 # Globals the caller sets: here (tests/lab), out (results folder), manifest,
 # plan, client_limit (seconds), server, cli, web; native_check sets
 # native_ok/native_why and household_ok/household_why.
-# run_one SCENARIO CLIENT DOWN UP   -> $out/SCENARIO-CLIENT/{result.json,ping.log,client.log,server.log,tc.log}
+# run_one SCENARIO CLIENT DOWN UP [CC_PAIR]
+#   -> $out/SCENARIO-CLIENT-CC/{result.json,ping.log,client.log,server.log,tc.log}
+#   CC_PAIR: the TCP congestion controls, CLIENT/SERVER (below); CC in the
+#   folder's name is one name when both sides run it, else CLIENT-SERVER
 #   (and probe.pcap when the caller sets capture=1)
 # CLIENT: browser (headless Chromium), native (`bloatmeter test`), household
 # (`bloatmeter household`, the four simulated users).
@@ -17,38 +20,40 @@ ping_pid=""
 client_pid=""
 capture_pid=""
 
-# TCP congestion control, set in both namespaces for each run: reno. The
-# clients and servers people test between mostly run a loss-based
-# congestion control (CUBIC, Linux's, Windows' and macOS's default); one
-# fills a bloated buffer until it drops, which is the condition the test
-# exists to show, and Reno is the only loss-based one a namespace may
-# select on this machine (tcp_allowed_congestion_control: reno bbr).
-#   household: many connections share one link. With BBR the 200 ms buffer
-#     stayed nearly empty (median 7-10 ms) and the bloated household graded
-#     anywhere from C to F (docs/lab.md).
-#   browser, native: with BBR (this machine's default) the browser's upload
-#     streams lost 1-8% of the up queue's packets (tc's drop
-#     counter: 184-1963 a run, against 84-205 with Reno), TCP held their
-#     bytes back for loss recovery for up to 2 s, and a 3 s upload window
-#     read 7.8-10.9 Mbit/s of a 9.56 Mbit/s goodput; with Reno, 9.5 in
-#     every run (docs/lab.md, "Congestion control").
-# LAB_HOUSEHOLD_CC and LAB_SINGLE_CC override them ("" = the machine's).
-client_cc() {
-  case "$1" in
-    household) echo "${LAB_HOUSEHOLD_CC-reno}" ;;
-    *) echo "${LAB_SINGLE_CC-reno}" ;;
-  esac
+# TCP congestion control, per run: the client's in the client namespace,
+# the server's in the server namespace, from the run's CC pair
+# ("CLIENT/SERVER", or one name for both; scenarios.conf's CC column,
+# run.sh --cc). It decides how full a bloated buffer gets, so the lab runs
+# what real machines run: CUBIC (Linux's, Windows' and macOS's default,
+# loss-based: it fills a bloated buffer until it drops, the condition the
+# test exists to show) and BBR (model-based; some large servers run it, and
+# it is this machine's default). A namespace may select either once the
+# root namespace allows it (lab_allow_cc, netns.sh: this machine allows
+# "reno bbr" until the lab adds cubic). Until 2026-12-05 the lab forced
+# Reno, wrongly believing CUBIC could not be selected (docs/lab.md,
+# "Congestion control").
+# Without a pair (flent_side_by_side.sh), LAB_CC or cubic.
+cc_saved_srv="" cc_saved_cli=""
+cc_of() {  # cc_of PAIR client|server
+  local pair="${1:-${LAB_CC:-cubic}}"
+  if [ "$2" = client ]; then echo "${pair%%/*}"; else echo "${pair##*/}"; fi
 }
-cc_saved=""
-set_cc() {  # set_cc NAME: in both namespaces; remembers the first namespace's previous one
-  cc_saved="$(lab_srv sysctl -n net.ipv4.tcp_congestion_control)"
-  lab_srv sysctl -q -w net.ipv4.tcp_congestion_control="$1" && lab_cli sysctl -q -w net.ipv4.tcp_congestion_control="$1"
+cc_label() {  # cc_label PAIR: "cubic" when both sides run it, else "cubic-bbr"
+  local c s
+  c="$(cc_of "$1" client)" s="$(cc_of "$1" server)"
+  [ "$c" = "$s" ] && echo "$c" || echo "$c-$s"
+}
+set_cc() {  # set_cc CLIENT SERVER: remembers what the namespaces had
+  lab_allow_cc "$1" && lab_allow_cc "$2" || return 1
+  cc_saved_cli="$(lab_cli sysctl -n net.ipv4.tcp_congestion_control)"
+  cc_saved_srv="$(lab_srv sysctl -n net.ipv4.tcp_congestion_control)"
+  lab_cli sysctl -q -w net.ipv4.tcp_congestion_control="$1" && lab_srv sysctl -q -w net.ipv4.tcp_congestion_control="$2" &&
+    [ "$(lab_cli sysctl -n net.ipv4.tcp_congestion_control)" = "$1" ] && [ "$(lab_srv sysctl -n net.ipv4.tcp_congestion_control)" = "$2" ]
 }
 restore_cc() {
-  [ -n "$cc_saved" ] || return 0
-  lab_srv sysctl -q -w net.ipv4.tcp_congestion_control="$cc_saved"
-  lab_cli sysctl -q -w net.ipv4.tcp_congestion_control="$cc_saved"
-  cc_saved=""
+  [ -n "$cc_saved_cli" ] && lab_cli sysctl -q -w net.ipv4.tcp_congestion_control="$cc_saved_cli"
+  [ -n "$cc_saved_srv" ] && lab_srv sysctl -q -w net.ipv4.tcp_congestion_control="$cc_saved_srv"
+  cc_saved_cli="" cc_saved_srv=""
 }
 
 # Sets native_ok/native_why (can $cli run a test?) and household_ok/household_why
@@ -72,9 +77,9 @@ stop_pid() {  # stop_pid PID SIGNAL: signal it, wait up to 5 s, then KILL
   wait "$pid" 2>/dev/null || true
 }
 
-record() {  # record SCENARIO CLIENT DOWN UP DIR WALL_START WALL_END EXIT NOTE
-  printf '{"scenario":"%s","client":"%s","plan":"%s","down":"%s","up":"%s","result":"%s/result.json","ping":"%s/ping.log","wall_start":%s,"wall_end":%s,"exit_code":%s,"note":"%s"}\n' \
-    "$1" "$2" "$plan" "$3" "$4" "$5" "$5" "$6" "$7" "$8" "$9" >>"$manifest"
+record() {  # record SCENARIO CLIENT DOWN UP DIR WALL_START WALL_END EXIT NOTE (and $cc_pair)
+  printf '{"scenario":"%s","client":"%s","cc":"%s","plan":"%s","down":"%s","up":"%s","result":"%s/result.json","ping":"%s/ping.log","wall_start":%s,"wall_end":%s,"exit_code":%s,"note":"%s"}\n' \
+    "$1" "$2" "$cc_pair" "$plan" "$3" "$4" "$5" "$5" "$6" "$7" "$8" "$9" >>"$manifest"
 }
 
 # Share of the CPU left idle over 0.5 s (what other work on the machine
@@ -87,23 +92,24 @@ idle_pct() {
   echo $(( total > 0 ? 100 * (b[4] - a[4] + b[5] - a[5]) / total : 0 ))
 }
 
-run_one() {  # run_one SCENARIO CLIENT DOWN UP
+run_one() {  # run_one SCENARIO CLIENT DOWN UP [CC_PAIR]
   local scenario="$1" client="$2" down="$3" up="$4"
-  local dir="$out/$scenario-$client" url="http://$LAB_SRV_ADDR:8080" rc=0 i t_start t_end
+  local cc_cli cc_srv cc_pair
+  cc_cli="$(cc_of "${5:-}" client)" cc_srv="$(cc_of "${5:-}" server)" cc_pair="$cc_cli/$cc_srv"
+  local dir="$out/$scenario-$client-$(cc_label "$cc_pair")" url="http://$LAB_SRV_ADDR:8080" rc=0 i t_start t_end
   rm -rf "$dir"; mkdir -p "$dir/data"
   local why=""
   [ "$client" = native ] && [ "$native_ok" = 0 ] && why="$native_why"
   [ "$client" = household ] && [ "$household_ok" = 0 ] && why="$household_why"
   if [ -n "$why" ]; then
-    echo "  $scenario/$client: not run: $why"
+    echo "  $scenario/$client/$cc_pair: not run: $why"
     record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -1 "$why"
     return
   fi
-  local cc
-  cc="$(client_cc "$client")"
-  if [ -n "$cc" ] && ! set_cc "$cc"; then
+  local cc="$cc_cli (client) / $cc_srv (server)"
+  if ! set_cc "$cc_cli" "$cc_srv"; then
     restore_cc
-    echo "  $scenario/$client: not run: cannot set TCP congestion control $cc"
+    echo "  $scenario/$client/$cc_pair: not run: cannot set TCP congestion control $cc"
     record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -3 "cannot set TCP congestion control $cc"
     return
   fi
@@ -118,7 +124,7 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
     sleep 0.1
   done
   if ! grep -q "listening on $url/" "$dir/server.log"; then
-    echo "  $scenario/$client: the server did not start: $(tail -n3 "$dir/server.log")"
+    echo "  $scenario/$client/$cc_pair: the server did not start: $(tail -n3 "$dir/server.log")"
     stop_pid "$srv_pid" TERM; srv_pid=""
     restore_cc
     record "$scenario" "$client" "$down" "$up" "$dir" 0 0 -2 "server did not start"
@@ -166,9 +172,9 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP
   restore_cc
   local note=""
   [ "$rc" = 124 ] && note="client killed after ${client_limit} s"
-  printf '  %s/%s: exit %s in %.1f s%s; machine %s%% idle before the run%s\n' "$scenario" "$client" "$rc" \
-    "$(awk -v a="$t_start" -v b="$t_end" 'BEGIN{print b-a}')" "${note:+ ($note)}" "$idle" "${cc:+; TCP congestion control $cc}"
-  note="${note:+$note; }machine ${idle}% idle before the run${cc:+; TCP congestion control $cc}"
+  printf '  %s/%s/%s: exit %s in %.1f s%s; machine %s%% idle before the run; TCP congestion control %s\n' "$scenario" "$client" "$cc_pair" "$rc" \
+    "$(awk -v a="$t_start" -v b="$t_end" 'BEGIN{print b-a}')" "${note:+ ($note)}" "$idle" "$cc"
+  note="${note:+$note; }machine ${idle}% idle before the run; TCP congestion control $cc"
   [ "$rc" = 0 ] || tail -n 5 "$dir/client.log" | sed 's/^/    | /'
   record "$scenario" "$client" "$down" "$up" "$dir" "$t_start" "$t_end" "$rc" "$note"
   sleep 1  # let the queues drain before the next run
