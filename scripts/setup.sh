@@ -15,7 +15,7 @@ packages=(
   fonts-dejavu-core fonts-inter openssl curl
   chromium
   dpkg-dev python3
-  iproute2 iputils-ping tcpdump
+  iproute2 iputils-ping tcpdump iptables
   clang-14 libfuzzer-14-dev
 )
 
