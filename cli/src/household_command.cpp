@@ -16,15 +16,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <linux/sockios.h>
-#endif
 
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_session.hpp"
 #include "bloatmeter/household_user_client.hpp"
+#include "bloatmeter/native/kernel_unsent.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
 #include "result_file.hpp"
@@ -60,19 +57,6 @@ Ctrl-C stops the test; the partial result is kept, marked aborted.
 )";
 
 constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
-
-// Bytes the kernel still holds unsent for `socket` (Linux's SIOCOUTQNSD; 0
-// where it cannot tell): the game's and the call's ticks wait for them
-// (bloatmeter/send_room.hpp).
-std::uint64_t kernel_unsent_bytes(tcp::socket& socket) {
-#ifdef SIOCOUTQNSD
-  int unsent = 0;
-  if (::ioctl(socket.native_handle(), SIOCOUTQNSD, &unsent) == 0 && unsent > 0) return static_cast<std::uint64_t>(unsent);
-#else
-  (void)socket;
-#endif
-  return 0;
-}
 
 // Padding for upload messages: their content does not matter.
 const std::vector<unsigned char>& padding() {
@@ -151,7 +135,7 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
     if (closed_) return;
     const Micros now = now_();
     if (now >= end_us_) return;
-    const auto unsent = kernel_unsent_bytes(beast::get_lowest_layer(ws_).socket());
+    const auto unsent = native::kernel_unsent_bytes(beast::get_lowest_layer(ws_).socket().native_handle());
     for (const auto& o : client_.take_due(now, queued_bytes_, unsent)) {
       queued_bytes_ += o.bytes;
       queue_.push_back(o);

@@ -1,6 +1,5 @@
 #pragma once
 #include <cstddef>
-#include <cstdint>
 
 #include "http_types.hpp"
 
@@ -10,11 +9,6 @@ namespace bloatmeter::server {
 // so the queue a test measures is the network's, not the server's own
 // socket buffer. Returns false where the option is unsupported.
 bool set_notsent_lowat(tcp::socket& socket, std::size_t bytes);
-
-// Bytes the kernel holds for this socket that have not yet left (Linux's
-// SIOCOUTQNSD; 0 where it cannot tell): a real-time household sender waits
-// for them (bloatmeter/send_room.hpp).
-std::uint64_t kernel_unsent_bytes(tcp::socket& socket);
 
 inline constexpr std::size_t kBulkNotSentLowat = 128 * 1024;
 

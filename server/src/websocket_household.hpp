@@ -28,6 +28,7 @@
 #include "bloatmeter/household_profile.hpp"
 #include "bloatmeter/household_text_messages.hpp"
 #include "bloatmeter/household_wire.hpp"
+#include "bloatmeter/native/kernel_unsent.hpp"
 #include "bloatmeter/pacer.hpp"
 #include "bloatmeter/send_room.hpp"
 #include "household_stats.hpp"
@@ -138,7 +139,7 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
     }
     const auto& flow = request_.profile.download;
     const auto room =
-        send_room(flow, queued_download_, is_real_time(flow) ? kernel_unsent_bytes(tcp_socket_of(ws_)) : 0);
+        send_room(flow, queued_download_, is_real_time(flow) ? native::kernel_unsent_bytes(tcp_socket_of(ws_).native_handle()) : 0);
     const auto dropped_before = pacer_->counts().dropped_messages;
     auto due = pacer_->take_due(now, room);
     if (const auto dropped = pacer_->counts().dropped_messages - dropped_before; dropped > 0)
