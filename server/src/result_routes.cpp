@@ -9,12 +9,14 @@
 #include "result_id.hpp"
 #include "result_store.hpp"
 #include "server_log.hpp"
+#include "client_address.hpp"
+#include "telemetry_row.hpp"
+#include "webhook_event.hpp"
 
 namespace bloatmeter::server {
 namespace {
 
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
+std::string iso8601(std::time_t now) {
   std::tm tm{};
   gmtime_r(&now, &tm);
   char text[32];
@@ -29,6 +31,7 @@ std::string utc_now_iso8601() {
 // error names the field.
 http::response<http::string_body> store_submission(const Request& req, ServerContext& ctx,
                                                    const std::string& client_ip) {
+  const std::time_t now = std::time(nullptr);
   if (req.body().size() > kMaxResultBytes)
     return error_response(http::status::payload_too_large, "result too large", req);
   const auto doc = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
@@ -51,13 +54,16 @@ http::response<http::string_body> store_submission(const Request& req, ServerCon
     log_event(LogLevel::Error, "results", "no random id available");
     return error_response(http::status::internal_server_error, "no random id available", req);
   }
-  row.created_at = utc_now_iso8601();
+  row.created_at = iso8601(now);
   row.client_ip = client_ip;
   row.user_agent = std::string(req[http::field::user_agent]);
   row.overall = overall;
   row.summary_json = summary.dump();
   row.document_json = serialize_result(result);
-  if (auto err = ctx.results->insert(row); !err.empty()) {
+  auto telemetry = telemetry_row(result, row.id, row.created_at, static_cast<std::int64_t>(now),
+                                 kept_address(client_ip, ctx.options.settings.telemetry_store_ip));
+  const std::string event = ctx.options.settings.webhook_url.empty() ? std::string() : webhook_event_body(telemetry);
+  if (auto err = ctx.results->insert(row, telemetry, event); !err.empty()) {
     log_event(LogLevel::Error, "results", "could not store a result: " + err);
     return error_response(http::status::internal_server_error, "could not store the result", req);
   }
@@ -89,7 +95,10 @@ http::response<http::string_body> load_result(const Request& req, const std::str
 
 void submit_result(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply) {
   if (!ctx.results) return reply(error_response(http::status::service_unavailable, "result storage is off", req));
-  net::post(ctx.results_executor, [req = std::move(req), &ctx, ip = client.ip, reply = std::move(reply)] {
+  // Behind a trusted reverse proxy, the address it forwarded for.
+  auto ip = client_address(client.ip, req[http::field::forwarded], req["X-Forwarded-For"],
+                           ctx.options.settings.trusted_proxies);
+  net::post(ctx.results_executor, [req = std::move(req), &ctx, ip = std::move(ip), reply = std::move(reply)] {
     reply(answer_or_500(req, "results", [&] { return store_submission(req, ctx, ip); }));
   });
 }

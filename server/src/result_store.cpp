@@ -2,141 +2,122 @@
 
 #include <sqlite3.h>
 
+#include "client_address.hpp"
+#include "database_schema.hpp"
+
 namespace bloatmeter::server {
 
-// A prepared statement, finalized with its owner.
-struct ResultStore::Statement {
-  sqlite3_stmt* stmt = nullptr;
-  ~Statement() { sqlite3_finalize(stmt); }
-  // Resets on every use so a statement never carries state between calls.
-  sqlite3_stmt* fresh() {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    return stmt;
-  }
-};
-
-namespace {
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS results (
-  id            TEXT PRIMARY KEY,
-  created_at    TEXT NOT NULL,
-  client_ip     TEXT NOT NULL,
-  user_agent    TEXT NOT NULL,
-  overall       TEXT NOT NULL,
-  summary_json  TEXT NOT NULL,
-  document_json TEXT NOT NULL
-);
-)sql";
-
-void bind_text(sqlite3_stmt* stmt, int index, std::string_view text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+std::optional<IpKey> ip_key_of(const std::string& kept_address) {
+  const auto p = parse_cidr(kept_address);
+  if (!p) return std::nullopt;
+  return IpKey{!p->v4, std::string(reinterpret_cast<const char*>(p->bytes.data()), p->v4 ? 4 : 16)};
 }
 
-std::string column_text(sqlite3_stmt* stmt, int index) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, index));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, index))) : std::string();
-}
-}  // namespace
-
-Outcome<std::unique_ptr<ResultStore>> ResultStore::open(const std::filesystem::path& file, std::size_t retention) {
+Outcome<std::unique_ptr<ResultStore>> ResultStore::open(const std::filesystem::path& file, Retention retention) {
   using R = Outcome<std::unique_ptr<ResultStore>>;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return R::failure("cannot open " + file.string() + ": " + why);
-  }
-  std::unique_ptr<ResultStore> store(new ResultStore(db, retention));
-  // WAL: readers (e.g. an operator's sqlite3 shell) never block the writer.
-  // A busy timeout rides out such a reader's brief locks.
-  sqlite3_busy_timeout(db, 5000);
-  for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", kSchema}) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string why = err ? err : "unknown error";
-      sqlite3_free(err);
-      return R::failure("cannot prepare " + file.string() + ": " + why);
-    }
-  }
+  auto db = SqliteDb::open(file);
+  if (!db) return R::failure(db.error());
+  if (auto err = db.value()->exec(kDatabaseSchema); !err.empty())
+    return R::failure("cannot prepare " + file.string() + ": " + err);
+  std::unique_ptr<ResultStore> store(new ResultStore(std::move(db).value(), retention));
   if (auto err = store->prepare_all(); !err.empty()) return R::failure(err);
   return R::success(std::move(store));
 }
 
-ResultStore::ResultStore(sqlite3* db, std::size_t retention) : db_(db), retention_(retention) {}
-
-ResultStore::~ResultStore() {
-  // Statements first: a connection with live statements does not close.
-  begin_.reset();
-  commit_.reset();
-  rollback_.reset();
-  insert_.reset();
-  trim_.reset();
-  find_.reset();
-  sqlite3_close(db_);
-}
-
 std::string ResultStore::prepare_all() {
-  const std::pair<std::unique_ptr<Statement>*, const char*> all[] = {
-      {&begin_, "BEGIN IMMEDIATE"},
-      {&commit_, "COMMIT"},
-      {&rollback_, "ROLLBACK"},
-      {&insert_,
+  return db_->prepare_all({
+      {&insert_result_,
        "INSERT INTO results (id, created_at, client_ip, user_agent, overall, summary_json, document_json) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       // Keeps the newest rows: rowids grow with each insert.
-      {&trim_, "DELETE FROM results WHERE rowid <= (SELECT rowid FROM results ORDER BY rowid DESC LIMIT 1 OFFSET ?1)"},
+      {&trim_results_,
+       "DELETE FROM results WHERE rowid <= (SELECT rowid FROM results ORDER BY rowid DESC LIMIT 1 OFFSET ?1)"},
+      {&insert_telemetry_,
+       "INSERT INTO telemetry (result_id, created_at, created_unix, client_kind, client_version, mode, plan, "
+       "client_ip, ip_v6, ip_key, aborted, grade, baseline_ms, loaded_ms, increase_ms, download_mbps, upload_mbps, "
+       "rpm, details_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+       "?18, ?19)"},
+      // Retention works in small steps (at most 500 rows a test), so a
+      // lowered limit never stalls one submission; the rest goes with the
+      // next ones.
+      {&trim_telemetry_count_,
+       "DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE seq <= "
+       "(SELECT seq FROM telemetry ORDER BY seq DESC LIMIT 1 OFFSET ?1) ORDER BY seq LIMIT 500)"},
+      {&trim_telemetry_age_,
+       "DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE created_unix < ?1 ORDER BY seq LIMIT 500)"},
+      {&insert_event_,
+       "INSERT INTO webhook_outbox (result_id, created_unix, body, next_attempt_unix) VALUES (?1, ?2, ?3, ?2)"},
+      {&count_events_, "SELECT COUNT(*) FROM webhook_outbox"},
+      {&drop_oldest_event_, "DELETE FROM webhook_outbox WHERE seq = (SELECT MIN(seq) FROM webhook_outbox)"},
+      {&count_drop_,
+       "INSERT INTO webhook_status (key, value) VALUES ('dropped', '1') "
+       "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"},
       {&find_, "SELECT id, created_at, document_json FROM results WHERE id = ?1"},
-  };
-  for (const auto& [slot, sql] : all) {
-    *slot = std::make_unique<Statement>();
-    if (sqlite3_prepare_v2(db_, sql, -1, &(*slot)->stmt, nullptr) != SQLITE_OK) return error_text(sql);
+  });
+}
+
+std::string ResultStore::insert_rows(const NewResult& r, TelemetryRow& row, const std::string& event) {
+  if (!insert_result_.fresh()
+           .bind(1, r.id)
+           .bind(2, r.created_at)
+           .bind(3, r.client_ip)
+           .bind(4, r.user_agent)
+           .bind(5, r.overall)
+           .bind(6, r.summary_json)
+           .bind(7, r.document_json)
+           .run())
+    return db_->error_text("insert result");
+  if (!trim_results_.fresh().bind(1, static_cast<std::int64_t>(retention_.results)).run())
+    return db_->error_text("trim results");
+
+  auto& t = insert_telemetry_.fresh();
+  t.bind(1, row.result_id).bind(2, row.created_at).bind(3, row.created_unix).bind(4, row.client_kind);
+  t.bind(5, row.client_version).bind(6, row.mode).bind(7, row.plan).bind(8, row.client_ip);
+  if (const auto key = ip_key_of(row.client_ip)) {
+    t.bind(9, key->v6 ? 1 : 0).bind_blob(10, key->bytes.data(), key->bytes.size());
+  } else {
+    t.bind_null(9).bind_null(10);
+  }
+  t.bind(11, row.aborted ? 1 : 0).bind(12, row.grade).bind(13, row.baseline_ms).bind(14, row.loaded_ms);
+  t.bind(15, row.increase_ms).bind(16, row.download_mbps).bind(17, row.upload_mbps).bind(18, row.rpm);
+  t.bind(19, row.details.dump());
+  if (!t.run()) return db_->error_text("insert telemetry");
+  row.seq = sqlite3_last_insert_rowid(db_->get());
+  if (!trim_telemetry_count_.fresh().bind(1, static_cast<std::int64_t>(retention_.telemetry_rows)).run())
+    return db_->error_text("trim telemetry");
+  if (!trim_telemetry_age_.fresh().bind(1, row.created_unix - retention_.telemetry_max_age_s).run())
+    return db_->error_text("trim telemetry by age");
+
+  if (!event.empty()) {
+    // A full outbox drops its oldest event (counted), never the new one and
+    // never the test: the receiver has been away for a long time.
+    auto& count = count_events_.fresh();
+    const std::int64_t waiting = count.step() == SQLITE_ROW ? count.integer(0) : 0;
+    count.reset();
+    for (std::int64_t i = waiting; i >= kWebhookOutboxMax; --i) {
+      if (!drop_oldest_event_.fresh().run() || !count_drop_.fresh().run()) return db_->error_text("drop event");
+    }
+    if (!insert_event_.fresh().bind(1, row.result_id).bind(2, row.created_unix).bind(3, event).run())
+      return db_->error_text("insert webhook event");
   }
   return {};
 }
 
-std::string ResultStore::error_text(std::string_view what) const {
-  return "database error (" + std::string(what) + "): " + sqlite3_errmsg(db_);
-}
-
-std::string ResultStore::insert(const NewResult& r) {
-  if (sqlite3_step(begin_->fresh()) != SQLITE_DONE) return error_text("begin");
-  auto* ins = insert_->fresh();
-  bind_text(ins, 1, r.id);
-  bind_text(ins, 2, r.created_at);
-  bind_text(ins, 3, r.client_ip);
-  bind_text(ins, 4, r.user_agent);
-  bind_text(ins, 5, r.overall);
-  bind_text(ins, 6, r.summary_json);
-  bind_text(ins, 7, r.document_json);
-  std::string err;
-  if (sqlite3_step(ins) != SQLITE_DONE) err = error_text("insert");
-  if (err.empty()) {
-    auto* trim = trim_->fresh();
-    sqlite3_bind_int64(trim, 1, static_cast<sqlite3_int64>(retention_));
-    if (sqlite3_step(trim) != SQLITE_DONE) err = error_text("trim");
-  }
-  if (err.empty() && sqlite3_step(commit_->fresh()) != SQLITE_DONE) err = error_text("commit");
-  if (!err.empty()) sqlite3_step(rollback_->fresh());
-  // Release the statements' read state so WAL checkpoints are not held up.
-  sqlite3_reset(ins);
-  sqlite3_reset(trim_->stmt);
-  return err;
+std::string ResultStore::insert(const NewResult& r, TelemetryRow& row, const std::string& event) {
+  return in_transaction(*db_, [&] { return insert_rows(r, row, event); });
 }
 
 Outcome<std::optional<StoredResult>> ResultStore::find(std::string_view id) {
   using R = Outcome<std::optional<StoredResult>>;
-  auto* q = find_->fresh();
-  bind_text(q, 1, id);
-  const int rc = sqlite3_step(q);
+  auto& q = find_.fresh().bind(1, id);
+  const int rc = q.step();
   if (rc != SQLITE_ROW) {
-    sqlite3_reset(q);
+    q.reset();
     if (rc == SQLITE_DONE) return R::success(std::nullopt);
-    return R::failure(error_text("find"));
+    return R::failure(db_->error_text("find"));
   }
-  StoredResult out{column_text(q, 0), column_text(q, 1), column_text(q, 2)};
-  sqlite3_reset(q);
+  StoredResult out{q.text(0), q.text(1), q.text(2)};
+  q.reset();
   return R::success(std::move(out));
 }
 

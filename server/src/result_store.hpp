@@ -1,5 +1,6 @@
 #pragma once
-// Submitted results in SQLite (data_dir/bloatmeter.sqlite). Synchronous and
+// Submitted results in SQLite (data_dir/bloatmeter.sqlite, database_schema.hpp),
+// with each one's telemetry row and webhook event. Synchronous and
 // single-threaded by design: the server calls it only from its one results
 // thread, so the connection is never shared and no call blocks I/O.
 #include <cstddef>
@@ -10,9 +11,8 @@
 #include <string_view>
 
 #include "bloatmeter/outcome.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "sqlite_db.hpp"
+#include "telemetry_row.hpp"
 
 namespace bloatmeter::server {
 
@@ -32,31 +32,43 @@ struct StoredResult {
   std::string document_json;
 };
 
+struct Retention {
+  std::size_t results = 1000;             // newest results kept
+  std::size_t telemetry_rows = 100'000;   // newest telemetry rows kept
+  std::int64_t telemetry_max_age_s = 365LL * 86400;
+};
+
 class ResultStore {
  public:
-  // Opens (creating when needed) the database; keeps the newest `retention`
-  // results.
-  static Outcome<std::unique_ptr<ResultStore>> open(const std::filesystem::path& file, std::size_t retention);
-  ~ResultStore();
-  ResultStore(const ResultStore&) = delete;
-  ResultStore& operator=(const ResultStore&) = delete;
+  // Opens (creating when needed) the database.
+  static Outcome<std::unique_ptr<ResultStore>> open(const std::filesystem::path& file, Retention retention);
 
-  // Stores one result and trims old ones, all in one transaction: a failure
-  // leaves nothing half-written. Returns an error message, "" on success.
-  std::string insert(const NewResult& result);
+  // Stores one result, its telemetry row and (when webhook_event is not
+  // empty) its webhook event, and trims what retention no longer keeps, all
+  // in one transaction: a failure leaves nothing half-written. Returns an
+  // error message, "" on success; on success row.seq is set.
+  std::string insert(const NewResult& result, TelemetryRow& row, const std::string& webhook_event);
 
   // Nothing (inside the Outcome) when no result has this id.
   Outcome<std::optional<StoredResult>> find(std::string_view id);
 
  private:
-  struct Statement;
-  ResultStore(sqlite3* db, std::size_t retention);
+  ResultStore(std::unique_ptr<SqliteDb> db, Retention retention) : db_(std::move(db)), retention_(retention) {}
   std::string prepare_all();
-  std::string error_text(std::string_view what) const;
+  std::string insert_rows(const NewResult& result, TelemetryRow& row, const std::string& webhook_event);
 
-  sqlite3* db_;
-  std::size_t retention_;
-  std::unique_ptr<Statement> begin_, commit_, rollback_, insert_, trim_, find_;
+  std::unique_ptr<SqliteDb> db_;
+  Retention retention_;
+  Statement insert_result_, trim_results_, insert_telemetry_, trim_telemetry_count_, trim_telemetry_age_,
+      insert_event_, count_events_, drop_oldest_event_, count_drop_, find_;
 };
+
+// The bytes of a kept address (telemetry.ip_key) and whether it is IPv6;
+// nothing for "" or text that is no address.
+struct IpKey {
+  bool v6 = false;
+  std::string bytes;
+};
+std::optional<IpKey> ip_key_of(const std::string& kept_address);
 
 }  // namespace bloatmeter::server

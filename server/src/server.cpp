@@ -41,7 +41,11 @@ std::string Server::start() {
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir.string() + ": " + ec.message();
 
-  auto store = ResultStore::open(o.data_dir / "bloatmeter.sqlite", o.settings.result_retention);
+  Retention retention;
+  retention.results = o.settings.result_retention;
+  retention.telemetry_rows = o.settings.telemetry_max_rows;
+  retention.telemetry_max_age_s = static_cast<std::int64_t>(o.settings.telemetry_max_age_days) * 86400;
+  auto store = ResultStore::open(o.data_dir / "bloatmeter.sqlite", retention);
   if (!store) return store.error();
   results_ = std::move(store).value();
   ctx_.results = results_.get();

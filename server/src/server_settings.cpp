@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "client_address.hpp"
 #include "origin_policy.hpp"
 
 namespace bloatmeter::server {
@@ -37,7 +38,52 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// Reads key as a boolean (true/false, yes/no, on/off, 1/0) when present.
+std::string bool_setting(const std::map<std::string, std::string>& values, const char* key, bool& out) {
+  const auto it = values.find(key);
+  if (it == values.end()) return {};
+  const auto& t = it->second;
+  if (t == "true" || t == "yes" || t == "on" || t == "1") out = true;
+  else if (t == "false" || t == "no" || t == "off" || t == "0") out = false;
+  else return std::string(key) + ": expected true or false, got '" + t + "'";
+  return {};
+}
+
+std::string text_setting(const std::map<std::string, std::string>& values, const char* key, std::string& out) {
+  const auto it = values.find(key);
+  if (it != values.end()) out = it->second;
+  return {};
+}
+
+// http(s)://host[:port][/path]: the webhook's and the sponsor's links.
+bool is_http_url(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return false;
+  const auto scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return false;
+  const auto rest = url.substr(scheme_end + 3);
+  const auto host_end = rest.find_first_of("/?#");
+  const auto authority = rest.substr(0, host_end);
+  if (authority.empty() || authority.find_first_of(" \t@") != std::string::npos) return false;
+  return true;
+}
+
 }  // namespace
+
+const std::vector<std::string>& known_config_keys() {
+  static const std::vector<std::string> keys{
+      "sponsor_name", "sponsor_url", "sponsor_city", "result_retention", "max_concurrent_submissions",
+      "request_timeout_seconds", "idle_timeout_seconds", "write_stall_seconds", "max_transfer_seconds",
+      "max_connections", "max_connections_per_address", "max_tests", "max_tests_per_address", "max_test_seconds",
+      "submissions_per_minute_per_address", "allowed_origins", "telemetry_api_key", "telemetry_allow_query_key",
+      "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
+      "webhook_secret", "metrics_token"};
+  return keys;
+}
+
+bool is_secret_config_key(const std::string& key) {
+  return key == "telemetry_api_key" || key == "webhook_secret" || key == "metrics_token";
+}
 
 Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::string>& values) {
   using R = Outcome<ServerSettings>;
@@ -56,6 +102,13 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            integer_setting(values, "max_test_seconds", 1, 86'400, s.max_test_seconds),
            integer_setting(values, "submissions_per_minute_per_address", 1, 100'000,
                            s.submissions_per_minute_per_address),
+           integer_setting(values, "telemetry_max_rows", 1, 100'000'000, s.telemetry_max_rows),
+           integer_setting(values, "telemetry_max_age_days", 1, 36'500, s.telemetry_max_age_days),
+           bool_setting(values, "telemetry_allow_query_key", s.telemetry_allow_query_key),
+           text_setting(values, "telemetry_api_key", s.telemetry_api_key),
+           text_setting(values, "webhook_url", s.webhook_url),
+           text_setting(values, "webhook_secret", s.webhook_secret),
+           text_setting(values, "metrics_token", s.metrics_token),
        })
     if (!err.empty()) return R::failure(err);
   if (const auto it = values.find("allowed_origins"); it != values.end()) {
@@ -64,6 +117,32 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
         return R::failure("allowed_origins: '" + origin + "' is not an origin (scheme://host[:port], e.g. https://www.example.net)");
       s.allowed_origins.push_back(origin == "*" ? origin : *normalized_origin(origin));
     }
+  }
+  if (const auto it = values.find("telemetry_store_ip"); it != values.end()) {
+    if (it->second == "full") s.telemetry_store_ip = IpKeeping::Full;
+    else if (it->second == "prefix") s.telemetry_store_ip = IpKeeping::Prefix;
+    else if (it->second == "none") s.telemetry_store_ip = IpKeeping::None;
+    else return R::failure("telemetry_store_ip: expected full, prefix or none, got '" + it->second + "'");
+  }
+  if (const auto it = values.find("trusted_proxies"); it != values.end()) {
+    for (auto& cidr : split_list(it->second)) {
+      const auto prefix = parse_cidr(cidr);
+      if (!prefix)
+        return R::failure("trusted_proxies: '" + cidr + "' is not an address or CIDR prefix (e.g. 10.0.0.0/8, ::1)");
+      s.trusted_proxies.push_back(*prefix);
+    }
+  }
+  for (const char* key : {"webhook_url", "sponsor_url"}) {
+    const auto it = values.find(key);
+    if (it != values.end() && !it->second.empty() && !is_http_url(it->second))
+      return R::failure(std::string(key) + ": '" + it->second + "' is not an http:// or https:// URL");
+  }
+  if (!s.webhook_url.empty() && s.webhook_secret.empty())
+    return R::failure("webhook_url is set but webhook_secret is not: events must be signed");
+  for (const char* key : {"telemetry_api_key", "webhook_secret", "metrics_token"}) {
+    const auto it = values.find(key);
+    if (it != values.end() && !it->second.empty() && it->second.size() < 16)
+      return R::failure(std::string(key) + ": at least 16 characters (a guessable secret protects nothing)");
   }
   return R::success(std::move(s));
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bloatmeter/outcome.hpp"
+#include "client_address.hpp"
 
 namespace bloatmeter::server {
 
@@ -50,7 +51,35 @@ struct ServerSettings {
   // open WebSockets, POST to the server and frame its page (space or comma
   // separated, e.g. "https://www.example.net"); "*" allows any.
   std::vector<std::string> allowed_origins;
+
+  // ---- The operator's side (docs/operator.md) ----
+  // telemetry_api_key: the key of /api/telemetry/* (Authorization: Bearer
+  // KEY or X-API-Key: KEY). Empty: the telemetry API is closed (403).
+  std::string telemetry_api_key;
+  // telemetry_allow_query_key: also accept ?api_key=KEY (off: keys in URLs
+  // end up in logs).
+  bool telemetry_allow_query_key = false;
+  // telemetry_store_ip: what a telemetry row keeps of the client's address.
+  IpKeeping telemetry_store_ip = IpKeeping::Full;  // prefix: /24 (IPv4), /56 (IPv6)
+  // telemetry_max_rows, telemetry_max_age_days: retention of telemetry rows.
+  std::size_t telemetry_max_rows = 100'000;
+  int telemetry_max_age_days = 365;
+  // trusted_proxies: CIDRs whose X-Forwarded-For / Forwarded headers name
+  // the client (a reverse proxy in front of the server); others' are ignored.
+  std::vector<IpPrefix> trusted_proxies;
+  // webhook_url (http:// or https://), webhook_secret: every completed test
+  // is posted there, signed with the secret.
+  std::string webhook_url;
+  std::string webhook_secret;
+  // metrics_token: when set, GET /metrics needs Authorization: Bearer TOKEN.
+  std::string metrics_token;
 };
+
+// Every key a config file may hold (the settings above, sponsor_*), for the
+// warning on an unknown one.
+const std::vector<std::string>& known_config_keys();
+// The keys whose values are secrets (masked when settings are printed).
+bool is_secret_config_key(const std::string& key);
 
 // Every key this file knows, for the others' (sponsor_*) sake: unknown keys
 // are not refused here.
