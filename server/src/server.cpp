@@ -73,6 +73,17 @@ std::string Server::start() {
     if (auto err = secure_->open(ep); !err.empty()) return err;
   }
   if (!plain_ && !secure_) return "nothing to listen on";
+  if (!o.settings.webhook_url.empty()) {
+    WebhookSenderOptions w;
+    w.url = o.settings.webhook_url;
+    w.secret = o.settings.webhook_secret;
+    w.database = o.data_dir / "bloatmeter.sqlite";
+    w.retry_initial = std::chrono::milliseconds(o.settings.webhook_retry_initial_ms);
+    auto sender = WebhookSender::start(std::move(w), ctx_.webhooks);
+    if (!sender) return sender.error();
+    webhook_ = std::move(sender).value();
+    ctx_.webhook_sender = webhook_.get();
+  }
   if (plain_) plain_->run();
   if (secure_) secure_->run();
   return {};
@@ -116,6 +127,7 @@ void Server::stop_on_signals() {
 }
 
 void Server::stop() {
+  if (webhook_) webhook_->stop();  // abandons a request in flight: the event stays queued
   if (plain_) plain_->close();
   if (secure_) secure_->close();
   if (signals_) {

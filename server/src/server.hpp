@@ -8,6 +8,7 @@
 #include "listener.hpp"
 #include "result_store.hpp"
 #include "server_context.hpp"
+#include "webhook_sender.hpp"
 
 namespace bloatmeter::server {
 
@@ -43,6 +44,7 @@ class Server {
   std::optional<ssl::context> tls_;
   std::shared_ptr<Listener> plain_;
   std::shared_ptr<Listener> secure_;
+  std::unique_ptr<WebhookSender> webhook_;  // when webhook_url is set
   std::optional<net::signal_set> signals_;
 };
 

@@ -12,10 +12,12 @@
 #include "random_pool.hpp"
 #include "responses.hpp"
 #include "server_options.hpp"
+#include "webhook_counters.hpp"
 
 namespace bloatmeter::server {
 
 class ResultStore;
+class WebhookSender;
 
 // What every session may read: the options and the server's counters.
 // Nothing here is mutable except atomics, so sessions never contend. The
@@ -50,6 +52,11 @@ struct ServerContext {
   // off the I/O threads).
   ResultStore* results = nullptr;
   net::any_io_executor results_executor;
+
+  // The webhook sender's figures (/metrics), and the sender itself, to
+  // nudge once an event is stored (null when no webhook_url is set).
+  WebhookCounters webhooks;
+  WebhookSender* webhook_sender = nullptr;
 
   double uptime_seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -77,7 +77,7 @@ const std::vector<std::string>& known_config_keys() {
       "max_connections", "max_connections_per_address", "max_tests", "max_tests_per_address", "max_test_seconds",
       "submissions_per_minute_per_address", "allowed_origins", "telemetry_api_key", "telemetry_allow_query_key",
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
-      "webhook_secret", "metrics_token"};
+      "webhook_secret", "webhook_retry_initial_ms", "metrics_token"};
   return keys;
 }
 
@@ -104,6 +104,7 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
                            s.submissions_per_minute_per_address),
            integer_setting(values, "telemetry_max_rows", 1, 100'000'000, s.telemetry_max_rows),
            integer_setting(values, "telemetry_max_age_days", 1, 36'500, s.telemetry_max_age_days),
+           integer_setting(values, "webhook_retry_initial_ms", 10, 600'000, s.webhook_retry_initial_ms),
            bool_setting(values, "telemetry_allow_query_key", s.telemetry_allow_query_key),
            text_setting(values, "telemetry_api_key", s.telemetry_api_key),
            text_setting(values, "webhook_url", s.webhook_url),

@@ -71,6 +71,10 @@ struct ServerSettings {
   // is posted there, signed with the secret.
   std::string webhook_url;
   std::string webhook_secret;
+  // webhook_retry_initial_ms: the delay before a failed event's first retry;
+  // each further retry doubles it (up to 10 minutes, ±20% jitter). The
+  // default suits receivers; tests lower it so an outage costs them seconds.
+  int webhook_retry_initial_ms = 1000;
   // metrics_token: when set, GET /metrics needs Authorization: Bearer TOKEN.
   std::string metrics_token;
 };
