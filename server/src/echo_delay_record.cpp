@@ -18,6 +18,16 @@ void EchoDelayRecord::record(std::uint64_t now_ms, std::uint32_t delay_us) {
   const auto slot = next_.fetch_add(1, std::memory_order_relaxed) % kSlots;
   const std::uint64_t word = ((now_ms + 1) << kDelayBits) | std::min<std::uint64_t>(delay_us, kDelayMask);
   slots_[slot].store(word, std::memory_order_relaxed);
+  const auto bucket = std::lower_bound(kBucketBoundsUs.begin(), kBucketBoundsUs.end(), delay_us) - kBucketBoundsUs.begin();
+  buckets_[static_cast<std::size_t>(bucket)].fetch_add(1, std::memory_order_relaxed);
+  sum_us_.fetch_add(delay_us, std::memory_order_relaxed);
+}
+
+EchoDelayRecord::Histogram EchoDelayRecord::histogram() const {
+  Histogram h;
+  for (std::size_t i = 0; i < buckets_.size(); ++i) h.counts[i] = buckets_[i].load(std::memory_order_relaxed);
+  h.sum_us = sum_us_.load(std::memory_order_relaxed);
+  return h;
 }
 
 EchoDelayRecord::Summary EchoDelayRecord::recent(std::uint64_t now_ms, std::uint64_t window_ms) const {

@@ -29,7 +29,20 @@ class EchoDelayRecord {
   // Echoes recorded within the last `window_ms` (at most kSlots of them).
   Summary recent(std::uint64_t now_ms, std::uint64_t window_ms) const;
 
+  // Every echo since the start, by delay (/metrics' histogram): the upper
+  // bounds of its buckets, and the counts read at one moment (each bucket's
+  // own, not cumulative; the last is the overflow past the last bound).
+  static constexpr std::array<std::uint32_t, 10> kBucketBoundsUs{50,   100,   250,   500,    1000,
+                                                                 2500, 5000, 10000, 25000, 100000};
+  struct Histogram {
+    std::array<std::uint64_t, kBucketBoundsUs.size() + 1> counts{};
+    std::uint64_t sum_us = 0;
+  };
+  Histogram histogram() const;
+
  private:
+  std::array<std::atomic<std::uint64_t>, kBucketBoundsUs.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> sum_us_{0};
   std::array<std::atomic<std::uint64_t>, kSlots> slots_{};
   std::atomic<std::uint64_t> next_{0};
 };

@@ -6,10 +6,17 @@
 
 int main(int argc, char** argv) {
   using namespace bloatmeter::server;
-  auto opts = parse_server_options(std::vector<std::string>(argv + 1, argv + argc));
+  auto opts = parse_server_options(std::vector<std::string>(argv + 1, argv + argc), ConfigEnvironment::of_process());
   if (!opts) {
     std::cerr << "bloatmeter-server: " << opts.error() << "\n";
     return 2;
+  }
+  const auto& config = opts.value().config_sources;
+  for (const auto& warning : config.warnings) std::cerr << "warning: " << warning << "\n";
+  if (opts.value().check_config) {
+    std::cout << "# " << opts.value().config.string() << " is valid; the effective settings:\n"
+              << config_sources_text(config) << effective_settings_text(opts.value().settings, config);
+    return 0;
   }
   if (opts.value().show_help) {
     std::cout << server_usage();

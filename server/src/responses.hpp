@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_types.hpp"
+#include "export_body.hpp"
 #include "pool_body.hpp"
 #include "server_log.hpp"
 
@@ -15,7 +16,8 @@ namespace bloatmeter::server {
 // Every answer a route can give, by body kind. Routes build one; the
 // session stamps the common headers on it (finish_response) and writes it.
 using Response = std::variant<http::response<http::string_body>, http::response<http::empty_body>,
-                              http::response<http::file_body>, http::response<PoolBody>>;
+                              http::response<http::file_body>, http::response<PoolBody>,
+                              http::response<ExportBody>>;
 
 // The headers every response carries, fixed when the server starts.
 struct HeaderPolicy {

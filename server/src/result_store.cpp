@@ -83,10 +83,11 @@ std::string ResultStore::insert_rows(const NewResult& r, TelemetryRow& row, cons
   t.bind(19, row.details.dump());
   if (!t.run()) return db_->error_text("insert telemetry");
   row.seq = sqlite3_last_insert_rowid(db_->get());
-  if (!trim_telemetry_count_.fresh().bind(1, static_cast<std::int64_t>(retention_.telemetry_rows)).run())
-    return db_->error_text("trim telemetry");
+  // By age first: expired rows must not use up the count's places.
   if (!trim_telemetry_age_.fresh().bind(1, row.created_unix - retention_.telemetry_max_age_s).run())
     return db_->error_text("trim telemetry by age");
+  if (!trim_telemetry_count_.fresh().bind(1, static_cast<std::int64_t>(retention_.telemetry_rows)).run())
+    return db_->error_text("trim telemetry");
 
   if (!event.empty()) {
     // A full outbox drops its oldest event (counted), never the new one and

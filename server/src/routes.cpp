@@ -4,8 +4,10 @@
 #include "bloatmeter/version.hpp"
 #include "household_routes.hpp"
 #include "load_routes.hpp"
+#include "metrics.hpp"
 #include "responses.hpp"
 #include "result_routes.hpp"
+#include "telemetry_routes.hpp"
 #include "static_files.hpp"
 #include "url_path.hpp"
 
@@ -95,6 +97,10 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
                                  kBusyRetrySeconds, req));
     return reply(json_response(http::status::ok, {{"available", true}}, req));
   }
+  if (path == "/metrics") {
+    if (!is_get_or_head(req)) return only("GET, HEAD");
+    return reply(metrics_response(req, ctx));
+  }
   if (path == "/download") {
     if (req.method() != http::verb::get) return only("GET");
     return reply(download(req, ctx));
@@ -113,6 +119,7 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
     const std::string id(path.substr(kResultPrefix.size()));
     return fetch_result(std::move(req), id, ctx, std::move(reply));
   }
+  if (path.starts_with(kTelemetryPrefix)) return telemetry_request(std::move(req), path, ctx, client, std::move(reply));
   if (path.starts_with(kHouseholdHttpPrefix)) return reply(household_request(req, ctx));
   if (path.starts_with("/api/") || path.starts_with("/ws/"))
     return reply(error_response(http::status::not_found, "no such endpoint", req));

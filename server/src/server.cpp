@@ -24,6 +24,7 @@ Server::Server(ServerOptions options)
       probe_work_(net::make_work_guard(probe_ioc_)) {
   ctx_.probe_io = &probe_ioc_;
   ctx_.results_executor = results_thread_.get_executor();
+  ctx_.telemetry_executor = telemetry_thread_.get_executor();
 }
 
 Server::~Server() {
@@ -31,6 +32,7 @@ Server::~Server() {
   // Pending storage jobs hold sessions of ioc_: finish them before the
   // contexts go.
   results_thread_.join();
+  telemetry_thread_.join();
 }
 
 std::string Server::start() {
@@ -49,6 +51,13 @@ std::string Server::start() {
   if (!store) return store.error();
   results_ = std::move(store).value();
   ctx_.results = results_.get();
+  ctx_.metrics.database.refresh_soon();  // /metrics' database figures, off the I/O threads
+  auto reader = TelemetryReader::open(o.data_dir / "bloatmeter.sqlite");
+  if (!reader) return reader.error();
+  telemetry_ = std::move(reader).value();
+  ctx_.telemetry = telemetry_.get();
+  telemetry_auth_ = std::make_unique<TelemetryAuth>(o.settings);
+  ctx_.telemetry_auth = telemetry_auth_.get();
 
   if (o.listen) {
     tcp::endpoint ep;

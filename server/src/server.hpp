@@ -7,6 +7,8 @@
 #include "http_types.hpp"
 #include "listener.hpp"
 #include "result_store.hpp"
+#include "telemetry_auth.hpp"
+#include "telemetry_reader.hpp"
 #include "server_context.hpp"
 #include "webhook_sender.hpp"
 
@@ -41,6 +43,10 @@ class Server {
   net::executor_work_guard<net::io_context::executor_type> probe_work_;
   std::unique_ptr<ResultStore> results_;  // declared before results_thread_: outlives its jobs
   net::thread_pool results_thread_{1};
+  // The operator's API reads on a thread of its own (telemetry_routes.hpp).
+  std::unique_ptr<TelemetryReader> telemetry_;
+  std::unique_ptr<TelemetryAuth> telemetry_auth_;
+  net::thread_pool telemetry_thread_{1};
   std::optional<ssl::context> tls_;
   std::shared_ptr<Listener> plain_;
   std::shared_ptr<Listener> secure_;

@@ -9,6 +9,7 @@
 #include "echo_delay_record.hpp"
 #include "household_stats.hpp"
 #include "http_types.hpp"
+#include "metrics.hpp"
 #include "random_pool.hpp"
 #include "responses.hpp"
 #include "server_options.hpp"
@@ -18,6 +19,8 @@ namespace bloatmeter::server {
 
 class ResultStore;
 class WebhookSender;
+class TelemetryReader;
+class TelemetryAuth;
 
 // What every session may read: the options and the server's counters.
 // Nothing here is mutable except atomics, so sessions never contend. The
@@ -43,6 +46,7 @@ struct ServerContext {
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads
   HouseholdState household;                 // household sessions write, its endpoints read
+  Metrics metrics{options.data_dir / "bloatmeter.sqlite"};  // everyone counts, /metrics reads
 
   // Probe lanes run here, on an I/O thread of their own, so bulk traffic on
   // the main threads can never delay an echo. Null: use the main threads.
@@ -57,6 +61,12 @@ struct ServerContext {
   // nudge once an event is stored (null when no webhook_url is set).
   WebhookCounters webhooks;
   WebhookSender* webhook_sender = nullptr;
+
+  // The operator's API: its reader, its key check and the one thread both
+  // run on (telemetry_routes.hpp).
+  TelemetryReader* telemetry = nullptr;
+  TelemetryAuth* telemetry_auth = nullptr;
+  net::any_io_executor telemetry_executor;
 
   double uptime_seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

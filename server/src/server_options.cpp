@@ -1,11 +1,7 @@
 #include "server_options.hpp"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <thread>
-
-#include "bloatmeter/key_values.hpp"
 
 namespace bloatmeter::server {
 
@@ -47,12 +43,18 @@ Options:
   --web-root DIR          the web client's build output (default: web)
   --data-dir DIR          results database, generated certificates
                           (default: data)
-  --config FILE           key=value settings (sponsor_name, sponsor_url,
-                          sponsor_city, result_retention, allowed_origins,
-                          max_concurrent_submissions, request_timeout_seconds,
-                          idle_timeout_seconds, write_stall_seconds,
-                          max_transfer_seconds); '#' comments, quotes
-                          allowed; UTF-8 text
+  --config FILE           key=value settings (docs/operator.md lists every
+                          key); '#' comments, quotes allowed; UTF-8 text.
+                          Without it: /etc/lqos_test.conf, then
+                          /etc/bloatmeter/bloatmeter.conf (its keys win), each
+                          when present; BLOATMETER_CONFIG_SEARCH_PATH
+                          (':'-separated files) replaces that list. Keys no
+                          file sets fall back to environment variables of
+                          the key's name in upper case (SPONSOR_NAME,
+                          WEBHOOK_URL, TELEMETRY_API_KEY, ...)
+  --check-config FILE     validate FILE (plus those variables), print the
+                          effective settings with secrets masked, exit
+                          (0 valid, 2 not)
   --threads N             I/O threads (default: one per core)
   --version               print the version and exit
   --help                  print this help and exit
@@ -62,7 +64,7 @@ Port 0 picks a free port; the chosen one is printed on start.
 )";
 }
 
-Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args) {
+Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args, const ConfigEnvironment& env) {
   using R = Outcome<ServerOptions>;
   ServerOptions o;
   bool listen_given = false;
@@ -84,13 +86,15 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
       if (!ep) return R::failure(a + ": " + ep.error());
       (a == "--listen" ? o.listen : o.tls_listen) = ep.value();
       if (a == "--listen") listen_given = true;
-    } else if (a == "--cert" || a == "--key" || a == "--web-root" || a == "--data-dir" || a == "--config") {
+    } else if (a == "--cert" || a == "--key" || a == "--web-root" || a == "--data-dir" || a == "--config" ||
+               a == "--check-config") {
       if (!value(v)) return R::failure(a + " needs a path");
       if (a == "--cert") o.cert = v;
       else if (a == "--key") o.key = v;
       else if (a == "--web-root") o.web_root = v;
       else if (a == "--data-dir") o.data_dir = v;
       else o.config = v;
+      if (a == "--check-config") o.check_config = true;
     } else if (a == "--threads") {
       if (!value(v)) return R::failure("--threads needs a number");
       unsigned n = 0;
@@ -106,17 +110,12 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
   if (!listen_given) o.listen = Endpoint{"0.0.0.0", 8080};
   if (o.cert.empty() != o.key.empty()) return R::failure("--cert and --key go together");
   if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
-  if (!o.config.empty()) {
-    std::ifstream in(o.config, std::ios::binary);
-    if (!in) return R::failure("cannot read config file " + o.config.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto kv = parse_key_values(ss.str());
-    if (!kv) return R::failure("config file " + o.config.string() + ": " + kv.error());
-    o.config_values = std::move(kv.value());
-  }
-  auto settings = settings_from_config(o.config_values);
-  if (!settings) return R::failure("config file " + o.config.string() + ": " + settings.error());
+  auto loaded = load_config(o.config, env);
+  if (!loaded) return R::failure(loaded.error());
+  o.config_sources = std::move(loaded).value();
+  o.config_values = o.config_sources.values;
+  auto settings = settings_from_loaded(o.config_sources);
+  if (!settings) return R::failure(settings.error());
   o.settings = std::move(settings).value();
   return R::success(std::move(o));
 }

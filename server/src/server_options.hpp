@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bloatmeter/outcome.hpp"
+#include "config_sources.hpp"
 #include "server_settings.hpp"
 
 namespace bloatmeter::server {
@@ -26,6 +27,8 @@ struct ServerOptions {
   std::filesystem::path config;        // the seed's key=value file, optional
   std::map<std::string, std::string> config_values;
   ServerSettings settings;             // the limits among config_values, checked
+  LoadedConfig config_sources;         // where config_values came from, warnings
+  bool check_config = false;           // --check-config FILE: validate, print, exit
   unsigned threads = 0;                // 0: one per core
   bool show_help = false;
   bool show_version = false;
@@ -34,8 +37,11 @@ struct ServerOptions {
 // "127.0.0.1:8080", "[::1]:0", ":8080", "8080".
 Outcome<Endpoint> parse_endpoint(const std::string& text);
 
-// Parses the command line and, when --config is given, reads that file.
-Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args);
+// Parses the command line and reads the settings: --config's file, or else
+// env's search path, then env's variables (config_sources.hpp). The default
+// env has neither, so tests read only the files they name.
+Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args,
+                                            const ConfigEnvironment& env = {});
 
 std::string server_usage();
 

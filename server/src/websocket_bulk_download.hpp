@@ -54,7 +54,8 @@ class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSess
                     beast::bind_front_handler(&BulkDownloadSession::on_write, this->shared_from_this()));
   }
 
-  void on_write(beast::error_code ec, std::size_t) {
+  void on_write(beast::error_code ec, std::size_t n) {
+    ctx_.metrics.add_sent(n);
     if (ec) return;  // closed or failed: stop pushing
     do_write();
   }
@@ -72,6 +73,7 @@ class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSess
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   ConnectionCount count_;
+  Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Download};
   Request req_;
   const std::size_t chunk_;
   std::uint64_t position_ = 0;

@@ -57,6 +57,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
     }
     if (bytes_ == 0 && n > 0) first_us_ = steady_now_us();
     bytes_ += n;
+    ctx_.metrics.add_received(n);
     do_read();
   }
 
@@ -89,6 +90,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   ConnectionCount count_;
+  Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Upload};
   net::steady_timer report_timer_;
   Request req_;
   std::vector<std::uint8_t> chunk_;

@@ -237,8 +237,9 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
     ws_.async_write(out.buffers, beast::bind_front_handler(&HouseholdSession::on_write, this->shared_from_this()));
   }
 
-  void on_write(beast::error_code ec, std::size_t) {
+  void on_write(beast::error_code ec, std::size_t n) {
     writing_ = false;
+    ctx_.metrics.add_sent(n);
     if (ec) return stop();
     if (in_flight_.kind == Kind::Download) {
       const auto size = wire_size(in_flight_.message);
@@ -267,6 +268,7 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
     received_bytes_ += bytes.size();
     received_messages_ += 1;
     ctx_.household.add_received(request_.user_index, bytes.size());
+    ctx_.metrics.add_received(bytes.size());
     if (control_.size() < kMaxQueuedControl) {
       Outgoing ack;
       ack.kind = Kind::Ack;
@@ -336,6 +338,7 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   ConnectionCount count_;
+  Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Household};
   HouseholdRequest request_;
   std::optional<HouseholdSessionCount> registered_;
   net::steady_timer pace_timer_;

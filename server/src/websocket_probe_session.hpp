@@ -76,6 +76,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   ConnectionCount count_;
+  Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Probe};
   std::optional<ClientLimits::TestLease> lease_;
   Request req_;
   beast::flat_buffer in_;

@@ -22,9 +22,9 @@ bool valid_key(std::string_view k) {
 
 }  // namespace
 
-Outcome<std::map<std::string, std::string>> parse_key_values(std::string_view text) {
-  using Result = Outcome<std::map<std::string, std::string>>;
-  std::map<std::string, std::string> out;
+Outcome<std::vector<KeyValueLine>> parse_key_value_lines(std::string_view text) {
+  using Result = Outcome<std::vector<KeyValueLine>>;
+  std::vector<KeyValueLine> out;
   std::size_t line_no = 0;
   while (!text.empty()) {
     ++line_no;
@@ -64,8 +64,17 @@ Outcome<std::map<std::string, std::string>> parse_key_values(std::string_view te
         }
       parsed = std::string(value);
     }
-    out[std::string(key)] = std::move(parsed);
+    out.push_back({std::string(key), std::move(parsed), line_no});
   }
+  return Result::success(std::move(out));
+}
+
+Outcome<std::map<std::string, std::string>> parse_key_values(std::string_view text) {
+  using Result = Outcome<std::map<std::string, std::string>>;
+  auto lines = parse_key_value_lines(text);
+  if (!lines) return Result::failure(lines.error());
+  std::map<std::string, std::string> out;
+  for (auto& kv : lines.value()) out[std::move(kv.key)] = std::move(kv.value);
   return Result::success(std::move(out));
 }
 

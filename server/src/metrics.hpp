@@ -1,0 +1,95 @@
+#pragma once
+// The server's Prometheus figures (GET /metrics, docs/operator.md
+// "Metrics"). Sessions and the results thread write relaxed atomics, never a
+// lock; a scrape reads them and the database cache, so it never waits for a
+// test and a test never waits for a scrape. Database figures are counted on
+// a thread of their own, with a read-only connection, at most once a second
+// and only when asked (a scrape, a stored result).
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http_types.hpp"
+
+namespace bloatmeter::server {
+
+struct ServerContext;
+class SqliteDb;
+
+enum class SessionKind { Probe, Download, Upload, Household };
+inline constexpr std::size_t kSessionKinds = 4;
+
+// The rows, file size and webhook figures of the database, as of the last
+// refresh. Written by the refresh thread only.
+class DatabaseGauges {
+ public:
+  explicit DatabaseGauges(std::filesystem::path file) : file_(std::move(file)) {}
+  ~DatabaseGauges();
+  DatabaseGauges(const DatabaseGauges&) = delete;
+  DatabaseGauges& operator=(const DatabaseGauges&) = delete;
+
+  // Counts again, on the refresh thread, unless a count is already queued
+  // or the last one is under a second old. Never waits.
+  void refresh_soon();
+
+  std::atomic<bool> known{false};  // false until the first count succeeded
+  std::atomic<std::int64_t> results_rows{0}, telemetry_rows{0}, outbox_rows{0};
+  std::atomic<std::int64_t> webhook_delivered{0}, webhook_failed{0}, webhook_dropped{0};
+  std::atomic<std::uint64_t> file_bytes{0};  // the database and its write-ahead log
+
+ private:
+  void refresh();  // on the refresh thread
+  const std::filesystem::path file_;
+  std::unique_ptr<SqliteDb> db_;  // the refresh thread's own
+  std::atomic<bool> pending_{false};
+  std::atomic<std::int64_t> last_refresh_ms_{-1'000'000};
+  net::thread_pool thread_{1};  // last: joined first, before what its jobs use goes
+};
+
+class Metrics {
+ public:
+  explicit Metrics(const std::filesystem::path& database_file) : database(database_file) {}
+
+  // A result stored by POST /api/results: its mode ("single", "household")
+  // and the server's grade ("" for none).
+  void count_result(std::string_view mode, std::string_view grade, bool aborted);
+  // Payload bytes of the WebSocket load streams (single-user and household).
+  void add_sent(std::uint64_t bytes) { sent_bytes_.fetch_add(bytes, std::memory_order_relaxed); }
+  void add_received(std::uint64_t bytes) { received_bytes_.fetch_add(bytes, std::memory_order_relaxed); }
+
+  // Counts a session as active for its lifetime (a member of each session).
+  class ActiveSession {
+   public:
+    ActiveSession(Metrics& m, SessionKind kind);
+    ~ActiveSession();
+    ActiveSession(const ActiveSession&) = delete;
+    ActiveSession& operator=(const ActiveSession&) = delete;
+
+   private:
+    Metrics& m_;
+    std::size_t kind_;
+  };
+
+  // The exposition text (format 0.0.4) of everything the server counts.
+  std::string render(const ServerContext& ctx) const;
+
+  DatabaseGauges database;
+
+ private:
+  static constexpr std::size_t kModes = 2;   // single, household
+  static constexpr std::size_t kGrades = 7;  // A+ A B C D F, none
+  std::array<std::atomic<std::uint64_t>, kModes * kGrades> completed_{};
+  std::array<std::atomic<std::uint64_t>, kModes> aborted_{};
+  std::array<std::atomic<std::int64_t>, kSessionKinds> active_{};
+  std::array<std::atomic<std::uint64_t>, kSessionKinds> started_{};
+  std::atomic<std::uint64_t> sent_bytes_{0}, received_bytes_{0};
+};
+
+// GET|HEAD /metrics, behind metrics_token when it is set.
+http::response<http::string_body> metrics_response(const Request& req, ServerContext& ctx);
+
+}  // namespace bloatmeter::server
