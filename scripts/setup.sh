@@ -17,6 +17,7 @@ packages=(
   dpkg-dev python3
   iproute2 iputils-ping tcpdump iptables
   clang-14 libfuzzer-14-dev
+  prometheus
 )
 
 # A machine may carry its own Node.js (with npm inside); Debian's npm would
