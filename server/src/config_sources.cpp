@@ -104,6 +104,7 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
          return joined(texts);
        }},
       {"webhook_url", [](const ServerSettings& x) { return x.webhook_url; }},
+      {"webhook_retry_initial_ms", [](const ServerSettings& x) { return std::to_string(x.webhook_retry_initial_ms); }},
   };
   if (const auto it = typed.find(key); it != typed.end()) return it->second(s);
   // sponsor_* (text the server shows as it is), and any key this listing
