@@ -50,10 +50,15 @@ for what it needs; then the household grade and network fairness.
   --plan NAME      quick (2 s + 10 s) or standard (5 s + 30 s, the default)
   --greedy         the computer's download takes all it can get
   --json FILE      write the result file (the browser's format) to FILE
+  --submit         after the test, hand the result to the server's operator
+                   (POST /api/results; the server stores it and answers with
+                   its id and grade; an aborted run's partial result too)
   --insecure       accept any TLS certificate (self-signed test servers)
   --help           print this help
 
 Ctrl-C stops the test; the partial result is kept, marked aborted.
+Exit codes: 0 done, 2 bad command line, 3 server unreachable, 4 test
+aborted, 6 not submitted (--submit; the result is kept in a file, named).
 )";
 
 constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
@@ -413,7 +418,7 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
     result = session.result();
   }
   complete_native_result(result, url, started_at);
-  return report_run(result, "household", options->json_file, print_household, out, err);
+  return report_run(result, "household", *options, print_household, *run, out, err);
 }
 
 }  // namespace bloatmeter::cli

@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "household_command.hpp"
 #include "report.hpp"
+#include "result_submit.hpp"
 #include "single_user_command.hpp"
 
 namespace {
@@ -17,14 +18,19 @@ The bloatmeter native client: bufferbloat and latency-under-load tests from
 a terminal.
 
 Commands:
-  test URL [--plan quick|standard] [--json FILE] [--insecure]
+  test URL [--plan quick|standard] [--json FILE] [--submit] [--insecure]
                    run the single-user test against a bloatmeter server
                    (http:// or https://); live progress, then the summary;
-                   --json writes the result file (the browser's format)
-  household URL [--plan quick|standard] [--greedy] [--json FILE] [--insecure]
+                   --json writes the result file (the browser's format);
+                   --submit hands the result to the server's operator
+  household URL [--plan quick|standard] [--greedy] [--json FILE] [--submit]
+                [--insecure]
                    run the virtual household: four simulated users at once
                    (gaming, video call, streaming, a computer's updates),
                    each graded, then the household grade and fairness
+  submit FILE [--server URL] [--insecure]
+                   submit a saved result file to a bloatmeter server (by
+                   default the one the file names), checked here first
   report FILE...   recompute and print the summary of result files (from
                    the browser or this client); several files are compared
                    side by side
@@ -37,6 +43,10 @@ Exit codes:
   3  server unreachable
   4  test aborted
   5  invalid result file
+  6  result not submitted (--submit, submit): the server refused it or
+     could not be reached after the test; the result is kept in a file
+     (a run's --json file, else a new one; the message names it).
+     A run both aborted and not submitted exits 6.
 )";
 
 }  // namespace
@@ -54,6 +64,7 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "test") return run_single_user({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "household") return run_household({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  if (args[0] == "submit") return run_submit({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
   std::cerr << "bloatmeter: unknown command '" << args[0] << "' (see --help)\n";
   return kExitUsage;

@@ -1,6 +1,6 @@
 #pragma once
 // The options `bloatmeter test` and `bloatmeter household` share, parsed in
-// one place: URL [--plan NAME] [--json FILE] [--insecure] [--help], and
+// one place: URL [--plan NAME] [--json FILE] [--submit] [--insecure] [--help], and
 // --greedy where the command takes it.
 #include <chrono>
 #include <optional>
@@ -15,6 +15,7 @@ struct RunOptions {
   std::string json_file;
   bool greedy = false;
   bool insecure = false;
+  bool submit = false;  // --submit: hand the result to the server's operator
   bool help = false;
 };
 

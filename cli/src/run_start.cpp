@@ -11,12 +11,15 @@ namespace bloatmeter::cli {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-StopSignals::StopSignals(asio::io_context& io) : signals_(io, SIGINT, SIGTERM) {}
+StopSignals::StopSignals(asio::io_context& io) : io_(io), signals_(io, SIGINT, SIGTERM) {}
 
 void StopSignals::arm(std::function<void()> on_stop) {
-  signals_.async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) {
+  signals_.async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) mutable {
     if (ec) return;  // disarmed
+    const auto now = std::chrono::steady_clock::now();
+    if (received_ && now - last_ < kEcho) return arm(std::move(on_stop));
     received_ = true;
+    last_ = now;
     on_stop();
   });
 }
@@ -24,6 +27,21 @@ void StopSignals::arm(std::function<void()> on_stop) {
 void StopSignals::disarm() {
   boost::system::error_code ec;
   signals_.cancel(ec);
+}
+
+void StopSignals::forget_pending() {
+  // A signal reaches the set when the I/O context next runs: run it until
+  // nothing is ready (the caller has no other work in it). Clearing the
+  // set then drops its queued signals; a second set holds them meanwhile,
+  // so that they never take their default action (ending the process).
+  io_.restart();
+  io_.poll();
+  io_.restart();
+  asio::signal_set hold(io_, SIGINT, SIGTERM);
+  boost::system::error_code ec;
+  signals_.clear(ec);
+  signals_.add(SIGINT, ec);
+  signals_.add(SIGTERM, ec);
 }
 
 std::optional<StartedLane> start_probe_lane(asio::io_context& io, StopSignals& stops, const ServerUrl& url,

@@ -2,6 +2,7 @@
 // How `bloatmeter test` and `bloatmeter household` start: Ctrl-C is caught
 // from the first moment, and the probe lane is resolved and connected with
 // the same errors and exit codes in both.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,17 +25,27 @@ namespace bloatmeter::cli {
 // killed the process, leaving the result file it had already opened empty.
 // Armed, a signal calls `on_stop` on the I/O thread; disarmed (a pending
 // wait would keep io_context::run from returning), a signal is queued and
-// reaches the next arm.
+// reaches the next arm. A signal within kEcho of the one before is taken
+// for the same Ctrl-C (see forget_pending) and ignored.
 class StopSignals {
  public:
   explicit StopSignals(boost::asio::io_context& io);
   void arm(std::function<void()> on_stop);
   void disarm();
+  // Drops signals that arrived while disarmed, so that the next arm waits
+  // for a new one. Why: a Ctrl-C the test already acted on can reach the
+  // process twice (directly and through its process group, as `timeout`
+  // sends it), and the second must not stop the submission that follows.
+  void forget_pending();
   bool received() const { return received_; }
 
+  static constexpr auto kEcho = std::chrono::seconds(1);
+
  private:
+  boost::asio::io_context& io_;
   boost::asio::signal_set signals_;
   bool received_ = false;
+  std::chrono::steady_clock::time_point last_;
 };
 
 struct StartedLane {

@@ -39,10 +39,15 @@ latency, then latency while downloading, uploading and both, graded A+ to F.
   URL              the server, http://host[:port] or https://host[:port]
   --plan NAME      quick (17 s) or standard (40 s, the default)
   --json FILE      write the result file (the browser's format) to FILE
+  --submit         after the test, hand the result to the server's operator
+                   (POST /api/results; the server stores it and answers with
+                   its id and grade; an aborted run's partial result too)
   --insecure       accept any TLS certificate (self-signed test servers)
   --help           print this help
 
 Ctrl-C stops the test; the partial result is kept, marked aborted.
+Exit codes: 0 done, 2 bad command line, 3 server unreachable, 4 test
+aborted, 6 not submitted (--submit; the result is kept in a file, named).
 )";
 
 constexpr int kLoadThreads = 2;
@@ -100,8 +105,8 @@ int run_single_user(const std::vector<std::string>& args, std::ostream& out, std
     result = session.result();
   }
   complete_native_result(result, url, started_at);
-  return report_run(result, "test", options->json_file,
-                    [](const Result& r, std::ostream& o) { print_table({{"this test", r}}, o); }, out, err);
+  return report_run(result, "test", *options,
+                    [](const Result& r, std::ostream& o) { print_table({{"this test", r}}, o); }, *run, out, err);
 }
 
 }  // namespace bloatmeter::cli

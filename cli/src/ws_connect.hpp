@@ -27,8 +27,9 @@ namespace ssl = boost::asio::ssl;
 namespace websocket = boost::beast::websocket;
 using tcp = boost::asio::ip::tcp;
 
+using TlsStream = ssl::stream<beast::tcp_stream>;
 using PlainWs = websocket::stream<beast::tcp_stream>;
-using TlsWs = websocket::stream<ssl::stream<beast::tcp_stream>>;
+using TlsWs = websocket::stream<TlsStream>;
 
 inline constexpr auto kConnectTimeout = std::chrono::seconds(10);
 
@@ -44,26 +45,35 @@ inline std::string refusal_text(const websocket::response_type& answer) {
   return text;
 }
 
+// Connects `stream` (a beast::tcp_stream or a TlsStream) to the server and,
+// for TLS, shakes hands: SNI and, when `verify`, the name the certificate
+// must carry. Within kConnectTimeout; the stream's timer is left running.
+// Throws boost::system::system_error on failure.
+template <class Stream>
+asio::awaitable<void> open_stream(Stream& stream, const tcp::resolver::results_type& endpoints, const ServerUrl& url,
+                                  bool verify) {
+  auto& tcp_stream = beast::get_lowest_layer(stream);
+  tcp_stream.expires_after(kConnectTimeout);
+  co_await tcp_stream.async_connect(endpoints, asio::use_awaitable);
+  tcp_stream.socket().set_option(tcp::no_delay(true));
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+      throw boost::system::system_error(
+          boost::system::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+    }
+    if (verify) stream.set_verify_callback(ssl::host_name_verification(url.host));
+    co_await stream.async_handshake(ssl::stream_base::client, asio::use_awaitable);
+  }
+}
+
 // Connects, (TLS handshake,) WebSocket handshake on `target`. Throws
 // boost::system::system_error on failure, std::runtime_error with the
 // server's reason when it declined the upgrade.
 template <class Ws>
 asio::awaitable<void> connect_ws(Ws& ws, const tcp::resolver::results_type& endpoints, const ServerUrl& url,
                                  const std::string& target, bool verify) {
+  co_await open_stream(ws.next_layer(), endpoints, url, verify);
   auto& stream = beast::get_lowest_layer(ws);
-  stream.expires_after(kConnectTimeout);
-  co_await stream.async_connect(endpoints, asio::use_awaitable);
-  stream.socket().set_option(tcp::no_delay(true));
-  if constexpr (std::is_same_v<Ws, TlsWs>) {
-    auto& tls = ws.next_layer();
-    // SNI, and the name the certificate must carry.
-    if (!SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
-      throw boost::system::system_error(
-          boost::system::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
-    }
-    if (verify) tls.set_verify_callback(ssl::host_name_verification(url.host));
-    co_await tls.async_handshake(ssl::stream_base::client, asio::use_awaitable);
-  }
   stream.expires_never();
   websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
   timeouts.handshake_timeout = kConnectTimeout;

@@ -6,19 +6,17 @@
 # within 5 %), and distinct exit codes for a bad URL and an
 # unreachable server.
 set -u
-bin="$1"; server="$2"; web_root="$3"
+bin="$1"; server="$2"
 tmp=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 # shellcheck source=expect.sh
 source "$(dirname "$0")/expect.sh"
+# shellcheck source=servers.sh
+source "$(dirname "$0")/servers.sh"
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 
-"$server" --listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data" >"$tmp/server.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q "http://" "$tmp/server.out" && break; sleep 0.1; done
-http=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/server.out" | head -1)
-expect "the server started ($http)" '[ -n "$http" ]'
+start_server server
+server_pid=$started_pid; http=$started_http
+expect "the server started ($http)" '[ -n "$http" ]' || { expect_summary; exit 1; }
 
 out=$(timeout 60 "$bin" household "$http" --plan quick --json "$tmp/household.json" </dev/null); code=$?
 echo "$out" | sed 's/^/    /'
@@ -113,7 +111,7 @@ PY
   expect "Ctrl-C after $at s: exit 4 and a partial result that says why ($code)" '[ $code -eq 4 ] && [ $file_ok -eq 0 ]'
 done
 
-kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
+kill "$server_pid"; wait "$server_pid" 2>/dev/null
 err=$(timeout 30 "$bin" household "$http" --plan quick 2>&1 >/dev/null); code=$?
 expect "an unreachable server exits 3 and says so" '[ $code -eq 3 ] && echo "$err" | grep -q "cannot reach"'
 err=$("$bin" household ftp://example.invalid 2>&1); code=$?

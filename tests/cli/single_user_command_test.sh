@@ -5,20 +5,17 @@
 # for an unreachable server, a bad URL, an unknown plan, an untrusted
 # certificate.
 set -u
-bin="$1"; server="$2"; web_root="$3"
+bin="$1"; server="$2"
 tmp=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 # shellcheck source=expect.sh
 source "$(dirname "$0")/expect.sh"
+# shellcheck source=servers.sh
+source "$(dirname "$0")/servers.sh"
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 
-"$server" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data" >"$tmp/server.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q "https://" "$tmp/server.out" && break; sleep 0.1; done
-http=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/server.out" | head -1)
-https=$(grep -o 'https://127\.0\.0\.1:[0-9]*' "$tmp/server.out" | head -1)
-expect "the server started ($http, $https)" '[ -n "$http" ] && [ -n "$https" ]'
+start_server server --tls-listen 127.0.0.1:0
+server_pid=$started_pid; http=$started_http; https=$started_https
+expect "the server started ($http, $https)" '[ -n "$http" ] && [ -n "$https" ]' || { expect_summary; exit 1; }
 
 out=$(timeout 60 "$bin" test "$http" --plan quick --json "$tmp/native.json" </dev/null); code=$?
 echo "$out" | sed 's/^/    /'
@@ -65,22 +62,7 @@ expect "the partial result is saved, marked aborted, without the phases that nev
 
 # Ctrl-C before the test starts: a server whose port accepts connections
 # but never answers the WebSocket handshake keeps the client connecting.
-# The signal goes once the client's connection has been accepted: by then
-# it is waiting for the handshake (a fixed pause raced a slow start once).
-python3 -c '
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
-print(s.getsockname()[1], flush=True)
-c, _ = s.accept(); print("accepted", flush=True); time.sleep(30)' >"$tmp/mute.port" &
-mute_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/mute.port" ] && break; sleep 0.1; done
-timeout 60 "$bin" test "http://127.0.0.1:$(head -n1 "$tmp/mute.port")" --plan quick --json "$tmp/early.json" \
-  >"$tmp/early.out" 2>"$tmp/early.err" </dev/null &
-pid=$!
-for _ in $(seq 100); do grep -q accepted "$tmp/mute.port" && break; sleep 0.1; done
-sleep 0.2
-kill -INT $pid; wait $pid; code=$?
-kill $mute_pid 2>/dev/null; wait $mute_pid 2>/dev/null
+stop_at_mute early test MUTE --plan quick --json "$tmp/early.json"
 expect "Ctrl-C while connecting exits 4 and says the test never started, leaving no result file" \
   '[ $code -eq 4 ] && grep -q "stopped by the user before the test started" "$tmp/early.err" && [ ! -e "$tmp/early.json" ]' ||
   { echo "    exit code $code; the client printed:"; cat "$tmp/early.out" "$tmp/early.err" | sed 's/^/    /'; }
@@ -89,10 +71,8 @@ expect "Ctrl-C while connecting exits 4 and says the test never started, leaving
 # test is refused before it starts, and the client says the server is busy
 # and when to try again, rather than "cannot reach".
 printf 'max_tests=1\n' >"$tmp/one-test.conf"
-"$server" --listen 127.0.0.1:0 --web-root "$web_root" --data-dir "$tmp/data-busy" --config "$tmp/one-test.conf" >"$tmp/busy.out" 2>"$tmp/busy.err" &
-busy_pid=$!
-for _ in $(seq 100); do grep -q "http://" "$tmp/busy.out" && break; sleep 0.1; done
-busy=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/busy.out" | head -1)
+start_server busy --config "$tmp/one-test.conf"
+busy_pid=$started_pid; busy=$started_http
 timeout 60 "$bin" test "$busy" --plan quick >"$tmp/first.out" 2>&1 </dev/null &
 first_pid=$!
 for _ in $(seq 100); do grep -q "^Baseline" "$tmp/first.out" && break; sleep 0.1; done
@@ -105,7 +85,7 @@ expect "the server logged the refusal" 'grep -q "warning \[limits\] refused a te
 kill $busy_pid; wait $busy_pid 2>/dev/null
 
 # A port nothing listens on: the server's own port, after it stops.
-kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
+kill "$server_pid"; wait "$server_pid" 2>/dev/null
 err=$(timeout 30 "$bin" test "$http" --plan quick 2>&1 >/dev/null); code=$?
 expect "an unreachable server exits 3 and says so" '[ $code -eq 3 ] && echo "$err" | grep -q "cannot reach"'
 err=$("$bin" test ftp://example.invalid 2>&1); code=$?
