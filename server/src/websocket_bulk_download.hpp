@@ -11,12 +11,10 @@
 #include "server_context.hpp"
 #include "socket_tuning.hpp"
 #include "websocket_common.hpp"
+#include "websocket_start.hpp"
 
 namespace bloatmeter::server {
 
-inline constexpr std::size_t kMinDownloadChunk = 4096;
-inline constexpr std::size_t kMaxDownloadChunk = 1024 * 1024;
-inline constexpr std::size_t kDefaultDownloadChunk = 65536;
 
 template <class Stream>
 class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSession<Stream>> {

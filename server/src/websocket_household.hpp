@@ -31,6 +31,7 @@
 #include "bloatmeter/native/kernel_unsent.hpp"
 #include "bloatmeter/pacer.hpp"
 #include "bloatmeter/send_room.hpp"
+#include "household_request.hpp"
 #include "household_stats.hpp"
 #include "http_types.hpp"
 #include "server_context.hpp"
@@ -47,15 +48,6 @@ inline constexpr Micros kHouseholdGraceUs = 30'000'000;
 // Acknowledgements and reports waiting for a client that does not read;
 // beyond this, acknowledgements are dropped (and counted in reports).
 inline constexpr std::size_t kMaxQueuedControl = 4096;
-
-// What the upgrade request asked for, checked by the router.
-struct HouseholdRequest {
-  int user_index = -1;
-  UserProfile profile;
-  std::string plan;  // "standard" or "quick"
-  bool greedy = false;
-  Micros duration_us = 0;  // the plan's users phase: how long the download runs
-};
 
 // Registers a session in the household counters for its lifetime.
 class HouseholdSessionCount {

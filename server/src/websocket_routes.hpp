@@ -5,18 +5,13 @@
 #include <memory>
 #include <optional>
 
-#include <unistd.h>
-
 #include "bloatmeter/household_plan.hpp"
 #include "household_routes.hpp"
 #include "http_types.hpp"
 #include "responses.hpp"
 #include "server_context.hpp"
 #include "url_path.hpp"
-#include "websocket_bulk_download.hpp"
-#include "websocket_bulk_upload.hpp"
-#include "websocket_household.hpp"
-#include "websocket_probe_session.hpp"
+#include "websocket_start.hpp"
 
 namespace bloatmeter::server {
 
@@ -104,45 +99,8 @@ inline HouseholdUpgrade household_upgrade(const Request& req, const ServerContex
   return out;
 }
 
-// Probe lanes over plain TCP move to the probe I/O thread: the socket's
-// descriptor is released from the main io_context and adopted by one on
-// the probe context, so no bulk session can ever run ahead of an echo.
-inline void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::TestLease&& lease,
-                             ServerContext& ctx) {
-  if (!ctx.probe_io) {
-    std::make_shared<ProbeSession<beast::tcp_stream>>(std::move(stream), ctx)->run(std::move(req), std::move(lease));
-    return;
-  }
-  beast::error_code ec;
-  auto& old_socket = stream.socket();
-  const auto protocol = old_socket.local_endpoint(ec).protocol();
-  if (ec) return;  // the peer is already gone
-  const auto fd = old_socket.release(ec);
-  if (ec) return;
-  tcp::socket moved(net::make_strand(*ctx.probe_io));
-  moved.assign(protocol, fd, ec);
-  if (ec) {
-    ::close(fd);
-    return;
-  }
-  std::make_shared<ProbeSession<beast::tcp_stream>>(beast::tcp_stream(std::move(moved)), ctx)
-      ->run(std::move(req), std::move(lease));
-}
-
-// Probe lanes over TLS stay on the main I/O threads, on their own strand:
-// an SSL stream's state (the OpenSSL session and its buffered records) is
-// bound to the stream object and its executor, and Asio offers no way to
-// move it to another io_context. TLS probes therefore get no priority over
-// bulk sessions; the echo delay they report makes any contention visible.
-template <class Stream>
-void start_probe_lane(Stream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx) {
-  std::make_shared<ProbeSession<std::decay_t<Stream>>>(std::forward<Stream>(stream), ctx)
-      ->run(std::move(req), std::move(lease));
-}
-
 template <class Stream>
 void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer, ServerContext& ctx) {
-  using S = std::decay_t<Stream>;
   // A client must wait for the handshake's answer before sending frames
   // (RFC 6455 §4.1), so bytes already buffered after the upgrade request
   // are a protocol error: refuse the upgrade rather than lose them.
@@ -169,19 +127,15 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
     if (!chunk)
       return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
                             "chunk must be an integer from 4096 to 1048576", req, ctx);
-    std::make_shared<BulkDownloadSession<S>>(std::forward<Stream>(stream), ctx, *chunk)->run(std::move(req));
-    return;
+    return start_bulk_download(std::forward<Stream>(stream), std::move(req), ctx, *chunk);
   }
   if (path == "/ws/bulk-upload") {
-    std::make_shared<BulkUploadSession<S>>(std::forward<Stream>(stream), ctx)->run(std::move(req));
-    return;
+    return start_bulk_upload(std::forward<Stream>(stream), std::move(req), ctx);
   }
   if (path.starts_with(kHouseholdWsPrefix)) {
     auto upgrade = household_upgrade(req, ctx);
     if (!upgrade.request) return reject_upgrade(std::forward<Stream>(stream), upgrade.status, upgrade.error, req, ctx);
-    std::make_shared<HouseholdSession<S>>(std::forward<Stream>(stream), ctx, std::move(*upgrade.request))
-        ->run(std::move(req));
-    return;
+    return start_household(std::forward<Stream>(stream), std::move(req), ctx, std::move(*upgrade.request));
   }
   reject_upgrade(std::forward<Stream>(stream), http::status::not_found, "no such WebSocket endpoint", req, ctx);
 }

@@ -1,0 +1,14 @@
+#include "websocket_bulk_download.hpp"
+#include "websocket_start.hpp"
+
+namespace bloatmeter::server {
+
+void start_bulk_download(beast::tcp_stream&& stream, Request&& req, ServerContext& ctx, std::size_t chunk) {
+  std::make_shared<BulkDownloadSession<beast::tcp_stream>>(std::move(stream), ctx, chunk)->run(std::move(req));
+}
+
+void start_bulk_download(TlsStream&& stream, Request&& req, ServerContext& ctx, std::size_t chunk) {
+  std::make_shared<BulkDownloadSession<TlsStream>>(std::move(stream), ctx, chunk)->run(std::move(req));
+}
+
+}  // namespace bloatmeter::server
