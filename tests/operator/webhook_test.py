@@ -8,7 +8,9 @@ Cases: (a) both signatures verify with Python's own hmac and the body is the
 event of the result that got 201; (b) a receiver that is down for a while gets
 every event once it is back, in order; (c) undelivered events survive SIGKILL;
 (d) a receiver that accepts and never answers does not slow submissions, and
-its events are retried; (e) 400 is final, 503 is retried. Standard library
+its events are retried; (e) 400 is final, 503 is retried; (f) https: a
+receiver whose CA is trusted gets signed events, one whose CA is unknown
+gets none. Standard library
 only. The retry knob (webhook_retry_initial_ms) keeps it to about half a
 minute; the 10 s request timeout is the product's own.
 """
@@ -21,6 +23,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -43,7 +46,7 @@ class Receiver:
     """A webhook receiver on a fixed port. mode: an HTTP status to answer,
     "hang" (read the request, never answer) or a callable(result_id, n) -> status."""
 
-    def __init__(self, port, mode=200):
+    def __init__(self, port, mode=200, tls=None):
         self.port, self.mode = port, mode
         self.requests = []  # {id, status ("hang" while unanswered), headers, body, path}, in arrival order
         self.lock = threading.Lock()
@@ -74,6 +77,10 @@ class Receiver:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
+        if tls:  # (certificate file, key file): an https receiver
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def answer(self, result_id, n):
@@ -95,7 +102,9 @@ class Receiver:
 
 
 class Server:
-    def __init__(self, binary, root, webhook_port=None, path="/hook?src=bloatmeter"):
+    def __init__(self, binary, root, webhook_port=None, path="/hook?src=bloatmeter", origin="http://127.0.0.1",
+                 env=None):
+        self.env = env
         self.binary, self.root = binary, root
         self.data = os.path.join(root, "data")
         self.web = os.path.join(root, "web")
@@ -106,7 +115,7 @@ class Server:
         with open(self.config, "w") as f:
             f.write("submissions_per_minute_per_address=1000\n")
             if webhook_port:
-                f.write(f"webhook_url=http://127.0.0.1:{webhook_port}{path}\n")
+                f.write(f"webhook_url={origin}:{webhook_port}{path}\n")
                 f.write(f"webhook_secret={SECRET}\nwebhook_retry_initial_ms=100\n")
         self.proc = None
         self.start()
@@ -116,7 +125,7 @@ class Server:
         self.proc = subprocess.Popen(
             [self.binary, "--listen", "127.0.0.1:0", "--web-root", self.web, "--data-dir", self.data,
              "--config", self.config, "--threads", "2"],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True, env=self.env)
         line = self.proc.stdout.readline()
         assert "listening on http://" in line, f"server did not start: {line!r}\n{self.stderr()}"
         self.url = line.split("listening on ")[1].strip().rstrip("/")
@@ -297,6 +306,53 @@ def case_status_codes(binary, doc, tmp):
     print("(e) 400: one attempt, counted as a permanent failure; 503, 503, 200: delivered on the third")
 
 
+def make_certificates(tmp):
+    """A CA of this test's own and a receiver certificate it signed for
+    localhost (openssl, Debian's package). Returns (ca, cert, key) paths."""
+    d = os.path.join(tmp, "pki")
+    os.makedirs(d)
+    ca, ca_key, cert, key, csr = (os.path.join(d, n) for n in ("ca.pem", "ca.key", "rx.pem", "rx.key", "rx.csr"))
+    ext = os.path.join(d, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    run = lambda *a: subprocess.run(["openssl", *a], check=True, capture_output=True)
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+        "-subj", "/CN=bloatmeter webhook test CA", "-keyout", ca_key, "-out", ca)
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost",
+        "-keyout", key, "-out", csr)
+    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-days", "2",
+        "-extfile", ext, "-out", cert)
+    return ca, cert, key
+
+
+def case_https(binary, doc, tmp):
+    ca, cert, key = make_certificates(tmp)
+    port = free_port()
+    rx = Receiver(port, tls=(cert, key))
+    # Trusted: the test's CA stands in for the system store (OpenSSL's
+    # default verify paths honour SSL_CERT_FILE).
+    trusting = Server(binary, os.path.join(tmp, "f1"), port, origin="https://localhost",
+                      env={**os.environ, "SSL_CERT_FILE": ca})
+    # Not trusted: the system store does not know this CA.
+    wary = Server(binary, os.path.join(tmp, "f2"), port, origin="https://localhost")
+    try:
+        trusted_id = trusting.submit(doc)
+        wait_for("the event over https", lambda: trusted_id in rx.delivered(), 10)
+        attempt, = rx.attempts(trusted_id)
+        check_signatures(attempt["headers"], attempt["body"], trusted_id)
+        refused_id = wary.submit(doc)
+        wait_for("the certificate to be refused",
+                 lambda: "certificate" in wary.status_table().get("last_failure", "").lower(), 10)
+        assert not rx.attempts(refused_id), "an event was posted to a receiver whose certificate did not verify"
+        assert wary.status_table()["queue"] == 1, wary.status_table()
+        reason = wary.status_table()["last_failure"]
+    finally:
+        trusting.stop()
+        wary.stop()
+        rx.stop()
+    print(f"(f) https: delivered and signed to a receiver whose CA is trusted; an unknown CA is refused ({reason})")
+
+
 def main():
     binary, fixture = sys.argv[1], sys.argv[2]
     with open(fixture, "rb") as f:
@@ -304,7 +360,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="bloatmeter-webhooks-")
     started = time.monotonic()
     try:
-        for case in (case_signatures, case_receiver_down, case_sigkill, case_hanging_receiver, case_status_codes):
+        for case in (case_signatures, case_receiver_down, case_sigkill, case_hanging_receiver, case_status_codes,
+                     case_https):
             case(binary, doc, tmp)
     except BaseException:
         for root, _, files in os.walk(tmp):
