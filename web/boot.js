@@ -40,7 +40,8 @@
   // it end; the lab and the benchmarks watch it without attaching DevTools,
   // whose network instrumentation would slow the very test they measure).
   var baseTitle = document.title;
-  var stateTitles = { running: 'Testing…', done: 'Result', error: 'Error' };
+  var stateTitles = { running: 'Testing…', done: 'Result', error: 'Error', 'operator-key': 'Operator',
+    'operator-checking': 'Operator', 'operator-loading': 'Operator', operator: 'Operator', 'operator-result': 'Result' };
   var syncActions = function () {
     var state = document.body.dataset.state;
     document.querySelectorAll('#actions button').forEach(function (b) {
@@ -58,6 +59,28 @@
     e.preventDefault();
     if (e.dataTransfer && e.dataTransfer.files.length) readFile(e.dataTransfer.files[0]);
   });
+  // Keys typed in the page's own fields and buttons are theirs: the canvas's
+  // keyboard handler (registered later, also on window) would otherwise
+  // swallow Backspace and Tab. Enter in a field does what its button does.
+  window.addEventListener('keydown', function (e) {
+    var t = e.target;
+    if (!t || ['INPUT', 'TEXTAREA', 'BUTTON', 'SELECT'].indexOf(t.tagName) < 0) return;
+    e.stopImmediatePropagation();
+    if (e.key === 'Enter' && t.tagName === 'INPUT' && t.id && Module.ccall) {
+      e.preventDefault();
+      Module.ccall('bm_field_enter', null, ['string'], [t.id]);
+    }
+  }, true);
+  ['keyup', 'keypress'].forEach(function (type) {
+    window.addEventListener(type, function (e) {
+      if (e.target && ['INPUT', 'TEXTAREA', 'BUTTON', 'SELECT'].indexOf(e.target.tagName) >= 0) e.stopImmediatePropagation();
+    }, true);
+  });
+  // /#operator typed into an open page's address bar, or back and forward.
+  window.addEventListener('hashchange', function () {
+    if (Module.ccall) Module.ccall('bm_hash_changed', null, [], []);
+  });
+
   // The canvas is the app: a right click there opens no browser menu.
   document.getElementById('canvas').addEventListener('contextmenu', function (e) { e.preventDefault(); });
 

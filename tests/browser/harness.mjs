@@ -2,7 +2,7 @@
 // loopback port, launch Debian's Chromium headless through playwright-core
 // (never a downloaded browser), collect console errors, save screenshots.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,8 +15,13 @@ export function parseArgs(argv) {
   return out;
 }
 
-export async function startServer(binary, webRoot, extraArgs = []) {
+// `config`: settings (key=value lines) for the server's --config file.
+export async function startServer(binary, webRoot, extraArgs = [], config = null) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bloatmeter-e2e-'));
+  if (config !== null) {
+    writeFileSync(path.join(dataDir, 'server.conf'), config);
+    extraArgs = [...extraArgs, '--config', path.join(dataDir, 'server.conf')];
+  }
   const child = spawn(binary, ['--listen', '127.0.0.1:0', '--web-root', webRoot, '--data-dir', dataDir, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {

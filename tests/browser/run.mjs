@@ -5,10 +5,13 @@ import path from 'node:path';
 import { check, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
 import { householdAbortTest, householdLiveTests } from './household_live.mjs';
 import { householdReplayTests } from './household_replay.mjs';
+import { operatorKey, operatorTests } from './operator.mjs';
 import { abortTest, singleUserTests } from './single_user.mjs';
 
 const args = parseArgs(process.argv);
-const server = await startServer(args.server, args['web-root']);
+// The operator view's key opens the telemetry API of the server every test
+// here uses, so the operator view shows the runs the suite made.
+const server = await startServer(args.server, args['web-root'], [], `telemetry_api_key=${operatorKey}\n`);
 const { browser, close } = await launchBrowser();
 const shot = (name) => path.join(args.artifacts, name);
 
@@ -97,6 +100,8 @@ try {
   await householdReplayTests(browser, server, args, shot);
   await closePages();
   await householdLiveTests(browser, server, args, shot);
+  await closePages();
+  await operatorTests(browser, server, args, shot);
   await closePages();
   await abortTest(browser, args, shot);
   await closePages();

@@ -7,6 +7,7 @@
 
 #include "bloatmeter/result.hpp"
 #include "charts.hpp"
+#include "operator_state.hpp"
 
 namespace bloatmeter::web {
 
@@ -37,7 +38,8 @@ struct ResultViewModel {
   std::vector<UserCharts> users;
 };
 
-enum class Screen { Start, Running, Results };
+// Operator: the operator view (/#operator), its key prompt or dashboard.
+enum class Screen { Start, Running, Results, Operator };
 
 // Which test Start runs.
 enum class TestMode { SingleUser, Household };
@@ -50,15 +52,16 @@ struct ShownResult {
   std::string share_id;           // set once the server stored it
   std::string submit_error;       // why the server did not store it
   bool submitting = false;
+  bool from_operator = false;     // opened from the operator view, which "back" returns to
 };
 
 // Buttons the views report; main acts on them (the views never do I/O).
 // Numbered: the page's accessible buttons send these numbers (web/index.html).
 enum class Action {
   None = 0, Start = 1, SaveFile = 2, CopyLink = 3, SavePng = 4, RunAgain = 5, OpenFile = 6, OpenSponsor = 7,
-  ModeSingleUser = 8, ModeHousehold = 9, ToggleGreedy = 10,
+  ModeSingleUser = 8, ModeHousehold = 9, ToggleGreedy = 10, BackToOperator = 11,
 };
-inline constexpr int kLastAction = static_cast<int>(Action::ToggleGreedy);
+inline constexpr int kLastAction = static_cast<int>(Action::BackToOperator);
 
 struct AppState {
   ServerHealth health;
@@ -71,6 +74,7 @@ struct AppState {
   double notice_until_ms = 0;
   std::string error;   // a failure to show on the start screen
   bool first_frame_drawn = false;
+  OperatorState operator_state;
 };
 
 }  // namespace bloatmeter::web

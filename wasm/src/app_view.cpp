@@ -107,6 +107,23 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
   return action;
 }
 
+// "OPERATOR" as a tinted tag beside the name, on the operator's screen.
+void draw_operator_badge(const Theme& t) {
+  ImGui::SameLine(0, t.pt(12));
+  ImGui::PushFont(t.fonts.small);
+  const char* text = "OPERATOR";
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const float line = ImGui::GetItemRectSize().y;
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  const ImVec2 at(a.x + t.pt(10), a.y + (line - ts.y) * 0.5f + t.pt(2));
+  const auto& accent = t.palette.accent;
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(at.x - t.pt(10), at.y - t.pt(4)), ImVec2(at.x + ts.x + t.pt(10), at.y + ts.y + t.pt(4)),
+                                            to_u32(accent, 0.16f), t.pt(8));
+  ImGui::GetWindowDrawList()->AddText(at, to_u32(t.palette.accent_hi), text);
+  ImGui::Dummy(ImVec2(ts.x + t.pt(20), line));
+  ImGui::PopFont();
+}
+
 void draw_live(const SingleUserShell& shell, const Theme& t, float width) {
   const auto& live = shell.live();
   const auto& plan = shell.plan();
@@ -171,7 +188,8 @@ void draw_live(const SingleUserShell& shell, const Theme& t, float width) {
 }  // namespace
 
 Action draw_app(const AppState& s, const Shells& shells, const Theme& t, float width, float height,
-                PageLayout& layout) {
+                PageLayout& layout, OperatorAction& operator_action) {
+  layout.fields = {};
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, height));
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
@@ -182,20 +200,26 @@ Action draw_app(const AppState& s, const Shells& shells, const Theme& t, float w
     ImGui::SetScrollY(layout.restore_scroll_y);
     layout.restore_scroll_y = -1;
   }
-  // One centred column, at most 860 points wide; phones use the full width.
-  // The vertical scrollbar sits inside the window: keep the column clear of it.
+  // One centred column, at most 860 points wide (the operator's dashboard
+  // 1180); phones use the full width. The vertical scrollbar sits inside
+  // the window: keep the column clear of it.
+  const bool operator_screen = s.screen == Screen::Operator;
   const float margin = width < t.pt(520) ? t.pt(14) : t.pt(32);
-  const float column = std::min(width - 2 * margin - ImGui::GetStyle().ScrollbarSize, t.pt(860));
+  const float column = std::min(width - 2 * margin - ImGui::GetStyle().ScrollbarSize, t.pt(operator_screen ? 1180 : 860));
   const float left = std::floor((width - column) * 0.5f);
   ImGui::SetCursorPos(ImVec2(left, t.pt(24)));
   ImGui::BeginGroup();
   ImGui::PushFont(t.fonts.display);
   ImGui::TextUnformatted("bloatmeter");
   ImGui::PopFont();
+  const bool operator_result = s.screen == Screen::Results && s.shown && s.shown->from_operator;
+  if (operator_screen || operator_result) draw_operator_badge(t);
   ImGui::PushTextWrapPos(left + column);
-  ImGui::TextColored(t.palette.text_muted,
-                     "How does your connection feel when it is busy? This test measures the delay a game or a "
-                     "video call feels while the line is full.");
+  ImGui::TextColored(t.palette.text_muted, "%s",
+                     operator_screen   ? "The tests this server has stored: grades over time, customers, webhooks."
+                     : operator_result ? "A stored result, as its customer saw it."
+                                       : "How does your connection feel when it is busy? This test measures the delay "
+                                         "a game or a video call feels while the line is full.");
   ImGui::PopTextWrapPos();
   ImGui::Dummy(ImVec2(0, t.pt(6)));
   Action action = Action::None;
@@ -206,8 +230,14 @@ Action draw_app(const AppState& s, const Shells& shells, const Theme& t, float w
       else draw_live(shells.single, t, column);
       break;
     case Screen::Results:
-      if (s.shown) action = draw_results(*s.shown, t, column);
+      if (s.shown && s.shown->from_operator && small_button("\xE2\x86\x90 Back to the operator view", t))
+        action = Action::BackToOperator;
+      if (s.shown) {
+        const Action pressed = draw_results(*s.shown, t, column);
+        if (pressed != Action::None) action = pressed;
+      }
       break;
+    case Screen::Operator: operator_action = draw_operator(s.operator_state, t, column, layout.fields); break;
   }
   if (!s.notice.empty()) {
     ImGui::PushFont(t.fonts.small);
@@ -225,6 +255,7 @@ Action draw_app(const AppState& s, const Shells& shells, const Theme& t, float w
 
 std::string mirror_text(const AppState& s, const Shells& shells) {
   switch (s.screen) {
+    case Screen::Operator: return operator_mirror_text(s.operator_state);
     case Screen::Running: {
       if (s.mode == TestMode::Household) return household_live_text(shells.household);
       const SingleUserShell& shell = shells.single;
@@ -236,7 +267,7 @@ std::string mirror_text(const AppState& s, const Shells& shells) {
       return buf;
     }
     case Screen::Results:
-      if (s.shown) return describe_result(*s.shown);
+      if (s.shown) return describe_result(*s.shown) + (s.shown->from_operator ? " Opened from the operator view." : "");
       break;
     case Screen::Start: break;
   }

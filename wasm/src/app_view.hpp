@@ -3,6 +3,7 @@
 
 #include "app_state.hpp"
 #include "household_shell.hpp"
+#include "operator_view.hpp"
 #include "single_user_shell.hpp"
 #include "theme.hpp"
 
@@ -14,6 +15,7 @@ struct PageLayout {
   float content_height = 0;
   float scroll_y = 0;
   float restore_scroll_y = -1;  // in: scroll here (after a picture), once
+  OperatorFields fields;         // where the page's text fields go (hidden unless drawn)
 };
 
 // The tests that can run; the state's mode says which one the views show.
@@ -23,9 +25,9 @@ struct Shells {
 };
 
 // Draws the whole UI for the current state, once per frame; returns the
-// button the person pressed, if any.
+// button the person pressed, if any (the operator view's in `operator_action`).
 Action draw_app(const AppState& state, const Shells& shells, const Theme& theme, float width, float height,
-                PageLayout& layout);
+                PageLayout& layout, OperatorAction& operator_action);
 
 // What the DOM mirror says for the current state (plain sentences).
 std::string mirror_text(const AppState& state, const Shells& shells);

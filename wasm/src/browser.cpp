@@ -15,7 +15,35 @@ EM_JS(void, js_set_mirror, (const char* text), {
 
 EM_JS(void, js_set_state, (const char* state), { document.body.dataset.state = UTF8ToString(state); });
 
+// Rebuilt from "label\tpressed\n" lines (labels hold no tabs or newlines).
+EM_JS(void, js_set_controls, (const char* lines), {
+  var nav = document.getElementById('view-controls');
+  if (!nav) return;
+  nav.textContent = "";
+  UTF8ToString(lines).split('\n').forEach(function (line, i) {
+    if (!line) return;
+    var parts = line.split('\t');
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = parts[0];
+    if (parts[1] === '1') b.setAttribute('aria-pressed', 'true');
+    b.addEventListener('click', function () { Module.ccall('bm_view_control', null, ['number'], [i]); });
+    nav.appendChild(b);
+  });
+});
+
 void set_dom_mirror(const std::string& text) { js_set_mirror(text.c_str()); }
+
+void set_dom_controls(const std::vector<DomControl>& controls) {
+  std::string lines;
+  for (const auto& c : controls) {
+    std::string label = c.label;
+    for (char& ch : label)
+      if (ch == '\t' || ch == '\n') ch = ' ';
+    lines += label + (c.pressed ? "\t1\n" : "\t0\n");
+  }
+  js_set_controls(lines.c_str());
+}
 void set_page_state(const std::string& state) { js_set_state(state.c_str()); }
 
 CanvasSize sync_canvas_size() {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <GLES3/gl3.h>
@@ -26,7 +27,9 @@
 #include "bloatmeter/version.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "browser.hpp"
+#include "dom_fields.hpp"
 #include "household_shell.hpp"
+#include "operator_api.hpp"
 #include "page_io.hpp"
 #include "results_view.hpp"
 #include "server_api.hpp"
@@ -49,6 +52,11 @@ struct Client {
   std::string last_mirror;
   std::string last_page_state;
   Action pending_action = Action::None;  // from the page's accessible buttons
+  OperatorAction pending_operator;        // from the operator view's accessible buttons and fields
+  std::vector<OperatorAction> control_actions;  // what each of #view-controls' buttons does
+  std::vector<DomControl> last_controls;
+  OperatorFields last_fields;
+  float operator_scroll_y = 0;  // the dashboard's scroll when a result was opened from it
   bool pointer_cursor = false;
   PageLayout layout;
   bool picture_requested = false;  // a whole-page PNG, made on the next drawn frame
@@ -101,7 +109,7 @@ void show_result(Result result, bool replayed, std::string share_id = {}) {
   s.shown = std::move(shown);
   s.screen = Screen::Results;
   s.error.clear();
-  ImGui::SetScrollY(0);
+  g_client->layout.restore_scroll_y = 0;  // (between frames ImGui has no window to scroll)
 }
 
 void submit_shown_result() {
@@ -190,20 +198,103 @@ void on_test_finished(bool household) {
   submit_shown_result();
 }
 
-void open_shared_result(const std::string& id) {
-  http_request("GET", "api/results/" + id, {}, [](const HttpReply& r) {
+// A result the server stored, by its id: a shared link's, or one the
+// operator opened (whose view "back" returns to).
+void open_stored_result(const std::string& id, bool from_operator) {
+  if (from_operator) {
+    g_client->state.operator_state.opening_id = id;
+    g_client->state.operator_state.open_error.clear();
+  }
+  http_request("GET", "api/results/" + id, {}, [from_operator](const HttpReply& r) {
+    AppState& s = g_client->state;
+    const auto fail = [&](const std::string& why) {
+      if (!from_operator) {
+        s.error = "That shared result " + why;
+        return;
+      }
+      s.operator_state.opening_id.clear();
+      s.operator_state.open_error = "That result " + why;
+    };
     const auto doc = nlohmann::json::parse(r.body, nullptr, false);
-    if (r.status != 200 || !doc.is_object() || !doc.contains("result")) {
-      g_client->state.error = "That shared result was not found.";
-      return;
-    }
+    if (r.status != 200 || !doc.is_object() || !doc.contains("result")) return fail("was not found.");
     auto parsed = result_from_json(doc["result"]);
-    if (!parsed) {
-      g_client->state.error = "That shared result could not be read: " + parsed.error();
-      return;
-    }
+    if (!parsed) return fail("could not be read: " + parsed.error());
+    // The operator may have left for another screen meanwhile.
+    if (from_operator && (s.screen != Screen::Operator || s.operator_state.opening_id.empty())) return;
+    s.operator_state.opening_id.clear();
     show_result(std::move(parsed.value()), false, doc.value("id", ""));
+    if (s.shown) s.shown->from_operator = from_operator;
   });
+}
+
+// The operator view, entered at /#operator: with the key this tab kept, the
+// dashboard again; else the key prompt.
+void enter_operator() {
+  AppState& s = g_client->state;
+  if (s.screen == Screen::Running) return;
+  s.screen = Screen::Operator;
+  s.error.clear();
+  if (s.operator_state.stage == OperatorState::Stage::NeedKey) operator_resume(s.operator_state);
+  g_client->layout.restore_scroll_y = 0;
+}
+
+void leave_operator() {
+  AppState& s = g_client->state;
+  clear_page_hash();
+  if (s.screen == Screen::Operator) s.screen = Screen::Start;
+}
+
+void handle_operator(const OperatorAction& a) {
+  using Kind = OperatorAction::Kind;
+  AppState& app = g_client->state;
+  OperatorState& s = app.operator_state;
+  if (app.screen != Screen::Operator || a.kind == Kind::None) return;
+  const auto refilter = [&](auto change) {
+    change(s.filter);
+    s.rows_shown = 25;
+    operator_load(s);
+  };
+  switch (a.kind) {
+    case Kind::None: break;
+    case Kind::SignIn:
+      blur_dom_fields();
+      operator_sign_in(s, dom_field_value("operator-key"));
+      clear_dom_field("operator-key");
+      break;
+    case Kind::SignOut:
+      clear_dom_field("operator-search");
+      operator_sign_out(s);
+      break;
+    case Kind::Leave: leave_operator(); break;
+    case Kind::Refresh: operator_load(s); break;
+    case Kind::Search:
+      blur_dom_fields();
+      operator_search(s, dom_field_value("operator-search"));
+      break;
+    case Kind::OpenResult:
+      g_client->operator_scroll_y = g_client->layout.scroll_y;
+      open_stored_result(a.text, true);
+      break;
+    case Kind::Sort:
+      s.sort = toggled(s.sort, static_cast<SortColumn>(a.value));
+      sort_rows(s.rows, s.sort);
+      break;
+    case Kind::Period:
+      refilter([&](OperatorFilter& f) {
+        f.period = static_cast<PeriodFilter>(a.value);
+        f.day.clear();
+      });
+      break;
+    case Kind::Day:
+      refilter([&](OperatorFilter& f) {
+        f.period = PeriodFilter::OneDay;
+        f.day = a.text;
+      });
+      break;
+    case Kind::Grade: refilter([&](OperatorFilter& f) { f.grade = a.text; }); break;
+    case Kind::Client: refilter([&](OperatorFilter& f) { f.client_kind = a.text; }); break;
+    case Kind::ShowMore: s.rows_shown += 25; break;
+  }
 }
 
 void handle(Action a) {
@@ -221,6 +312,12 @@ void handle(Action a) {
       break;
     case Action::ToggleGreedy:
       if (s.screen != Screen::Running) s.greedy = !s.greedy;
+      break;
+    case Action::BackToOperator:
+      if (s.screen == Screen::Results && s.shown && s.shown->from_operator) {
+        s.screen = Screen::Operator;
+        g_client->layout.restore_scroll_y = g_client->operator_scroll_y;  // where the operator was
+      }
       break;
     case Action::OpenFile: open_file_picker(); break;
     case Action::OpenSponsor:
@@ -248,7 +345,15 @@ void handle(Action a) {
 std::string page_state() {
   const AppState& s = g_client->state;
   if (s.screen == Screen::Running) return "running";
+  if (s.screen == Screen::Operator) {
+    switch (s.operator_state.stage) {
+      case OperatorState::Stage::NeedKey: return "operator-key";
+      case OperatorState::Stage::Checking: return "operator-checking";
+      case OperatorState::Stage::Ready: return s.operator_state.loaded ? "operator" : "operator-loading";
+    }
+  }
   if (s.screen == Screen::Results && s.shown) {
+    if (s.shown->from_operator) return s.shown->submitting ? "submitting" : "operator-result";
     if (s.shown->replayed) return "replayed";
     return s.shown->submitting ? "submitting" : "done";
   }
@@ -258,6 +363,11 @@ std::string page_state() {
 
 void on_timer(void*) {
   Client& c = *g_client;
+  // The operator's dashboard follows new tests: reloaded each minute.
+  const OperatorState& o = c.state.operator_state;
+  if (c.state.screen == Screen::Operator && o.stage == OperatorState::Stage::Ready && o.loads_pending == 0 &&
+      emscripten_get_now() - o.loaded_at_ms > 60000)
+    operator_load(c.state.operator_state);
   const auto before = c.shell.state();
   c.shell.tick(emscripten_get_now());
   if (before != SingleUserShell::State::Finished && before != SingleUserShell::State::Idle &&
@@ -294,7 +404,8 @@ bool should_draw(Client& c, const CanvasSize& size) {
   c.last_buttons = buttons;
   c.last_css_width = size.css_width;
   c.last_css_height = size.css_height;
-  if (input || c.pending_action != Action::None) c.busy_frames = 4;  // let ImGui settle after input
+  if (input || c.pending_action != Action::None || c.pending_operator.kind != OperatorAction::Kind::None)
+    c.busy_frames = 4;  // let ImGui settle after input
   const double interval = c.state.screen == Screen::Running ? 100 : (c.busy_frames > 0 ? 0 : 500);
   if (c.busy_frames > 0) --c.busy_frames;
   if (now - c.last_draw_ms < interval) return false;
@@ -304,7 +415,7 @@ bool should_draw(Client& c, const CanvasSize& size) {
 
 // One ImGui frame laid out at w x h device pixels (not yet drawn). A
 // picture is laid out with no pointer (no hover highlights).
-Action layout_ui(Client& c, int w, int h, bool for_picture) {
+Action layout_ui(Client& c, int w, int h, bool for_picture, OperatorAction* operator_action = nullptr) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // ImGui works in device pixels: the canvas backing store, with the UI
@@ -315,9 +426,11 @@ Action layout_ui(Client& c, int w, int h, bool for_picture) {
   if (for_picture) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   else apply_touch_input();
   ImGui::NewFrame();
+  OperatorAction op;
   const Action action =
-      draw_app(c.state, Shells{c.shell, c.household}, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout);
+      draw_app(c.state, Shells{c.shell, c.household}, c.theme, io.DisplaySize.x, io.DisplaySize.y, c.layout, op);
   ImGui::Render();
+  if (operator_action) *operator_action = std::move(op);
   return action;
 }
 
@@ -335,8 +448,8 @@ void draw_rows(const Client& c, int w, int top, int h) {
 }
 
 // One ImGui frame drawn into the bound framebuffer at w x h device pixels.
-Action render_ui(Client& c, int w, int h, bool for_picture) {
-  const Action action = layout_ui(c, w, h, for_picture);
+Action render_ui(Client& c, int w, int h, bool for_picture, OperatorAction* operator_action = nullptr) {
+  const Action action = layout_ui(c, w, h, for_picture, operator_action);
   draw_rows(c, w, 0, h);
   return action;
 }
@@ -388,6 +501,29 @@ void save_page_picture(Client& c, int width) {
   c.layout.restore_scroll_y = scroll;  // the picture's frame scrolled to the top
 }
 
+// The page's text fields follow the frames the view drew for them.
+void sync_page_fields(Client& c, float dpr) {
+  const auto& f = c.layout.fields;
+  if (!(f.key == c.last_fields.key)) place_dom_field("operator-key", f.key, dpr);
+  if (!(f.search == c.last_fields.search)) place_dom_field("operator-search", f.search, dpr);
+  c.last_fields = f;
+}
+
+// The operator view's buttons as the page's accessible twins.
+void sync_page_controls(Client& c) {
+  std::vector<DomControl> controls;
+  c.control_actions.clear();
+  if (c.state.screen == Screen::Operator)
+    for (auto& oc : operator_controls(c.state.operator_state)) {
+      controls.push_back({std::move(oc.label), oc.pressed});
+      c.control_actions.push_back(std::move(oc.action));
+    }
+  if (controls != c.last_controls) {
+    set_dom_controls(controls);
+    c.last_controls = std::move(controls);
+  }
+}
+
 void frame() {
   Client& c = *g_client;
   on_timer(nullptr);  // frames also advance the test (timers may be throttled)
@@ -406,18 +542,23 @@ void frame() {
     return save_page_picture(c, fb_w);
   }
   if (!c.state.notice.empty() && emscripten_get_now() > c.state.notice_until_ms) c.state.notice.clear();
-  const Action action = render_ui(c, fb_w, fb_h, false);
+  OperatorAction operator_action;
+  const Action action = render_ui(c, fb_w, fb_h, false, &operator_action);
+  sync_page_fields(c, size.device_pixel_ratio);
   const bool pointer = ImGui::GetMouseCursor() == ImGuiMouseCursor_Hand || ImGui::IsAnyItemHovered();
   if (pointer != c.pointer_cursor) {
     js_set_cursor(pointer ? 1 : 0);
     c.pointer_cursor = pointer;
   }
   handle(action);
+  handle_operator(operator_action);
   if (c.pending_action != Action::None) {
     const Action a = c.pending_action;
     c.pending_action = Action::None;
     if (a != Action::Start || c.state.screen != Screen::Running) handle(a);
   }
+  if (c.pending_operator.kind != OperatorAction::Kind::None) handle_operator(std::exchange(c.pending_operator, {}));
+  sync_page_controls(c);
 
   const std::string mirror = mirror_text(c.state, Shells{c.shell, c.household});
   if (mirror != c.last_mirror) {
@@ -444,6 +585,29 @@ extern "C" EMSCRIPTEN_KEEPALIVE void bm_open_result_text(const char* text) {
     return;
   }
   show_result(std::move(parsed.value()), true);
+}
+
+// Called by the view's accessible buttons (#view-controls) with the index
+// of the one pressed.
+extern "C" EMSCRIPTEN_KEEPALIVE void bm_view_control(int index) {
+  if (!g_client || index < 0 || index >= static_cast<int>(g_client->control_actions.size())) return;
+  g_client->pending_operator = g_client->control_actions[static_cast<std::size_t>(index)];
+}
+
+// Called by the page when Enter is pressed in one of its text fields.
+extern "C" EMSCRIPTEN_KEEPALIVE void bm_field_enter(const char* id) {
+  if (!g_client || !id) return;
+  const std::string field = id;
+  if (field == "operator-key") g_client->pending_operator = OperatorAction(OperatorAction::Kind::SignIn);
+  else if (field == "operator-search") g_client->pending_operator = OperatorAction(OperatorAction::Kind::Search);
+}
+
+// Called by the page when the address's "#..." changes (/#operator typed
+// into the address bar of an open page, or the browser's back button).
+extern "C" EMSCRIPTEN_KEEPALIVE void bm_hash_changed() {
+  if (!g_client) return;
+  if (page_hash() == "#operator") enter_operator();
+  else if (g_client->state.screen == Screen::Operator) g_client->state.screen = Screen::Start;
 }
 
 // Called by the page's accessible buttons (web/index.html) with an Action.
@@ -495,7 +659,8 @@ int main() {
     const std::string shared = url_param("result");
     if (url_param("mode") == "household") client.state.mode = TestMode::Household;
     client.state.greedy = url_param("greedy") == "1";
-    if (!shared.empty()) open_shared_result(shared);
+    if (page_hash() == "#operator") enter_operator();
+    else if (!shared.empty()) open_stored_result(shared, false);
     else if (url_param("autostart") == "1") start_test();
   } else {
     // Opened from disk: no server, but saved results still replay.

@@ -52,12 +52,14 @@ EM_JS(char*, js_url_param, (const char* name), {
 });
 
 EM_JS(char*, js_location_part, (int which), {
-  var v = which === 0 ? location.origin : location.pathname.replace(/[^/]*$/, "");
+  var v = which === 0 ? location.origin : which === 1 ? location.pathname.replace(/[^/]*$/, "") : location.hash;
   var len = lengthBytesUTF8(v) + 1;
   var p = _malloc(len);
   stringToUTF8(v, p, len);
   return p;
 });
+
+EM_JS(void, js_clear_hash, (), { history.replaceState(null, "", location.pathname + location.search); });
 
 EM_JS(int, js_served_over_http, (), { return location.protocol === 'http:' || location.protocol === 'https:' ? 1 : 0; });
 
@@ -80,6 +82,8 @@ void open_file_picker() { js_open_picker(); }
 std::string url_param(const std::string& name) { return take_js_string(js_url_param(name.c_str())); }
 std::string page_origin() { return take_js_string(js_location_part(0)); }
 std::string page_path() { return take_js_string(js_location_part(1)); }
+std::string page_hash() { return take_js_string(js_location_part(2)); }
+void clear_page_hash() { js_clear_hash(); }
 bool served_over_http() { return js_served_over_http() != 0; }
 
 }  // namespace bloatmeter::web

@@ -14,6 +14,9 @@ void open_file_picker();
 std::string url_param(const std::string& name);
 std::string page_origin();  // "http://host:port"
 std::string page_path();    // "/" or "/sub/"
+std::string page_hash();    // "#operator", or empty
+// Drops the "#..." from the address without a new history entry.
+void clear_page_hash();
 // Is the page served by a bloatmeter server (not opened from disk)?
 bool served_over_http();
 

@@ -279,7 +279,11 @@ Action draw_result_actions(const ShownResult& shown, const Theme& t, float width
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::Dummy(ImVec2(0, t.pt(8)));
   const float bw = wide ? (width - 3 * gap) / 4 : (width - gap) / 2;
-  if (primary_button("Run again", t, bw)) action = Action::RunAgain;
+  if (shown.from_operator) {
+    if (primary_button(wide ? "\xE2\x86\x90 Operator view" : "\xE2\x86\x90 Back", t, bw)) action = Action::BackToOperator;
+  } else if (primary_button("Run again", t, bw)) {
+    action = Action::RunAgain;
+  }
   ImGui::SameLine(0, gap);
   if (secondary_button("Save result", t, bw)) action = Action::SaveFile;
   if (wide) ImGui::SameLine(0, gap);

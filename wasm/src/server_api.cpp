@@ -11,8 +11,9 @@ namespace {
 
 struct Pending {
   ReplyHandler done;
-  std::string body;              // kept alive while the request is in flight
-  const char* headers[3] = {"Content-Type", "application/json", nullptr};
+  std::string body;  // kept alive while the request is in flight, as are the headers
+  HttpHeaders headers;
+  std::vector<const char*> header_list;  // name, value, ..., nullptr
 };
 
 void finish(emscripten_fetch_t* fetch) {
@@ -24,8 +25,15 @@ void finish(emscripten_fetch_t* fetch) {
 
 }  // namespace
 
-void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done) {
-  auto* pending = new Pending{std::move(done), body};
+void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done,
+                  HttpHeaders headers) {
+  auto* pending = new Pending{std::move(done), body, std::move(headers), {}};
+  if (!pending->body.empty()) pending->headers.emplace_back("Content-Type", "application/json");
+  for (const auto& [name, value] : pending->headers) {
+    pending->header_list.push_back(name.c_str());
+    pending->header_list.push_back(value.c_str());
+  }
+  pending->header_list.push_back(nullptr);
   emscripten_fetch_attr_t attr;
   emscripten_fetch_attr_init(&attr);
   std::strncpy(attr.requestMethod, method, sizeof attr.requestMethod - 1);
@@ -34,10 +42,10 @@ void http_request(const char* method, const std::string& url, const std::string&
   attr.userData = pending;
   attr.onsuccess = finish;
   attr.onerror = finish;
+  attr.requestHeaders = pending->header_list.data();
   if (!pending->body.empty()) {
     attr.requestData = pending->body.data();
     attr.requestDataSize = pending->body.size();
-    attr.requestHeaders = pending->headers;
   }
   emscripten_fetch(&attr, url.c_str());
 }

@@ -3,6 +3,8 @@
 // completes asynchronously and calls back on the main thread.
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app_state.hpp"
 
@@ -13,8 +15,10 @@ struct HttpReply {
   std::string body;
 };
 using ReplyHandler = std::function<void(const HttpReply&)>;
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
-void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done);
+void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done,
+                  HttpHeaders headers = {});
 
 // Fetches /api/health and fills `out` when it answers.
 void request_health(ServerHealth& out);

@@ -96,11 +96,11 @@ bool primary_button(const char* label, const Theme& t, float width) {
   return pressed;
 }
 
-bool secondary_button(const char* label, const Theme& t, float width) {
+bool secondary_button(const char* label, const Theme& t, float width, float height) {
   ImGui::PushStyleColor(ImGuiCol_Button, t.palette.surface_hi);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.18f, 0.23f, 0.32f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, t.palette.surface);
-  const bool pressed = ImGui::Button(label, ImVec2(width, t.pt(52)));
+  const bool pressed = ImGui::Button(label, ImVec2(width, t.pt(height)));
   ImGui::PopStyleColor(3);
   return pressed;
 }
@@ -126,6 +126,49 @@ bool segment_button(const char* label, bool selected, const Theme& t, float widt
   ImGui::PopStyleColor(5);
   ImGui::PopStyleVar();
   return pressed;
+}
+
+float chip_width(const char* label, const Theme& t) {
+  ImGui::PushFont(t.fonts.small);
+  const float w = ImGui::CalcTextSize(label, nullptr, true).x + t.pt(28);
+  ImGui::PopFont();
+  return w;
+}
+
+bool chip(const char* label, bool selected, const Theme& t) {
+  const auto& p = t.palette;
+  ImGui::PushFont(t.fonts.small);
+  ImGui::PushStyleColor(ImGuiCol_Button, selected ? ImVec4(p.accent.x, p.accent.y, p.accent.z, 0.16f) : p.surface);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, selected ? ImVec4(p.accent.x, p.accent.y, p.accent.z, 0.24f) : p.surface_hi);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, p.surface_hi);
+  ImGui::PushStyleColor(ImGuiCol_Text, selected ? p.accent_hi : p.text_muted);
+  ImGui::PushStyleColor(ImGuiCol_Border, p.accent);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, selected ? t.pt(1.2f) : 0.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, t.pt(17));
+  const bool pressed = ImGui::Button(label, ImVec2(chip_width(label, t), t.pt(34)));
+  ImGui::PopStyleVar(2);
+  ImGui::PopStyleColor(5);
+  ImGui::PopFont();
+  return pressed;
+}
+
+float small_button_width(const char* label, const Theme& t) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + t.pt(32);
+}
+
+bool small_button(const char* label, const Theme& t) {
+  return secondary_button(label, t, small_button_width(label, t), 40);
+}
+
+void text_field_frame(const Theme& t, float width, FieldRect& out) {
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  const ImVec2 size(width, t.pt(52));  // as tall as a button beside it
+  ImGui::Dummy(size);
+  ImGui::GetWindowDrawList()->AddRectFilled(a, ImVec2(a.x + size.x, a.y + size.y), to_u32(t.palette.background),
+                                            ImGui::GetStyle().FrameRounding);
+  ImGui::GetWindowDrawList()->AddRect(a, ImVec2(a.x + size.x, a.y + size.y), to_u32(t.palette.surface_hi),
+                                      ImGui::GetStyle().FrameRounding, 0, t.pt(1.5f));
+  out = {true, a.x, a.y, size.x, size.y};
 }
 
 }  // namespace bloatmeter::web
