@@ -23,9 +23,16 @@ add_test(NAME sanitize_core_unit
 # and once they are gone UBSan's vptr check cannot verify a vtable (the
 # sanitizer probes memory through a pipe() it can no longer open) and
 # reports a false "invalid vptr" in boost::system::error_code::message().
+# A second one checks pacing: five households' 20 sessions, each user's rate
+# within 5 %, read by clients in the same process; under ASan those clients
+# run several times slower and cannot keep up with the computer's bulk flow,
+# so it measures the sanitizer (it runs unsanitized in server_integration).
+# A third checks that the CSV export's memory stays flat: ASan's quarantine
+# keeps freed memory resident on purpose (to catch use after free), so RSS
+# grows with every batch freed; unsanitized it runs in server_integration.
 add_test(NAME sanitize_server_integration
   COMMAND bash "${_run_sanitized}" "${BLOATMETER_SANITIZE_DIR}/tests/server_tests"
-    "--test-case-exclude=out of file descriptors*"
+    "--test-case-exclude=out of file descriptors*,five households*,the CSV export streams*"
   WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
 set_tests_properties(sanitize_core_unit sanitize_server_integration PROPERTIES TIMEOUT 900)
 
