@@ -1,0 +1,172 @@
+#include "bloatmeter/udp_lane_tally.hpp"
+
+#include <algorithm>
+
+#include "bloatmeter/result_limits.hpp"
+
+namespace bloatmeter {
+namespace {
+
+// How far a server's counters may run past the requests sent: every arrival
+// is counted, so only duplicates on the way out take it beyond. Anything
+// further is not a server answering this client, and would make the
+// per-reply_seq table as large as the forger liked.
+std::uint64_t counter_ceiling(std::size_t requests_sent) { return 2 * std::uint64_t{requests_sent} + 64; }
+
+// How many of `delays_us` exceed their minimum by more than `late_after_us`.
+std::uint64_t late_among(const std::vector<Micros>& delays_us, Micros late_after_us) {
+  if (delays_us.empty()) return 0;
+  const auto fastest = *std::min_element(delays_us.begin(), delays_us.end());
+  return static_cast<std::uint64_t>(
+      std::count_if(delays_us.begin(), delays_us.end(), [&](Micros d) { return d - fastest > late_after_us; }));
+}
+
+}  // namespace
+
+std::uint32_t UdpLaneTally::next_request(Micros now_us) {
+  sent_.push_back(Sent{now_us, std::nullopt});
+  return static_cast<std::uint32_t>(sent_.size() - 1);
+}
+
+const UdpLaneTally::Arrival* UdpLaneTally::arrival_of(std::uint32_t reply_seq) const {
+  if (reply_seq >= replies_.size() || !replies_[reply_seq]) return nullptr;
+  return &*replies_[reply_seq];
+}
+
+UdpLaneTally::ReplyKind UdpLaneTally::on_reply(const udp_probe_wire::Reply& reply, Micros now_us) {
+  if (reply.seq >= sent_.size()) return ReplyKind::Ignored;
+  auto& request = sent_[reply.seq];
+  // The echoed send time must be the request's own: a reply that does not
+  // know it answers nothing this client sent.
+  if (reply.client_send_us != static_cast<std::uint64_t>(request.sent_us) || now_us < request.sent_us)
+    return ReplyKind::Ignored;
+  if (!is_plausible_time_us(reply.server_recv_us) || !is_plausible_time_us(reply.server_send_us) ||
+      reply.server_send_us < reply.server_recv_us)
+    return ReplyKind::Ignored;
+  const auto ceiling = counter_ceiling(sent_.size());
+  if (reply.requests_received == 0 || reply.reply_seq >= reply.requests_received ||
+      reply.requests_received > ceiling)
+    return ReplyKind::Ignored;
+
+  if (const auto* earlier = arrival_of(reply.reply_seq)) {
+    // The same reply_seq again: a copy made on the way back, unless it
+    // names another request (then it is no reply of this server's).
+    if (earlier->seq != reply.seq || earlier->requests_received != reply.requests_received)
+      return ReplyKind::Ignored;
+    ++down_duplicated_;
+    return ReplyKind::DuplicatedDownstream;
+  }
+  if (reply.reply_seq >= replies_.size()) replies_.resize(std::size_t{reply.reply_seq} + 1);
+  replies_[reply.reply_seq] =
+      Arrival{reply.seq, reply.reply_seq, reply.requests_received, now_us, reply.server_recv_us, reply.server_send_us};
+  arrival_order_.push_back(reply.reply_seq);
+  if (highest_reply_seq_ && reply.reply_seq < *highest_reply_seq_) ++down_reordered_;
+  highest_reply_seq_ = std::max(highest_reply_seq_.value_or(0), reply.reply_seq);
+
+  if (request.first_reply) {
+    ++up_duplicated_;
+    return ReplyKind::DuplicatedUpstream;
+  }
+  request.first_reply = reply.reply_seq;
+  return ReplyKind::First;
+}
+
+UdpLaneCounts UdpLaneTally::counts(Micros now_us) const {
+  UdpLaneCounts c;
+  c.requests_sent = sent_.size();
+
+  // Downstream: the replies up to the highest reply_seq were all sent.
+  c.down.sent = highest_reply_seq_ ? std::uint64_t{*highest_reply_seq_} + 1 : 0;
+  c.down.received = arrival_order_.size();
+  c.down.lost = c.down.sent - c.down.received;
+  c.down.reordered = down_reordered_;
+  c.down.duplicated = down_duplicated_;
+  std::vector<Micros> down_delays;
+  down_delays.reserve(arrival_order_.size());
+  for (const auto reply_seq : arrival_order_) {
+    const auto& a = *replies_[reply_seq];
+    down_delays.push_back(a.client_recv_us - a.server_send_us);
+  }
+  c.down.late = late_among(down_delays, rules_.late_after_us);
+
+  // Upstream: the server's arrival order, one entry per reply received.
+  std::vector<const Arrival*> by_arrival;
+  by_arrival.reserve(arrival_order_.size());
+  for (const auto reply_seq : arrival_order_) by_arrival.push_back(&*replies_[reply_seq]);
+  std::sort(by_arrival.begin(), by_arrival.end(),
+            [](const Arrival* a, const Arrival* b) { return a->requests_received < b->requests_received; });
+  std::optional<std::uint32_t> highest_seq;
+  std::vector<bool> arrived(sent_.size(), false);
+  for (const auto* a : by_arrival) {
+    if (arrived[a->seq]) continue;  // a duplicate, counted as such
+    arrived[a->seq] = true;
+    if (highest_seq && a->seq < *highest_seq) ++c.up.reordered;
+    highest_seq = std::max(highest_seq.value_or(0), a->seq);
+  }
+  if (!by_arrival.empty()) {
+    // The latest arrival the client heard of: the server had received
+    // requests_received requests by then and answered reply_seq + 1.
+    const auto* last = by_arrival.back();
+    c.server_unanswered = last->requests_received - (std::uint64_t{last->reply_seq} + 1);
+    c.up.sent = std::uint64_t{*highest_seq} + 1;
+    c.up.received = last->requests_received - std::min<std::uint64_t>(up_duplicated_, last->requests_received);
+    c.up.lost = c.up.sent > c.up.received ? c.up.sent - c.up.received : 0;
+  }
+  c.up.duplicated = up_duplicated_;
+
+  std::vector<Micros> up_delays;
+  for (std::size_t seq = 0; seq < sent_.size(); ++seq) {
+    const auto& request = sent_[seq];
+    if (request.first_reply) {
+      ++c.answered;
+      up_delays.push_back(replies_[*request.first_reply]->server_recv_us - request.sent_us);
+    } else if (!highest_seq || seq > *highest_seq) {
+      // After the last request known to have arrived: nobody can say which
+      // way it was lost, or whether it is only slow.
+      if (now_us - request.sent_us >= rules_.give_up_after_us) ++c.lost_unattributed;
+      else ++c.in_flight;
+    }
+  }
+  c.up.late = late_among(up_delays, rules_.late_after_us);
+  return c;
+}
+
+std::optional<ClockOffset> UdpLaneTally::clock_offset(std::uint32_t first_seq, std::uint32_t end_seq) const {
+  std::vector<ProbeRecord> records;
+  for (std::size_t seq = first_seq; seq < std::min<std::size_t>(end_seq, sent_.size()); ++seq) {
+    const auto& request = sent_[seq];
+    if (!request.first_reply) continue;
+    const auto& a = *replies_[*request.first_reply];
+    ProbeRecord p;
+    p.seq = static_cast<std::uint32_t>(seq);
+    p.sent_us = request.sent_us;
+    p.server_recv_us = a.server_recv_us;
+    // The round trip without the server's hold, so the symmetric split is
+    // of the path alone.
+    p.received_us = a.client_recv_us - (a.server_send_us - a.server_recv_us);
+    records.push_back(p);
+  }
+  std::vector<const ProbeRecord*> pointers;
+  pointers.reserve(records.size());
+  for (const auto& p : records) pointers.push_back(&p);
+  return estimate_clock_offset(pointers);
+}
+
+UdpOneWayDelays UdpLaneTally::one_way_delays(const ClockOffset& offset) const {
+  UdpOneWayDelays out;
+  // Integer differences first: the two clocks' epochs may be far apart.
+  for (const auto& request : sent_) {
+    if (!request.first_reply) continue;
+    const auto& a = *replies_[*request.first_reply];
+    out.up_ms.push_back((static_cast<double>(a.server_recv_us - request.sent_us) - offset.server_minus_client_us) /
+                        1000.0);
+  }
+  for (const auto reply_seq : arrival_order_) {
+    const auto& a = *replies_[reply_seq];
+    out.down_ms.push_back((static_cast<double>(a.client_recv_us - a.server_send_us) + offset.server_minus_client_us) /
+                          1000.0);
+  }
+  return out;
+}
+
+}  // namespace bloatmeter
