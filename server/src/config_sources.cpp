@@ -105,6 +105,10 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
        }},
       {"webhook_url", [](const ServerSettings& x) { return x.webhook_url; }},
       {"webhook_retry_initial_ms", [](const ServerSettings& x) { return std::to_string(x.webhook_retry_initial_ms); }},
+      {"udp_port", [](const ServerSettings& x) { return x.udp_port == 0 ? std::string("0 (off)") : std::to_string(x.udp_port); }},
+      {"udp_max_rate_pps", [](const ServerSettings& x) { return std::to_string(x.udp_max_rate_pps); }},
+      {"udp_max_sessions", [](const ServerSettings& x) { return std::to_string(x.udp_max_sessions); }},
+      {"udp_max_sessions_per_address", [](const ServerSettings& x) { return std::to_string(x.udp_max_sessions_per_address); }},
   };
   if (const auto it = typed.find(key); it != typed.end()) return it->second(s);
   // sponsor_* (text the server shows as it is), and any key this listing

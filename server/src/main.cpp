@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   auto shown = [](const Endpoint& ep) { return ep.host.empty() || ep.host == "0.0.0.0" || ep.host == "::" ? std::string("localhost") : (ep.host.find(':') != std::string::npos ? "[" + ep.host + "]" : ep.host); };
   if (o.listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on http://" << shown(*o.listen) << ":" << server.http_port() << "/" << std::endl;
   if (o.tls_listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on https://" << shown(*o.tls_listen) << ":" << server.tls_port() << "/" << std::endl;
+  if (server.udp_port()) std::cout << "bloatmeter-server UDP probe lane on port " << server.udp_port() << std::endl;
   server.stop_on_signals();
   server.run();
   std::cout << "bloatmeter-server stopped" << std::endl;

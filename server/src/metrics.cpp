@@ -86,6 +86,12 @@ class Exposition {
     std::snprintf(text, sizeof text, "%.6f", value);
     sample(name, labels, text);
   }
+  // A family of one unlabelled sample.
+  template <class Value>
+  void single(std::string_view name, std::string_view type, std::string_view help, Value value) {
+    family(name, type, help);
+    sample(name, "", value);
+  }
   std::string take() { return std::move(out_); }
 
  private:
@@ -149,6 +155,29 @@ void render_database(Exposition& e, const DatabaseGauges& db, bool webhook_enabl
   e.sample("bloatmeter_database_rows", label("table", "webhook_outbox"), get(db.outbox_rows));
   e.family("bloatmeter_database_size_bytes", "gauge", "Size of the database file and its write-ahead log.");
   e.sample("bloatmeter_database_size_bytes", "", db.file_bytes.load(std::memory_order_relaxed));
+}
+
+void render_udp(Exposition& e, const UdpCounters& u) {
+  const auto get = [](const auto& a) { return a.load(std::memory_order_relaxed); };
+  e.single("bloatmeter_udp_enabled", "gauge", "1 when the UDP probe lane's responder runs (udp_port).",
+           std::int64_t{get(u.enabled) ? 1 : 0});
+  e.single("bloatmeter_udp_datagrams_received_total", "counter", "Datagrams the UDP responder read, answered or not.",
+           get(u.received));
+  e.single("bloatmeter_udp_datagrams_answered_total", "counter", "Requests the UDP responder answered.",
+           get(u.answered));
+  e.family("bloatmeter_udp_datagrams_dropped_total", "counter",
+           "Datagrams the UDP responder did not answer, by reason (unknown_token: unauthenticated).");
+  for (std::size_t k = 0; k < kUdpDropKinds; ++k)
+    e.sample("bloatmeter_udp_datagrams_dropped_total", label("reason", kUdpDropNames[k]),
+             u.dropped_of(static_cast<UdpDrop>(k)));
+  e.single("bloatmeter_udp_received_bytes_total", "counter", "UDP payload bytes the responder read.",
+           get(u.received_bytes));
+  e.single("bloatmeter_udp_sent_bytes_total", "counter", "UDP payload bytes the responder sent.", get(u.sent_bytes));
+  e.single("bloatmeter_udp_sessions_opened_total", "counter", "UDP sessions opened by POST /api/udp-session.",
+           get(u.sessions_opened));
+  e.single("bloatmeter_udp_sessions_refused_total", "counter",
+           "UDP sessions refused (udp_max_sessions, udp_max_sessions_per_address).", get(u.sessions_refused));
+  e.single("bloatmeter_udp_sessions_live", "gauge", "UDP sessions before their deadline.", get(u.sessions_live));
 }
 
 }  // namespace
@@ -251,6 +280,7 @@ std::string Metrics::render(const ServerContext& ctx) const {
   e.sample("bloatmeter_result_submissions_in_flight", "",
            std::int64_t{ctx.submissions_in_flight.load(std::memory_order_relaxed)});
 
+  render_udp(e, ctx.udp_counters);
   render_database(e, database, !ctx.options.settings.webhook_url.empty());
   return e.take();
 }

@@ -9,6 +9,7 @@
 #include "result_routes.hpp"
 #include "telemetry_routes.hpp"
 #include "static_files.hpp"
+#include "udp_routes.hpp"
 #include "url_path.hpp"
 
 namespace bloatmeter::server {
@@ -113,6 +114,10 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
   if (path == kResultsPath) {
     if (req.method() != http::verb::post) return only("POST");
     return submit_result(std::move(req), ctx, client, std::move(reply));
+  }
+  if (path == kUdpSessionPath) {
+    if (req.method() != http::verb::post) return only("POST");
+    return open_udp_session(std::move(req), ctx, client, std::move(reply));
   }
   if (path.starts_with(kResultPrefix)) {
     if (req.method() != http::verb::get) return only("GET");

@@ -1,7 +1,9 @@
 #include "server.hpp"
 
+#include <algorithm>
 #include <iostream>
 
+#include "run_guarded.hpp"
 #include "server_log.hpp"
 #include "tls_identity.hpp"
 
@@ -15,6 +17,28 @@ std::string resolve(const Endpoint& ep, tcp::endpoint& out) {
   if (ec) return "bad listen address '" + ep.host + "' (use a literal IPv4 or IPv6 address)";
   out = tcp::endpoint(addr, ep.port);
   return {};
+}
+
+// Where the UDP responder listens: at the HTTP listeners' addresses, so a
+// client reaches it at the host it already talks to. A wildcard takes the
+// addresses it covers ("::" every one, "0.0.0.0" every IPv4 one), which
+// could not be bound beside it.
+std::vector<net::ip::address> udp_addresses(const ServerOptions& o) {
+  std::vector<net::ip::address> out;
+  for (const auto* ep : {&o.listen, &o.tls_listen}) {
+    tcp::endpoint resolved;
+    if (!*ep || !resolve(**ep, resolved).empty()) continue;
+    out.push_back(resolved.address());
+  }
+  const auto covered = [&](const net::ip::address& a) {
+    return std::any_of(out.begin(), out.end(), [&](const net::ip::address& w) {
+      return w != a && w.is_unspecified() && (w.is_v6() || a.is_v4());
+    });
+  };
+  std::vector<net::ip::address> kept;
+  for (const auto& a : out)
+    if (!covered(a) && std::find(kept.begin(), kept.end(), a) == kept.end()) kept.push_back(a);
+  return kept;
 }
 }  // namespace
 
@@ -82,6 +106,18 @@ std::string Server::start() {
     if (auto err = secure_->open(ep); !err.empty()) return err;
   }
   if (!plain_ && !secure_) return "nothing to listen on";
+  if (o.settings.udp_port != 0) {
+    UdpSessionLimits limits;
+    limits.max_sessions = o.settings.udp_max_sessions;
+    limits.max_sessions_per_address = o.settings.udp_max_sessions_per_address;
+    limits.rate_pps = o.settings.udp_max_rate_pps;
+    limits.burst = udp_burst(o.settings.udp_max_rate_pps);
+    auto responder = UdpResponder::start(udp_addresses(o), static_cast<std::uint16_t>(o.settings.udp_port), limits,
+                                         ctx_.udp_counters);
+    if (!responder) return responder.error();
+    udp_ = std::move(responder).value();
+    ctx_.udp = udp_.get();
+  }
   if (!o.settings.webhook_url.empty()) {
     WebhookSenderOptions w;
     w.url = o.settings.webhook_url;
@@ -100,24 +136,7 @@ std::string Server::start() {
 
 std::uint16_t Server::http_port() const { return plain_ ? plain_->port() : 0; }
 std::uint16_t Server::tls_port() const { return secure_ ? secure_->port() : 0; }
-
-namespace {
-// Runs an I/O context until it stops. An exception a handler let escape is
-// logged and the thread goes on serving: one bad connection must not end
-// the server (answer_or_500 already catches the routes' own).
-void run_guarded(net::io_context& ioc, const char* topic) {
-  for (;;) {
-    try {
-      ioc.run();
-      return;
-    } catch (const std::exception& e) {
-      log_event(LogLevel::Error, topic, std::string("a handler failed: ") + e.what());
-    } catch (...) {
-      log_event(LogLevel::Error, topic, "a handler failed");
-    }
-  }
-}
-}  // namespace
+std::uint16_t Server::udp_port() const { return udp_ ? udp_->port() : 0; }
 
 void Server::run() {
   std::thread probe_thread([this] { run_guarded(probe_ioc_, "probe"); });
@@ -137,6 +156,7 @@ void Server::stop_on_signals() {
 
 void Server::stop() {
   if (webhook_) webhook_->stop();  // abandons a request in flight: the event stays queued
+  if (udp_) udp_->stop();
   if (plain_) plain_->close();
   if (secure_) secure_->close();
   if (signals_) {

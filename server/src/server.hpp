@@ -10,13 +10,15 @@
 #include "telemetry_auth.hpp"
 #include "telemetry_reader.hpp"
 #include "server_context.hpp"
+#include "udp_responder.hpp"
 #include "webhook_sender.hpp"
 
 namespace bloatmeter::server {
 
 // The whole server: one io_context run by N threads, a listener per
 // endpoint; a second io_context on a thread of its own for probe lanes, so
-// bulk traffic never delays an echo; one more thread for result storage.
+// bulk traffic never delays an echo; one more thread for result storage;
+// the UDP probe lane's responder on a thread of its own.
 // start() binds (errors as values), run() blocks until stop().
 class Server {
  public:
@@ -27,6 +29,7 @@ class Server {
   std::string start();
   std::uint16_t http_port() const;
   std::uint16_t tls_port() const;
+  std::uint16_t udp_port() const;  // 0: no UDP lane
   ServerContext& context() { return ctx_; }
 
   // Runs the I/O threads; returns after stop().
@@ -51,6 +54,7 @@ class Server {
   std::shared_ptr<Listener> plain_;
   std::shared_ptr<Listener> secure_;
   std::unique_ptr<WebhookSender> webhook_;  // when webhook_url is set
+  std::unique_ptr<UdpResponder> udp_;       // when udp_port is set
   std::optional<net::signal_set> signals_;
 };
 

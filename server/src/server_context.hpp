@@ -13,6 +13,7 @@
 #include "random_pool.hpp"
 #include "responses.hpp"
 #include "server_options.hpp"
+#include "udp_counters.hpp"
 #include "webhook_counters.hpp"
 
 namespace bloatmeter::server {
@@ -21,6 +22,7 @@ class ResultStore;
 class WebhookSender;
 class TelemetryReader;
 class TelemetryAuth;
+class UdpResponder;
 
 // What every session may read: the options and the server's counters.
 // Nothing here is mutable except atomics, so sessions never contend. The
@@ -67,6 +69,11 @@ struct ServerContext {
   TelemetryReader* telemetry = nullptr;
   TelemetryAuth* telemetry_auth = nullptr;
   net::any_io_executor telemetry_executor;
+
+  // The UDP probe lane's responder, on a thread of its own (null when
+  // udp_port is 0), and its figures for /metrics.
+  UdpResponder* udp = nullptr;
+  UdpCounters udp_counters;
 
   double uptime_seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

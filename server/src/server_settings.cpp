@@ -77,7 +77,8 @@ const std::vector<std::string>& known_config_keys() {
       "max_connections", "max_connections_per_address", "max_tests", "max_tests_per_address", "max_test_seconds",
       "submissions_per_minute_per_address", "allowed_origins", "telemetry_api_key", "telemetry_allow_query_key",
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
-      "webhook_secret", "webhook_retry_initial_ms", "metrics_token"};
+      "webhook_secret", "webhook_retry_initial_ms", "metrics_token", "udp_port", "udp_max_rate_pps",
+      "udp_max_sessions", "udp_max_sessions_per_address"};
   return keys;
 }
 
@@ -105,6 +106,10 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            integer_setting(values, "telemetry_max_rows", 1, 100'000'000, s.telemetry_max_rows),
            integer_setting(values, "telemetry_max_age_days", 1, 36'500, s.telemetry_max_age_days),
            integer_setting(values, "webhook_retry_initial_ms", 10, 600'000, s.webhook_retry_initial_ms),
+           integer_setting(values, "udp_port", 0, 65'535, s.udp_port),
+           integer_setting(values, "udp_max_rate_pps", 1, 100'000, s.udp_max_rate_pps),
+           integer_setting(values, "udp_max_sessions", 1, 1'000'000, s.udp_max_sessions),
+           integer_setting(values, "udp_max_sessions_per_address", 1, 100'000, s.udp_max_sessions_per_address),
            bool_setting(values, "telemetry_allow_query_key", s.telemetry_allow_query_key),
            text_setting(values, "telemetry_api_key", s.telemetry_api_key),
            text_setting(values, "webhook_url", s.webhook_url),

@@ -47,6 +47,20 @@ struct ServerSettings {
   // submissions_per_minute_per_address: POST /api/results per address per
   // sliding minute; more get 429 + Retry-After.
   int submissions_per_minute_per_address = 20;
+  // ---- The UDP probe lane (docs/protocol.md, "UDP probe lane") ----
+  // udp_port: the UDP responder's port, at the HTTP listeners' addresses
+  // (IPv4 and IPv6 as they are); 0: no UDP lane. Off by default: a server
+  // opens no UDP port its operator did not ask for (8081 is our
+  // suggestion; open it for UDP in the firewall).
+  int udp_port = 0;
+  // udp_max_rate_pps: a session's datagrams per second, on average, with
+  // bursts of half a second's worth (at least 10); more are dropped and
+  // counted. 200 leaves room for a 100 Hz probe lane.
+  int udp_max_rate_pps = 200;
+  // udp_max_sessions, udp_max_sessions_per_address: UDP sessions live at
+  // once, in all and per address (IPv6: its /64). One more gets 503.
+  int udp_max_sessions = 1024;
+  int udp_max_sessions_per_address = 8;
   // allowed_origins: web origins, besides the server's own, whose pages may
   // open WebSockets, POST to the server and frame its page (space or comma
   // separated, e.g. "https://www.example.net"); "*" allows any.

@@ -163,3 +163,13 @@ TEST_CASE("a reply's padding is zeros, whatever the buffer held") {
   REQUIRE(uw::encode_reply(uw::Reply{}, datagram));
   CHECK(std::all_of(datagram.begin() + uw::kReplyHeaderBytes, datagram.end(), [](std::uint8_t b) { return b == 0; }));
 }
+
+TEST_CASE("a token travels in the session's JSON answer as 32 hex digits") {
+  CHECK(uw::token_text(counting_token()) == "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+  CHECK(uw::token_from_text("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf") == counting_token());
+  CHECK(uw::token_from_text("A0A1A2A3A4A5A6A7A8A9AAABACADAEAF") == counting_token());
+  CHECK_FALSE(uw::token_from_text(""));
+  CHECK_FALSE(uw::token_from_text("a0a1a2a3a4a5a6a7a8a9aaabacadaea"));    // 31 digits
+  CHECK_FALSE(uw::token_from_text("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf0"));  // 33
+  CHECK_FALSE(uw::token_from_text("g0a1a2a3a4a5a6a7a8a9aaabacadaeaf"));
+}

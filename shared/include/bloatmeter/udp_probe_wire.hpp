@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "bloatmeter/byte_order.hpp"
 
@@ -41,6 +43,37 @@ inline constexpr std::size_t kG711DatagramBytes = 172;
 
 inline constexpr std::size_t kTokenBytes = 16;
 using Token = std::array<std::uint8_t, kTokenBytes>;
+
+// A token as POST /api/udp-session's answer carries it: 32 lowercase hex
+// digits.
+inline std::string token_text(const Token& token) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * kTokenBytes);
+  for (const auto b : token) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xF]);
+  }
+  return out;
+}
+
+// The token of 32 hex digits (either case), or nothing.
+inline std::optional<Token> token_from_text(std::string_view text) {
+  if (text.size() != 2 * kTokenBytes) return std::nullopt;
+  const auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  Token token{};
+  for (std::size_t i = 0; i < kTokenBytes; ++i) {
+    const int hi = digit(text[2 * i]), lo = digit(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    token[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return token;
+}
 
 // client -> server: kRequestHeaderBytes of header, then padding (any bytes,
 // ignored; zeros advised) up to the datagram's size.
