@@ -9,6 +9,7 @@
 #include "report.hpp"
 #include "result_submit.hpp"
 #include "single_user_command.hpp"
+#include "udp_probe_command.hpp"
 
 namespace {
 
@@ -34,6 +35,9 @@ Commands:
   report FILE...   recompute and print the summary of result files (from
                    the browser or this client); several files are compared
                    side by side
+  udp-probe URL [--seconds N] [--interval-ms M] [--size BYTES] [--insecure]
+                   a diagnostic of the server's UDP probe lane: loss,
+                   reordering, duplicates and one-way delay per direction
   --version        print the version and exit
   --help           print this help and exit
 
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
   if (args[0] == "household") return run_household({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "submit") return run_submit({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  if (args[0] == "udp-probe") return run_udp_probe({args.begin() + 1, args.end()}, std::cout, std::cerr);
   std::cerr << "bloatmeter: unknown command '" << args[0] << "' (see --help)\n";
   return kExitUsage;
 }

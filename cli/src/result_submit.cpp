@@ -4,14 +4,13 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/beast/http.hpp>
 
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
+#include "http_exchange.hpp"
 #include "tls_client.hpp"
 #include "ws_connect.hpp"
 
@@ -43,27 +42,6 @@ Ctrl-C stops waiting for the server's answer.
 Exit codes: 0 submitted, 2 bad command line, 3 server unreachable,
 5 invalid result file, 6 not submitted (the server refused it, or Ctrl-C).
 )";
-
-template <class Stream>
-asio::awaitable<void> exchange(Stream& stream, const ServerUrl& url, bool verify,
-                               const http::request<http::string_body>& request, Response& answer) {
-  tcp::resolver resolver(co_await asio::this_coro::executor);
-  const auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
-  co_await open_stream(stream, endpoints, url, verify);
-  beast::get_lowest_layer(stream).expires_after(kSubmitTimeout);
-  boost::system::error_code write_error;
-  co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, write_error));
-  // A server that refuses (busy, too many submissions, too large) may answer
-  // and close before it has read the body: its answer says why, so read it
-  // even when writing failed.
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxAnswerBytes);
-  boost::system::error_code read_error;
-  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, read_error));
-  if (read_error) throw boost::system::system_error(write_error ? write_error : read_error);
-  answer = parser.release();
-}
 
 SubmitAnswer read_answer(const Response& answer) {
   SubmitAnswer a;
@@ -104,43 +82,12 @@ SubmitAnswer post_result(asio::io_context& io, StopSignals& stops, const ServerU
   request.body() = document;
   request.prepare_payload();
 
-  Response response;
-  std::string failure;
-  bool stopped = false;
-  auto run = [&](auto& stream) {
-    stops.forget_pending();
-    stops.arm([&] {
-      stopped = true;
-      beast::get_lowest_layer(stream).close();
-    });
-    asio::co_spawn(io, exchange(stream, url, verify, request, response), [&](std::exception_ptr e) {
-      stops.disarm();
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const boost::system::system_error& x) {
-        failure = x.code() == beast::error::timeout ? "no answer within " + std::to_string(kSubmitTimeout.count()) + " s"
-                                                    : x.code().message();
-      } catch (const std::exception& x) {
-        failure = x.what();
-      }
-    });
-    io.restart();
-    io.run();
-    io.restart();
-  };
-  if (url.secure) {
-    TlsStream stream(io, *tls);
-    run(stream);
-  } else {
-    beast::tcp_stream stream(io);
-    run(stream);
-  }
+  const auto exchanged = exchange_http(io, stops, url, tls, verify, request, kSubmitTimeout, kMaxAnswerBytes);
   SubmitAnswer unanswered;
-  unanswered.stopped = stopped;
-  if (stopped) unanswered.error = "stopped by the user before the server answered";
-  else if (!failure.empty()) unanswered.error = "cannot reach " + url.origin() + ": " + failure;
-  else return read_answer(response);
+  unanswered.stopped = exchanged.stopped;
+  if (exchanged.stopped) unanswered.error = "stopped by the user before the server answered";
+  else if (!exchanged.answer) unanswered.error = "cannot reach " + url.origin() + ": " + exchanged.failure;
+  else return read_answer(*exchanged.answer);
   return unanswered;
 }
 

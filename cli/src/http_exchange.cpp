@@ -1,0 +1,80 @@
+#include "http_exchange.hpp"
+
+#include <exception>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "ws_connect.hpp"
+
+namespace bloatmeter::cli {
+
+namespace {
+
+namespace http = beast::http;
+using Response = http::response<http::string_body>;
+
+template <class Stream>
+asio::awaitable<void> exchange(Stream& stream, const ServerUrl& url, bool verify,
+                               const http::request<http::string_body>& request, std::chrono::seconds timeout,
+                               std::size_t max_answer_bytes, std::optional<Response>& answer) {
+  tcp::resolver resolver(co_await asio::this_coro::executor);
+  const auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+  co_await open_stream(stream, endpoints, url, verify);
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  boost::system::error_code write_error;
+  co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, write_error));
+  // A server that refuses (busy, too many submissions, too large) may answer
+  // and close before it has read the body: its answer says why, so read it
+  // even when writing failed.
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(max_answer_bytes);
+  boost::system::error_code read_error;
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, read_error));
+  if (read_error) throw boost::system::system_error(write_error ? write_error : read_error);
+  answer = parser.release();
+}
+
+}  // namespace
+
+HttpExchange exchange_http(asio::io_context& io, StopSignals& stops, const ServerUrl& url, ssl::context* tls,
+                           bool verify, const http::request<http::string_body>& request, std::chrono::seconds timeout,
+                           std::size_t max_answer_bytes) {
+  HttpExchange out;
+  auto run = [&](auto& stream) {
+    stops.forget_pending();
+    stops.arm([&] {
+      out.stopped = true;
+      beast::get_lowest_layer(stream).close();
+    });
+    asio::co_spawn(io, exchange(stream, url, verify, request, timeout, max_answer_bytes, out.answer),
+                   [&](std::exception_ptr e) {
+                     stops.disarm();
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const boost::system::system_error& x) {
+                       out.failure = x.code() == beast::error::timeout
+                                         ? "no answer within " + std::to_string(timeout.count()) + " s"
+                                         : x.code().message();
+                     } catch (const std::exception& x) {
+                       out.failure = x.what();
+                     }
+                   });
+    io.restart();
+    io.run();
+    io.restart();
+  };
+  if (url.secure) {
+    TlsStream stream(io, *tls);
+    run(stream);
+  } else {
+    beast::tcp_stream stream(io);
+    run(stream);
+  }
+  if (out.stopped) out.answer.reset();
+  return out;
+}
+
+}  // namespace bloatmeter::cli
