@@ -50,6 +50,15 @@ ClientLimits::TestLease::~TestLease() {
   limits_->forget_if_unused(it);
 }
 
+ClientLimits::StreamLease::~StreamLease() {
+  if (!limits_) return;
+  std::lock_guard lock(limits_->mutex_);
+  const auto it = limits_->clients_.find(key_);
+  if (it == limits_->clients_.end()) return;
+  --it->second.streams;
+  limits_->forget_if_unused(it);
+}
+
 std::string ClientLimits::refusal_locked(int tests_of_key) const {
   if (tests_ >= settings_.max_tests)
     return "the server is running " + std::to_string(tests_) + " tests, its most (max_tests)";
@@ -67,6 +76,21 @@ std::optional<ClientLimits::TestLease> ClientLimits::start_test(const std::strin
     ++tests_;
     return TestLease(*this, key);
   }
+  forget_if_unused(clients_.find(key));
+  return std::nullopt;
+}
+
+std::optional<ClientLimits::StreamLease> ClientLimits::start_stream(const std::string& key, std::string& why) {
+  std::lock_guard lock(mutex_);
+  auto& entry = clients_[key];
+  const int allowed = settings_.max_streams_per_test * std::max(entry.tests, 1);
+  if (entry.streams < allowed) {
+    ++entry.streams;
+    why.clear();
+    return StreamLease(*this, key);
+  }
+  why = "your address has " + std::to_string(entry.streams) + " load streams open for " +
+        std::to_string(entry.tests) + " test(s) (max_streams_per_test)";
   forget_if_unused(clients_.find(key));
   return std::nullopt;
 }

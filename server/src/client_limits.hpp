@@ -54,8 +54,27 @@ class ClientLimits {
     std::string key_;
   };
 
+  // A load stream's place (a /ws/bulk-* lane), held for the lane's life.
+  class StreamLease {
+   public:
+    StreamLease(ClientLimits& limits, std::string key) : limits_(&limits), key_(std::move(key)) {}
+    StreamLease(StreamLease&& other) noexcept
+        : limits_(std::exchange(other.limits_, nullptr)), key_(std::move(other.key_)) {}
+    StreamLease& operator=(StreamLease&&) = delete;
+    ~StreamLease();
+
+   private:
+    ClientLimits* limits_;
+    std::string key_;
+  };
+
   // A place for a new test, or nothing with the reason in `why`.
   std::optional<TestLease> start_test(const std::string& key, std::string& why);
+  // A place for one more load stream from `key`, or nothing with the reason
+  // in `why`. The server cannot tell which test a stream belongs to (a
+  // lane carries no test id), so an address may hold max_streams_per_test
+  // for each test it runs (for one when it runs none yet).
+  std::optional<StreamLease> start_stream(const std::string& key, std::string& why);
   // Whether start_test would give a place now ("" when it would), taking
   // none: what a browser asks before it opens its lanes (GET /api/test-slot).
   std::string test_refusal(const std::string& key) const;
@@ -67,8 +86,9 @@ class ClientLimits {
   struct Entry {
     int connections = 0;
     int tests = 0;
+    int streams = 0;
     std::deque<std::chrono::steady_clock::time_point> submissions;
-    bool unused() const { return connections == 0 && tests == 0 && submissions.empty(); }
+    bool unused() const { return connections == 0 && tests == 0 && streams == 0 && submissions.empty(); }
   };
   void forget_if_unused(std::unordered_map<std::string, Entry>::iterator it);
   std::string refusal_locked(int tests_of_key) const;

@@ -83,6 +83,7 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
       {"max_connections_per_address", [](const ServerSettings& x) { return std::to_string(x.max_connections_per_address); }},
       {"max_tests", [](const ServerSettings& x) { return std::to_string(x.max_tests); }},
       {"max_tests_per_address", [](const ServerSettings& x) { return std::to_string(x.max_tests_per_address); }},
+      {"max_streams_per_test", [](const ServerSettings& x) { return std::to_string(x.max_streams_per_test); }},
       {"max_test_seconds", [](const ServerSettings& x) { return std::to_string(x.max_test_seconds); }},
       {"submissions_per_minute_per_address",
        [](const ServerSettings& x) { return std::to_string(x.submissions_per_minute_per_address); }},

@@ -74,7 +74,8 @@ const std::vector<std::string>& known_config_keys() {
   static const std::vector<std::string> keys{
       "sponsor_name", "sponsor_url", "sponsor_city", "result_retention", "max_concurrent_submissions",
       "request_timeout_seconds", "idle_timeout_seconds", "write_stall_seconds", "max_transfer_seconds",
-      "max_connections", "max_connections_per_address", "max_tests", "max_tests_per_address", "max_test_seconds",
+      "max_connections", "max_connections_per_address", "max_tests", "max_tests_per_address", "max_streams_per_test",
+      "max_test_seconds",
       "submissions_per_minute_per_address", "allowed_origins", "telemetry_api_key", "telemetry_allow_query_key",
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
       "webhook_secret", "webhook_retry_initial_ms", "metrics_token", "udp_port", "udp_max_rate_pps",
@@ -100,6 +101,7 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            integer_setting(values, "max_connections_per_address", 1, 1'000'000, s.max_connections_per_address),
            integer_setting(values, "max_tests", 1, 100'000, s.max_tests),
            integer_setting(values, "max_tests_per_address", 1, 100'000, s.max_tests_per_address),
+           integer_setting(values, "max_streams_per_test", 1, 1'000, s.max_streams_per_test),
            integer_setting(values, "max_test_seconds", 1, 86'400, s.max_test_seconds),
            integer_setting(values, "submissions_per_minute_per_address", 1, 100'000,
                            s.submissions_per_minute_per_address),

@@ -41,6 +41,10 @@ struct ServerSettings {
   // server could not measure never starts.
   int max_tests = 200;
   int max_tests_per_address = 16;
+  // max_streams_per_test: load streams (/ws/bulk-download and -upload) an
+  // address may hold open per test it runs; a plan opens at most 16 each
+  // way at once, so 32 never refuses a real client. More get 503.
+  int max_streams_per_test = 32;
   // max_test_seconds: the longest any WebSocket lane stays open (a plan is
   // 40 s; a lane kept alive by pings is closed at this deadline).
   int max_test_seconds = 120;

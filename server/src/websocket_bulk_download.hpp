@@ -4,6 +4,7 @@
 // so little data waits in the server: the queue a test measures is the
 // network's. Whatever the client sends is read and dropped (reading is also
 // how the client's close arrives).
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -22,7 +23,10 @@ class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSess
   BulkDownloadSession(Stream&& stream, ServerContext& ctx, std::size_t chunk)
       : ws_(std::move(stream)), ctx_(ctx), count_(ctx, limit_key_of(tcp_socket_of(ws_))), chunk_(chunk) {}
 
-  void run(Request req) {
+  // The lease counts this stream against max_streams_per_test until the
+  // session ends.
+  void run(Request req, ClientLimits::StreamLease lease) {
+    lease_.emplace(std::move(lease));
     req_ = std::move(req);
     net::dispatch(ws_.get_executor(),
                   beast::bind_front_handler(&BulkDownloadSession::accept, this->shared_from_this()));
@@ -70,6 +74,7 @@ class BulkDownloadSession : public std::enable_shared_from_this<BulkDownloadSess
 
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
+  std::optional<ClientLimits::StreamLease> lease_;
   ConnectionCount count_;
   Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Download};
   Request req_;

@@ -23,7 +23,10 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
   BulkUploadSession(Stream&& stream, ServerContext& ctx)
       : ws_(std::move(stream)), ctx_(ctx), count_(ctx, limit_key_of(tcp_socket_of(ws_))), report_timer_(ws_.get_executor()) {}
 
-  void run(Request req) {
+  // The lease counts this stream against max_streams_per_test until the
+  // session ends.
+  void run(Request req, ClientLimits::StreamLease lease) {
+    lease_.emplace(std::move(lease));
     req_ = std::move(req);
     net::dispatch(ws_.get_executor(),
                   beast::bind_front_handler(&BulkUploadSession::accept, this->shared_from_this()));
@@ -89,6 +92,7 @@ class BulkUploadSession : public std::enable_shared_from_this<BulkUploadSession<
 
   websocket::stream<Stream> ws_;
   ServerContext& ctx_;
+  std::optional<ClientLimits::StreamLease> lease_;
   ConnectionCount count_;
   Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Upload};
   net::steady_timer report_timer_;

@@ -47,6 +47,17 @@ void reject_upgrade(Stream&& stream, http::status status, std::string_view messa
   reject_upgrade(std::forward<Stream>(stream), error_response(status, message, req), ctx);
 }
 
+// A lane over a limit: logged, and 503 + Retry-After saying which limit.
+template <class Stream>
+void reject_busy(Stream&& stream, std::string_view what, const std::string& why, const Request& req,
+                 const ServerContext& ctx) {
+  log_event(LogLevel::Warning, "limits", "refused " + std::string(what) + ": " + why);
+  reject_upgrade(std::forward<Stream>(stream),
+                 busy_response(http::status::service_unavailable, "the test server is busy: " + why,
+                               kBusyRetrySeconds, req),
+                 ctx);
+}
+
 // ?chunk=N for /ws/bulk-download; nothing when present but out of range.
 inline std::optional<std::size_t> download_chunk_size(const Request& req) {
   const auto text = query_param(target_query(req.target()), "chunk");
@@ -113,24 +124,23 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
     // this address) runs all the tests it may, before anything is measured.
     std::string why;
     auto lease = ctx.limits.start_test(limit_key_of(beast::get_lowest_layer(stream).socket()), why);
-    if (!lease) {
-      log_event(LogLevel::Warning, "limits", "refused a test: " + why);
-      return reject_upgrade(std::forward<Stream>(stream),
-                            busy_response(http::status::service_unavailable, "the test server is busy: " + why,
-                                          kBusyRetrySeconds, req),
-                            ctx);
-    }
+    if (!lease) return reject_busy(std::forward<Stream>(stream), "a test", why, req, ctx);
     return start_probe_lane(std::forward<Stream>(stream), std::move(req), std::move(*lease), ctx);
   }
-  if (path == "/ws/bulk-download") {
+  if (path == "/ws/bulk-download" || path == "/ws/bulk-upload") {
     const auto chunk = download_chunk_size(req);
-    if (!chunk)
+    if (path == "/ws/bulk-download" && !chunk)
       return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
                             "chunk must be an integer from 4096 to 1048576", req, ctx);
-    return start_bulk_download(std::forward<Stream>(stream), std::move(req), ctx, *chunk);
-  }
-  if (path == "/ws/bulk-upload") {
-    return start_bulk_upload(std::forward<Stream>(stream), std::move(req), ctx);
+    // A load stream beyond what this address's tests may hold is refused
+    // before it moves a byte: one client cannot take the server's capacity
+    // by opening streams without end.
+    std::string why;
+    auto lease = ctx.limits.start_stream(limit_key_of(beast::get_lowest_layer(stream).socket()), why);
+    if (!lease) return reject_busy(std::forward<Stream>(stream), "a load stream", why, req, ctx);
+    if (path == "/ws/bulk-download")
+      return start_bulk_download(std::forward<Stream>(stream), std::move(req), std::move(*lease), ctx, *chunk);
+    return start_bulk_upload(std::forward<Stream>(stream), std::move(req), std::move(*lease), ctx);
   }
   if (path.starts_with(kHouseholdWsPrefix)) {
     auto upgrade = household_upgrade(req, ctx);

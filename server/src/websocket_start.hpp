@@ -19,17 +19,18 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx);
 void start_probe_lane(TlsStream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx);
 
-// /ws/bulk-download, in messages of chunk bytes (?chunk=N).
+// /ws/bulk-download, in messages of chunk bytes (?chunk=N). Load lanes hold a
+// StreamLease (max_streams_per_test).
 inline constexpr std::size_t kMinDownloadChunk = 4096;
 inline constexpr std::size_t kMaxDownloadChunk = 1024 * 1024;
 inline constexpr std::size_t kDefaultDownloadChunk = 65536;
 
-void start_bulk_download(beast::tcp_stream&& stream, Request&& req, ServerContext& ctx, std::size_t chunk);
-void start_bulk_download(TlsStream&& stream, Request&& req, ServerContext& ctx, std::size_t chunk);
+void start_bulk_download(beast::tcp_stream&& stream, Request&& req, ClientLimits::StreamLease&& lease, ServerContext& ctx, std::size_t chunk);
+void start_bulk_download(TlsStream&& stream, Request&& req, ClientLimits::StreamLease&& lease, ServerContext& ctx, std::size_t chunk);
 
 // /ws/bulk-upload.
-void start_bulk_upload(beast::tcp_stream&& stream, Request&& req, ServerContext& ctx);
-void start_bulk_upload(TlsStream&& stream, Request&& req, ServerContext& ctx);
+void start_bulk_upload(beast::tcp_stream&& stream, Request&& req, ClientLimits::StreamLease&& lease, ServerContext& ctx);
+void start_bulk_upload(TlsStream&& stream, Request&& req, ClientLimits::StreamLease&& lease, ServerContext& ctx);
 
 // /ws/virtual-household/{user}: the user and plan the router checked.
 void start_household(beast::tcp_stream&& stream, Request&& req, ServerContext& ctx, HouseholdRequest&& user);

@@ -318,6 +318,40 @@ TEST_CASE("tests beyond max_tests_per_address are refused at the probe lane with
   CHECK(probe_upgrade(third).result() == http::status::switching_protocols);
 }
 
+TEST_CASE("load streams beyond max_streams_per_test per running test are refused with 503 + Retry-After") {
+  auto srv = server_with("max_streams_per_test=2\n");
+  net::io_context ioc;
+  const auto upgrade = [&](websocket::stream<tcp::socket>& ws, const char* path) {
+    ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), srv.port()));
+    websocket::response_type res;
+    beast::error_code ec;
+    ws.handshake(res, "127.0.0.1", path, ec);
+    return res.result();
+  };
+  // No test running yet: one test's worth (2), either direction.
+  websocket::stream<tcp::socket> down(ioc), up(ioc), third(ioc), probe(ioc), fourth(ioc), fifth(ioc), sixth(ioc);
+  REQUIRE(upgrade(down, "/ws/bulk-download") == http::status::switching_protocols);
+  REQUIRE(upgrade(up, "/ws/bulk-upload") == http::status::switching_protocols);
+  websocket::response_type refused;
+  {
+    third.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), srv.port()));
+    beast::error_code ec;
+    third.handshake(refused, "127.0.0.1", "/ws/bulk-upload", ec);
+  }
+  CHECK(refused.result() == http::status::service_unavailable);
+  CHECK(refused[http::field::retry_after] == "5");
+  CHECK(refused.body().find("max_streams_per_test") != std::string::npos);
+  // One running test (its probe lane) still allows 2 in all; a second
+  // test from the address would allow 4.
+  REQUIRE(upgrade(probe, "/ws/probe") == http::status::switching_protocols);
+  CHECK(upgrade(fourth, "/ws/bulk-download") == http::status::service_unavailable);
+  // A stream that ends gives its place back.
+  down.close(websocket::close_code::normal);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(upgrade(fifth, "/ws/bulk-download") == http::status::switching_protocols);
+  CHECK(upgrade(sixth, "/ws/bulk-download") == http::status::service_unavailable);
+}
+
 TEST_CASE("a lane kept alive by pings is closed at max_test_seconds") {
   auto srv = server_with("max_test_seconds=2\n");
   WsClient lane(srv.port(), "/ws/probe");
