@@ -3,6 +3,7 @@
 // shared logic lives here, PlainHttpSession and TlsHttpSession supply the
 // stream and how it closes. Async all the way; each session runs on its own
 // strand, so no locks.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <memory>
@@ -17,6 +18,11 @@
 #include "websocket_routes.hpp"
 
 namespace bloatmeter::server {
+
+// How long a connection over the limits may take to send the request its
+// 503 answers (http_session's first read).
+inline constexpr int kOverLimitHeaderSeconds = 2;
+
 
 inline constexpr std::size_t kHeaderLimit = 16 * 1024;
 inline constexpr std::size_t kUploadPiece = 64 * 1024;
@@ -56,7 +62,12 @@ class HttpSession {
     // A new connection's first request must arrive whole within the request
     // timeout (slowloris); a kept-alive one waits the idle timeout for its
     // next.
-    deadline_in(requests_ == 0 ? settings().request_timeout_seconds : settings().idle_timeout_seconds);
+    // One over the connection limits is only waiting for its 503: it gets
+    // kOverLimitHeaderSeconds to ask, so a flood of connections that never
+    // finish a request cannot hold descriptors the running tests need.
+    const int first = count_.over_limit().empty() ? settings().request_timeout_seconds
+                                                  : std::min(settings().request_timeout_seconds, kOverLimitHeaderSeconds);
+    deadline_in(requests_ == 0 ? first : settings().idle_timeout_seconds);
     http::async_read_header(derived().stream(), buffer_, *parser_,
                             beast::bind_front_handler(&HttpSession::on_header, derived().shared_from_this()));
   }

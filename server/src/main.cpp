@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "bloatmeter/version.hpp"
+#include "open_file_limit.hpp"
 #include "server.hpp"
 #include "server_options.hpp"
 
@@ -25,6 +26,17 @@ int main(int argc, char** argv) {
   if (opts.value().show_version) {
     std::cout << "bloatmeter-server " << bloatmeter::kVersion << "\n";
     return 0;
+  }
+  {
+    const auto files = raise_open_file_limit();
+    auto& max_connections = opts.value().settings.max_connections;
+    const auto fitting = connections_within(max_connections, files.after);
+    if (fitting < max_connections) {
+      std::cerr << "warning: the open-file limit is " << files.after << " (ulimit -n; LimitNOFILE in a systemd unit): "
+                << "max_connections lowered from " << max_connections << " to " << fitting
+                << ", so a crowd is refused with 503 before descriptors run out\n";
+      max_connections = fitting;
+    }
   }
   Server server(std::move(opts.value()));
   if (auto err = server.start(); !err.empty()) {

@@ -1,5 +1,6 @@
 // Hostile and unlucky input (issue: hardening): each case here once
 // stalled, crashed or misled the server.
+#include <array>
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -295,6 +296,27 @@ TEST_CASE("one address may hold max_connections_per_address connections; one mor
   held.pop_back();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK(get(srv.port(), "/api/health").result() == http::status::ok);
+}
+
+TEST_CASE("a connection over the limits that never sends its request is closed in seconds, not at the request timeout") {
+  auto srv = server_with("max_connections_per_address=2\nrequest_timeout_seconds=30\n");
+  net::io_context ioc;
+  std::vector<tcp::socket> held;
+  for (int i = 0; i < 2; ++i) held.push_back(connect_loopback(ioc, srv.port()));
+  auto extra = connect_loopback(ioc, srv.port());  // one too many, silent (slowloris)
+  const auto start = std::chrono::steady_clock::now();
+  std::array<char, 64> sink{};
+  beast::error_code ec;
+  extra.read_some(net::buffer(sink), ec);  // returns when the server closes it
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(ec);
+  CHECK(took >= std::chrono::milliseconds(1500));
+  CHECK(took < std::chrono::seconds(6));
+  // Within the limits the first request still gets the full request timeout.
+  beast::error_code ec2;
+  held.front().non_blocking(true);
+  held.front().read_some(net::buffer(sink), ec2);
+  CHECK(ec2 == net::error::would_block);
 }
 
 TEST_CASE("tests beyond max_tests_per_address are refused at the probe lane with 503 + Retry-After") {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_client.hpp"
+#include "open_file_limit.hpp"
 #include "test_server.hpp"
 
 using namespace bloatmeter::testing;
@@ -163,9 +164,20 @@ TEST_CASE("out of file descriptors, accept backs off instead of spinning, logs i
   std::string log;
   for (ssize_t n; (n = read(err[0], buf, sizeof buf)) > 0;) log.append(buf, static_cast<std::size_t>(n));
   CHECK(log.find("error [accept] accept failed: Too many open files") != std::string::npos);
+  // Told at start why it will refuse early: 48 descriptors hold 36 connections.
+  CHECK(log.find("max_connections lowered from 4096 to 36") != std::string::npos);
   close(out[0]);
   close(err[0]);
   fs::remove_all(root);
+}
+
+TEST_CASE("max_connections is kept within the open-file limit, less the descriptors the server needs itself") {
+  using bloatmeter::server::connections_within;
+  CHECK(connections_within(4096, 1024) == 896);      // a shell's or a unit's default soft limit
+  CHECK(connections_within(4096, 65536) == 4096);    // room for all: unchanged
+  CHECK(connections_within(4096, 48) == 36);         // a quarter kept when the limit is small
+  CHECK(connections_within(4096, 1) == 1);
+  CHECK(connections_within(100, 1024) == 100);
 }
 
 TEST_CASE("a crafted result cannot stall the server: it is refused and SIGTERM still stops it at once") {
