@@ -109,10 +109,15 @@ UdpLaneCounts UdpLaneTally::counts(Micros now_us) const {
     const auto* last = by_arrival.back();
     c.server_unanswered = last->requests_received - (std::uint64_t{last->reply_seq} + 1);
     c.up.sent = std::uint64_t{*highest_seq} + 1;
-    c.up.received = last->requests_received - std::min<std::uint64_t>(up_duplicated_, last->requests_received);
-    c.up.lost = c.up.sent > c.up.received ? c.up.sent - c.up.received : 0;
+    const auto arrivals = last->requests_received - std::min<std::uint64_t>(up_duplicated_, last->requests_received);
+    // More arrivals than distinct requests up to the highest one: copies
+    // made on the way out that the server counted but did not answer
+    // (over its rate). Distinct datagrams received never exceed those sent.
+    c.up.received = std::min(arrivals, c.up.sent);
+    c.up.duplicated = arrivals - c.up.received;
+    c.up.lost = c.up.sent - c.up.received;
   }
-  c.up.duplicated = up_duplicated_;
+  c.up.duplicated += up_duplicated_;
 
   std::vector<Micros> up_delays;
   for (std::size_t seq = 0; seq < sent_.size(); ++seq) {

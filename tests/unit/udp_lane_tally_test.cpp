@@ -319,3 +319,49 @@ TEST_CASE("one-way delays each way, from the method's clock offset on an idle st
   // Only answered requests count toward an offset; none: no offset.
   CHECK_FALSE(lane.tally.clock_offset(40, 50));
 }
+
+TEST_CASE("a request duplicated on the way out and its copy left unanswered is a duplicate, never more received than sent") {
+  // Found by fuzz_udp_probe_wire: the server counts the copy in
+  // requests_received but answers once (over its rate), so its counter runs
+  // ahead of the distinct requests that arrived.
+  FakeClock clock;
+  UdpLaneTally tally;
+  FakeServer server;
+  const auto sent = clock.now_us();
+  REQUIRE(tally.next_request(sent) == 0);
+  clock.advance_us(5'000);
+  const auto reply = server.arrive(0, sent, clock.now_us());
+  server.arrive(0, sent, clock.now_us(), /*answer=*/false);  // the copy
+  const auto second_sent = clock.now_us();
+  REQUIRE(tally.next_request(second_sent) == 1);
+  clock.advance_us(5'000);
+  auto late = server.arrive(1, second_sent, clock.now_us());
+  REQUIRE(reply);
+  REQUIRE(late);
+  CHECK(tally.on_reply(*reply, clock.now_us()) == UdpLaneTally::ReplyKind::First);
+  CHECK(tally.on_reply(*late, clock.now_us()) == UdpLaneTally::ReplyKind::First);
+  const auto c = tally.counts(clock.now_us() + 3'000'000);
+  CHECK(c.up.sent == 2);
+  CHECK(c.up.received == 2);
+  CHECK(c.up.lost == 0);
+  CHECK(c.up.duplicated == 1);
+  CHECK(c.server_unanswered == 1);
+  // A reply claiming far more arrivals than requests: never more received
+  // than sent, the rest duplicates.
+  UdpLaneTally lone;
+  const auto at = clock.now_us();
+  lone.next_request(at);
+  uw::Reply wild;
+  wild.seq = 0;
+  wild.reply_seq = 0;
+  wild.requests_received = 3;
+  wild.client_send_us = static_cast<std::uint64_t>(at);
+  wild.server_recv_us = at + 1'000;
+  wild.server_send_us = at + 1'010;
+  REQUIRE(lone.on_reply(wild, at + 2'000) == UdpLaneTally::ReplyKind::First);
+  const auto w = lone.counts(at + 3'000'000);
+  CHECK(w.up.sent == 1);
+  CHECK(w.up.received == 1);
+  CHECK(w.up.lost == 0);
+  CHECK(w.up.duplicated == 2);
+}
