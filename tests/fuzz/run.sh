@@ -9,7 +9,7 @@
 #       runs this.
 #   tests/fuzz/run.sh --long [SECONDS] [BUILD_DIR]
 #       Every target for SECONDS each (default 3600: one hour per target,
-#       seven hours in all), one after another, with -print_final_stats=1;
+#       eight hours in all), one after another, with -print_final_stats=1;
 #       prints executions and coverage (cov: edges, ft: features) per target
 #       in a table at the end. The corpus grows in a work folder
 #       (build/sanitize/fuzz-work/<target>/), never in the repository.
@@ -21,7 +21,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-targets=(fuzz_result_json fuzz_key_values fuzz_url_path fuzz_http_request fuzz_probe_wire fuzz_household_wire fuzz_websocket_messages)
+targets=(fuzz_result_json fuzz_key_values fuzz_url_path fuzz_http_request fuzz_probe_wire fuzz_household_wire fuzz_websocket_messages fuzz_udp_probe_wire)
 smoke_runs=20000   # per target, or
 smoke_seconds=15   # whichever ends first (result JSON runs ~300/s, the WebSocket lanes
                    # 50-300/s over loopback, the wire formats ~10000/s)
