@@ -28,11 +28,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   {
-    const auto files = raise_open_file_limit();
+    const auto open_files = raise_open_file_limit();
     auto& max_connections = opts.value().settings.max_connections;
-    const auto fitting = connections_within(max_connections, files.after);
+    const auto fitting = connections_within(max_connections, open_files);
     if (fitting < max_connections) {
-      std::cerr << "warning: the open-file limit is " << files.after << " (ulimit -n; LimitNOFILE in a systemd unit): "
+      std::cerr << "warning: the open-file limit is " << open_files << " (ulimit -n; LimitNOFILE in a systemd unit): "
                 << "max_connections lowered from " << max_connections << " to " << fitting
                 << ", so a crowd is refused with 503 before descriptors run out\n";
       max_connections = fitting;

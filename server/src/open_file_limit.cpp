@@ -12,16 +12,13 @@ int connections_within(int max_connections, std::uint64_t descriptor_limit) {
   return static_cast<int>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(room, static_cast<std::uint64_t>(max_connections))));
 }
 
-OpenFileLimit raise_open_file_limit() {
-  OpenFileLimit out;
+std::uint64_t raise_open_file_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return out;
-  out.before = out.after = limit.rlim_cur;
-  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= limit.rlim_max) return out;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return RLIM_INFINITY;
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= limit.rlim_max) return limit.rlim_cur;
   rlimit raised = limit;
   raised.rlim_cur = limit.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &raised) == 0) out.after = raised.rlim_cur;
-  return out;
+  return setrlimit(RLIMIT_NOFILE, &raised) == 0 ? raised.rlim_cur : limit.rlim_cur;
 }
 
 }  // namespace bloatmeter::server

@@ -19,12 +19,8 @@ inline constexpr std::uint64_t kReservedDescriptors = 128;
 // The max_connections that fits `descriptor_limit` (at least 1).
 int connections_within(int max_connections, std::uint64_t descriptor_limit);
 
-struct OpenFileLimit {
-  std::uint64_t before = 0;  // soft limit found at start
-  std::uint64_t after = 0;   // soft limit after raising it to the hard one
-};
-
-// Raises the process's soft RLIMIT_NOFILE to its hard limit.
-OpenFileLimit raise_open_file_limit();
+// Raises the process's soft RLIMIT_NOFILE to its hard limit; returns the
+// soft limit in force afterwards.
+std::uint64_t raise_open_file_limit();
 
 }  // namespace bloatmeter::server
