@@ -100,13 +100,7 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
         io_, [self]() -> asio::awaitable<void> { co_await connect_ws(self->ws_, self->endpoints_, self->url_, self->target_, self->verify_); },
         [self](std::exception_ptr e) {
           if (self->closed_) return;
-          if (e) {
-            try {
-              std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-              return self->fail(std::string("cannot open ") + self->target_ + ": " + ex.what());
-            }
-          }
+          if (e) return self->fail("cannot open " + self->target_ + ": " + failure_text(e, kConnectTimeout));
           self->connected_ = true;
           self->ws_.binary(true);
           self->client_.on_open(self->now_());

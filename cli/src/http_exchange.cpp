@@ -51,16 +51,7 @@ HttpExchange exchange_http(asio::io_context& io, StopSignals& stops, const Serve
     asio::co_spawn(io, exchange(stream, url, verify, request, timeout, max_answer_bytes, out.answer),
                    [&](std::exception_ptr e) {
                      stops.disarm();
-                     if (!e) return;
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const boost::system::system_error& x) {
-                       out.failure = x.code() == beast::error::timeout
-                                         ? "no answer within " + std::to_string(timeout.count()) + " s"
-                                         : x.code().message();
-                     } catch (const std::exception& x) {
-                       out.failure = x.what();
-                     }
+                     if (e) out.failure = failure_text(e, timeout);
                    });
     io.restart();
     io.run();

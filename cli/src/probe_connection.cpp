@@ -32,11 +32,7 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
             self->ws_.binary(true);
             return done("");
           }
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            done(ex.what());
-          }
+          done(failure_text(e, kConnectTimeout));
         });
   }
 

@@ -17,6 +17,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "failure_text.hpp"
 #include "server_url.hpp"
 
 namespace bloatmeter::cli {
@@ -84,7 +85,10 @@ asio::awaitable<void> connect_ws(Ws& ws, const tcp::resolver::results_type& endp
   websocket::response_type answer;
   boost::system::error_code ec;
   co_await ws.async_handshake(answer, url.host_header(), target, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec && answer.result_int() >= 400) throw std::runtime_error(refusal_text(answer));
+  // Only a declined upgrade carries the server's answer: Beast presets the
+  // response to 500 before it reads, so a handshake that timed out or was
+  // cut would otherwise read as "the server refused (HTTP 500)".
+  if (ec == websocket::error::upgrade_declined) throw std::runtime_error(refusal_text(answer));
   if (ec) throw boost::system::system_error(ec);
 }
 

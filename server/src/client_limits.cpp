@@ -40,23 +40,13 @@ ClientLimits::Connection::~Connection() {
   limits_.forget_if_unused(it);
 }
 
-ClientLimits::TestLease::~TestLease() {
-  if (!limits_) return;
-  std::lock_guard lock(limits_->mutex_);
-  --limits_->tests_;
-  const auto it = limits_->clients_.find(key_);
-  if (it == limits_->clients_.end()) return;
-  --it->second.tests;
-  limits_->forget_if_unused(it);
-}
-
-ClientLimits::StreamLease::~StreamLease() {
-  if (!limits_) return;
-  std::lock_guard lock(limits_->mutex_);
-  const auto it = limits_->clients_.find(key_);
-  if (it == limits_->clients_.end()) return;
-  --it->second.streams;
-  limits_->forget_if_unused(it);
+void ClientLimits::release(LeaseKind kind, const std::string& key) {
+  std::lock_guard lock(mutex_);
+  if (kind == LeaseKind::Test) --tests_;
+  const auto it = clients_.find(key);
+  if (it == clients_.end()) return;
+  --(kind == LeaseKind::Test ? it->second.tests : it->second.streams);
+  forget_if_unused(it);
 }
 
 std::string ClientLimits::refusal_locked(int tests_of_key) const {

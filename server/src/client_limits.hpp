@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "http_types.hpp"
 #include "server_settings.hpp"
@@ -41,32 +42,29 @@ class ClientLimits {
     std::string over_limit_;
   };
 
-  // A running test's place, held for the test's lifetime.
-  class TestLease {
+  // What a lease holds a place for: a running test, or a load stream (a
+  // /ws/bulk-* lane).
+  enum class LeaseKind { Test, Stream };
+
+  // A place held for its holder's lifetime (move-only), given back when the
+  // last owner goes. One type per kind, so a test's place cannot be handed
+  // where a stream's is wanted.
+  template <LeaseKind Kind>
+  class Lease {
    public:
-    TestLease(ClientLimits& limits, std::string key) : limits_(&limits), key_(std::move(key)) {}
-    TestLease(TestLease&& other) noexcept : limits_(std::exchange(other.limits_, nullptr)), key_(std::move(other.key_)) {}
-    TestLease& operator=(TestLease&&) = delete;
-    ~TestLease();
+    Lease(ClientLimits& limits, std::string key) : limits_(&limits), key_(std::move(key)) {}
+    Lease(Lease&& other) noexcept : limits_(std::exchange(other.limits_, nullptr)), key_(std::move(other.key_)) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (limits_) limits_->release(Kind, key_);
+    }
 
    private:
     ClientLimits* limits_;
     std::string key_;
   };
-
-  // A load stream's place (a /ws/bulk-* lane), held for the lane's life.
-  class StreamLease {
-   public:
-    StreamLease(ClientLimits& limits, std::string key) : limits_(&limits), key_(std::move(key)) {}
-    StreamLease(StreamLease&& other) noexcept
-        : limits_(std::exchange(other.limits_, nullptr)), key_(std::move(other.key_)) {}
-    StreamLease& operator=(StreamLease&&) = delete;
-    ~StreamLease();
-
-   private:
-    ClientLimits* limits_;
-    std::string key_;
-  };
+  using TestLease = Lease<LeaseKind::Test>;
+  using StreamLease = Lease<LeaseKind::Stream>;
 
   // A place for a new test, or nothing with the reason in `why`.
   std::optional<TestLease> start_test(const std::string& key, std::string& why);
@@ -91,6 +89,7 @@ class ClientLimits {
     bool unused() const { return connections == 0 && tests == 0 && streams == 0 && submissions.empty(); }
   };
   void forget_if_unused(std::unordered_map<std::string, Entry>::iterator it);
+  void release(LeaseKind kind, const std::string& key);
   std::string refusal_locked(int tests_of_key) const;
 
   const ServerSettings& settings_;

@@ -23,7 +23,6 @@ namespace bloatmeter::server {
 // 503 answers (http_session's first read).
 inline constexpr int kOverLimitHeaderSeconds = 2;
 
-
 inline constexpr std::size_t kHeaderLimit = 16 * 1024;
 inline constexpr std::size_t kUploadPiece = 64 * 1024;
 

@@ -84,6 +84,30 @@ kill -INT $first_pid 2>/dev/null; wait $first_pid 2>/dev/null
 expect "the server logged the refusal" 'grep -q "warning \[limits\] refused a test" "$tmp/busy.err"'
 kill $busy_pid; wait $busy_pid 2>/dev/null
 
+# A server that takes the connection and never answers (hung, or out of
+# file descriptors with the connection waiting in its accept queue): the
+# client gives up after its 10 s handshake timeout and says it could not
+# reach the server. It once said "the server refused (HTTP 500)": Beast
+# presets a handshake's response to 500 before any answer arrives.
+silent_port_file="$tmp/silent.port"
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held = []
+s.settimeout(40)
+try:
+    while True: held.append(s.accept()[0])
+except OSError:
+    pass
+' "$silent_port_file" &
+silent_pid=$!
+for _ in $(seq 50); do [ -s "$silent_port_file" ] && break; sleep 0.1; done
+err=$(timeout 30 "$bin" test "http://127.0.0.1:$(cat "$silent_port_file")" --plan quick 2>&1 >/dev/null); code=$?
+expect "a server that never answers: exit 3, 'cannot reach', no invented HTTP status" \
+  '[ $code -eq 3 ] && echo "$err" | grep -q "cannot reach" && ! echo "$err" | grep -q "HTTP 500"' || echo "$err"
+kill $silent_pid 2>/dev/null; wait $silent_pid 2>/dev/null
+
 # A port nothing listens on: the server's own port, after it stops.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null
 err=$(timeout 30 "$bin" test "$http" --plan quick 2>&1 >/dev/null); code=$?

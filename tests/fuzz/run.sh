@@ -14,6 +14,10 @@
 #       in a table at the end. The corpus grows in a work folder
 #       (build/sanitize/fuzz-work/<target>/), never in the repository.
 #
+# FUZZ_TARGETS="fuzz_result_json fuzz_http_request" picks some of the
+# targets (either mode), so a long run can be spread over several sittings:
+# the corpus a run grows in fuzz-work/ is where the next one starts.
+#
 # BUILD_DIR defaults to build/sanitize. A crash (either mode) is copied to
 # tests/fuzz/crashes/<target>-<name> with a .txt beside it holding the
 # sanitizer's report and the command that reproduces it.
@@ -21,13 +25,20 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-targets=(fuzz_result_json fuzz_key_values fuzz_url_path fuzz_http_request fuzz_probe_wire fuzz_household_wire fuzz_websocket_messages fuzz_udp_probe_wire)
+all_targets=(fuzz_result_json fuzz_key_values fuzz_url_path fuzz_http_request fuzz_probe_wire fuzz_household_wire fuzz_websocket_messages fuzz_udp_probe_wire)
+targets=("${all_targets[@]}")
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  read -r -a targets <<<"$FUZZ_TARGETS"
+  for t in "${targets[@]}"; do
+    [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "run.sh: FUZZ_TARGETS: no target $t (there are: ${all_targets[*]})" >&2; exit 2; }
+  done
+fi
 smoke_runs=20000   # per target, or
 smoke_seconds=15   # whichever ends first (result JSON runs ~300/s, the WebSocket lanes
                    # 50-300/s over loopback, the wire formats ~10000/s)
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
