@@ -17,6 +17,7 @@ packages=(
   dpkg-dev python3
   iproute2 iputils-ping tcpdump iptables
   clang-14 libfuzzer-14-dev
+  systemd
   prometheus
 )
 

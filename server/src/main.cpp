@@ -4,6 +4,7 @@
 #include "open_file_limit.hpp"
 #include "server.hpp"
 #include "server_options.hpp"
+#include "service_notify.hpp"
 
 int main(int argc, char** argv) {
   using namespace bloatmeter::server;
@@ -43,13 +44,23 @@ int main(int argc, char** argv) {
     std::cerr << "bloatmeter-server: " << err << "\n";
     return 1;
   }
+  // Before the "listening" lines: a supervisor may signal as soon as it
+  // reads them, and a SIGTERM before this would kill the process unstopped.
+  server.stop_on_signals();
   const auto& o = server.context().options;
   auto shown = [](const Endpoint& ep) { return ep.host.empty() || ep.host == "0.0.0.0" || ep.host == "::" ? std::string("localhost") : (ep.host.find(':') != std::string::npos ? "[" + ep.host + "]" : ep.host); };
   if (o.listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on http://" << shown(*o.listen) << ":" << server.http_port() << "/" << std::endl;
   if (o.tls_listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on https://" << shown(*o.tls_listen) << ":" << server.tls_port() << "/" << std::endl;
   if (server.udp_port()) std::cout << "bloatmeter-server UDP probe lane on port " << server.udp_port() << std::endl;
-  server.stop_on_signals();
+  // Under systemd (Type=notify): ready once every listener is bound, the
+  // watchdog pinged while the I/O, probe and results threads all turn.
+  const auto notifier = ServiceNotifier::from_environment();
+  if (auto err = notifier.send("READY=1\nSTATUS=serving"); !err.empty())
+    std::cerr << "warning: could not tell systemd the server is ready: " << err << "\n";
+  auto& ctx = server.context();
+  keep_watchdog(notifier, server.io_executor(), {server.io_executor(), ctx.probe_io->get_executor(), ctx.results_executor});
   server.run();
+  notifier.send("STOPPING=1");
   std::cout << "bloatmeter-server stopped" << std::endl;
   return 0;
 }

@@ -31,6 +31,9 @@ class Server {
   std::uint16_t tls_port() const;
   std::uint16_t udp_port() const;  // 0: no UDP lane
   ServerContext& context() { return ctx_; }
+  // The main I/O threads' executor, for the service watchdog's liveness
+  // check (service_notify.hpp).
+  net::any_io_executor io_executor() { return ioc_.get_executor(); }
 
   // Runs the I/O threads; returns after stop().
   void run();

@@ -23,15 +23,10 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import OPENER, check, summary  # noqa: E402
+
 TOKEN = "metrics-token-0123456789"
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("  ok   " if ok else "  FAIL ") + what, flush=True)
-    failures += 0 if ok else 1
 
 
 def free_port():
@@ -146,8 +141,7 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{'all passed' if failures == 0 else f'{failures} failed'}")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":
