@@ -47,19 +47,26 @@ std::string ServiceNotifier::send(const std::string& state) const {
 
 namespace {
 
+// The timer's handler owns the rounds; the tasks posted to the loops own
+// only the flags they set. A stuck loop's task may outlive the timer's
+// context (it is destroyed with its own loop), and must not take the
+// timer with it then.
+using AnsweredFlags = std::vector<std::atomic<bool>>;
+
 struct WatchdogRounds : std::enable_shared_from_this<WatchdogRounds> {
   WatchdogRounds(const ServiceNotifier& n, net::any_io_executor timer_executor, std::vector<net::any_io_executor> l,
                  std::chrono::microseconds i)
-      : notifier(n), timer(timer_executor), loops(std::move(l)), answered(loops.size()), interval(i) {}
+      : notifier(n), timer(timer_executor), loops(std::move(l)),
+        answered(std::make_shared<AnsweredFlags>(loops.size())), interval(i) {}
 
   void ask() {
     for (std::size_t i = 0; i < loops.size(); ++i) {
-      answered[i] = false;
-      net::post(loops[i], [self = shared_from_this(), i] { self->answered[i] = true; });
+      (*answered)[i] = false;
+      net::post(loops[i], [flags = answered, i] { (*flags)[i] = true; });
     }
   }
   bool all_answered() const {
-    for (const auto& a : answered)
+    for (const auto& a : *answered)
       if (!a) return false;
     return true;
   }
@@ -76,7 +83,7 @@ struct WatchdogRounds : std::enable_shared_from_this<WatchdogRounds> {
   ServiceNotifier notifier;
   net::steady_timer timer;
   std::vector<net::any_io_executor> loops;
-  std::vector<std::atomic<bool>> answered;
+  std::shared_ptr<AnsweredFlags> answered;
   std::chrono::microseconds interval;
 };
 
