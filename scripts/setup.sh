@@ -19,6 +19,7 @@ packages=(
   clang-14 libfuzzer-14-dev
   systemd
   prometheus
+  lintian mmdebstrap
 )
 
 # A machine may carry its own Node.js (with npm inside); Debian's npm would

@@ -1,10 +1,12 @@
 """What the Python tests share (the shell tests' tests/cli/expect.sh):
 check() prints and counts each check, summary() prints the count and gives
-the exit code, OPENER reaches loopback servers without any proxy.
+the exit code, OPENER reaches loopback servers without any proxy,
+stop_process() ends a process the test started.
 
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
     from checks import OPENER, check, summary
 """
+import subprocess
 import urllib.request
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
@@ -23,3 +25,15 @@ def summary():
     """Prints the outcome; the process's exit code (1 when any check failed)."""
     print("all passed" if _failures == 0 else f"{_failures} failed")
     return 1 if _failures else 0
+
+
+def stop_process(proc, timeout=10):
+    """SIGTERM, then SIGKILL after `timeout` s; the exit code (None when killed)."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return None

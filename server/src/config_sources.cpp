@@ -85,6 +85,7 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
       {"max_tests_per_address", [](const ServerSettings& x) { return std::to_string(x.max_tests_per_address); }},
       {"max_streams_per_test", [](const ServerSettings& x) { return std::to_string(x.max_streams_per_test); }},
       {"max_test_seconds", [](const ServerSettings& x) { return std::to_string(x.max_test_seconds); }},
+      {"tls_reload_check_seconds", [](const ServerSettings& x) { return std::to_string(x.tls_reload_check_seconds); }},
       {"submissions_per_minute_per_address",
        [](const ServerSettings& x) { return std::to_string(x.submissions_per_minute_per_address); }},
       {"allowed_origins", [](const ServerSettings& x) { return joined(x.allowed_origins); }},

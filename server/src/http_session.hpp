@@ -28,13 +28,13 @@ inline constexpr std::size_t kUploadPiece = 64 * 1024;
 
 // The peer's address as routes see it: IPv4 clients of a dual-stack
 // listener show as plain IPv4.
-inline ClientInfo client_info_of(const tcp::socket& socket) {
+inline ClientInfo client_info_of(const tcp::socket& socket, bool secure) {
   beast::error_code ec;
   auto address = socket.remote_endpoint(ec).address();
-  if (ec) return {"?", "?"};
+  if (ec) return {"?", "?", secure};
   if (address.is_v6() && address.to_v6().is_v4_mapped())
     address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
-  return {address.to_string(), limit_key(address)};
+  return {address.to_string(), limit_key(address), secure};
 }
 
 template <class Derived>
@@ -275,7 +275,7 @@ class PlainHttpSession : public HttpSession<PlainHttpSession>,
  public:
   static constexpr bool kTls = false;
   PlainHttpSession(tcp::socket&& socket, ServerContext& ctx)
-      : HttpSession(ctx, {}, client_info_of(socket)), stream_(std::move(socket)) {}
+      : HttpSession(ctx, {}, client_info_of(socket, false)), stream_(std::move(socket)) {}
 
   void run() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&PlainHttpSession::start, shared_from_this()));
@@ -299,7 +299,7 @@ class TlsHttpSession : public HttpSession<TlsHttpSession>, public std::enable_sh
  public:
   static constexpr bool kTls = true;
   TlsHttpSession(tcp::socket&& socket, ssl::context& tls, ServerContext& ctx)
-      : HttpSession(ctx, {}, client_info_of(socket)), stream_(std::move(socket), tls) {}
+      : HttpSession(ctx, {}, client_info_of(socket, true)), stream_(std::move(socket), tls) {}
 
   void run() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&TlsHttpSession::start, shared_from_this()));

@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "session_start.hpp"
+#include "tls_certificate.hpp"
 #include "server_log.hpp"
 
 namespace bloatmeter::server {
 
-Listener::Listener(net::io_context& ioc, ServerContext& ctx, ssl::context* tls)
+Listener::Listener(net::io_context& ioc, ServerContext& ctx, const TlsCertificate* tls)
     : ioc_(ioc), ctx_(ctx), tls_(tls), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()) {}
 
 std::string Listener::open(const tcp::endpoint& ep) {
@@ -43,7 +44,7 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
-    if (tls_) start_tls_session(std::move(socket), *tls_, ctx_);
+    if (tls_) start_tls_session(std::move(socket), *tls_->current(), ctx_);  // the certificate in force now
     else start_plain_session(std::move(socket), ctx_);
   }
   if (ec) {

@@ -7,11 +7,14 @@
 
 namespace bloatmeter::server {
 
+class TlsCertificate;
+
 // Accepts connections on one endpoint and starts an HTTP session for each,
-// on a strand of its own. With a TLS context, sessions speak HTTPS.
+// on a strand of its own. With a certificate, sessions speak HTTPS, each
+// with the certificate in force when it was accepted.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, ServerContext& ctx, ssl::context* tls);
+  Listener(net::io_context& ioc, ServerContext& ctx, const TlsCertificate* tls);
   // Binds; on failure returns the reason.
   std::string open(const tcp::endpoint& ep);
   std::uint16_t port() const;
@@ -24,7 +27,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   net::io_context& ioc_;
   ServerContext& ctx_;
-  ssl::context* tls_;
+  const TlsCertificate* tls_;  // null: plain HTTP
   tcp::acceptor acceptor_;
   net::steady_timer retry_;
   static constexpr std::chrono::milliseconds kFirstBackoff{25};

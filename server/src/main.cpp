@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "bloatmeter/version.hpp"
+#include "database_backup.hpp"
 #include "open_file_limit.hpp"
 #include "server.hpp"
 #include "server_options.hpp"
@@ -22,6 +23,17 @@ int main(int argc, char** argv) {
   }
   if (opts.value().show_help) {
     std::cout << server_usage();
+    return 0;
+  }
+  if (!opts.value().backup_to.empty()) {
+    const auto& o = opts.value();
+    auto report = backup_database(database_file(o), o.backup_to);
+    if (!report) {
+      std::cerr << "bloatmeter-server: backup: " << report.error() << "\n";
+      return 1;
+    }
+    std::cout << "backed up " << report.value().results << " results and " << report.value().telemetry_rows
+              << " telemetry rows (" << report.value().pages << " pages) to " << o.backup_to.string() << "\n";
     return 0;
   }
   if (opts.value().show_version) {

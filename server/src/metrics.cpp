@@ -116,22 +116,39 @@ void render_tests(Exposition& e, const Completed& completed, const Aborted& abor
     e.sample("bloatmeter_tests_aborted_total", label("kind", kModeNames[m]), aborted[m].load(std::memory_order_relaxed));
 }
 
-void render_echo_delays(Exposition& e, const EchoDelayRecord::Histogram& h) {
-  const char* name = "bloatmeter_probe_echo_delay_seconds";
-  e.family(name, "histogram", "The server's own delay from reading a probe to echoing it, every probe since the start.");
+// A bucket's bound as Prometheus writes it: 0.00005, 0.1, 1000000000.
+std::string bound_text(double bound) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.6f", bound);
+  std::string out = text;
+  out.erase(out.find_last_not_of('0') + 1);
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+template <std::size_t N>
+void render_histogram(Exposition& e, const std::string& name, std::string_view help,
+                      const typename ValueHistogram<N>::Reading& h) {
+  e.family(name, "histogram", help);
   std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < EchoDelayRecord::kBucketBoundsUs.size(); ++i) {
+  for (std::size_t i = 0; i < N; ++i) {
     cumulative += h.counts[i];
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6f", EchoDelayRecord::kBucketBoundsUs[i] / 1e6);
-    std::string bound = text;  // "0.000050" -> "0.00005", "0.100000" -> "0.1"
-    bound.erase(bound.find_last_not_of('0') + 1);
-    e.sample("bloatmeter_probe_echo_delay_seconds_bucket", label("le", bound), cumulative);
+    e.sample(name + "_bucket", label("le", bound_text(h.bounds[i])), cumulative);
   }
   cumulative += h.counts.back();
-  e.sample("bloatmeter_probe_echo_delay_seconds_bucket", label("le", "+Inf"), cumulative);
-  e.sample_real("bloatmeter_probe_echo_delay_seconds_sum", "", static_cast<double>(h.sum_us) / 1e6);
-  e.sample("bloatmeter_probe_echo_delay_seconds_count", "", cumulative);
+  e.sample(name + "_bucket", label("le", "+Inf"), cumulative);
+  e.sample_real(name + "_sum", "", h.sum);
+  e.sample(name + "_count", "", cumulative);
+}
+
+void render_echo_delays(Exposition& e, const EchoDelayRecord::Histogram& h) {
+  constexpr std::size_t n = EchoDelayRecord::kBucketBoundsUs.size();
+  ValueHistogram<n>::Reading r;
+  for (std::size_t i = 0; i < n; ++i) r.bounds[i] = EchoDelayRecord::kBucketBoundsUs[i] / 1e6;
+  r.counts = h.counts;
+  r.sum = static_cast<double>(h.sum_us) / 1e6;
+  render_histogram<n>(e, "bloatmeter_probe_echo_delay_seconds",
+                      "The server's own delay from reading a probe to echoing it, every probe since the start.", r);
 }
 
 void render_database(Exposition& e, const DatabaseGauges& db, bool webhook_enabled) {
@@ -232,9 +249,16 @@ void DatabaseGauges::refresh() {
   known.store(true, std::memory_order_relaxed);
 }
 
-void Metrics::count_result(std::string_view mode, std::string_view grade, bool aborted) {
-  if (aborted) aborted_[mode_index(mode)].fetch_add(1, std::memory_order_relaxed);
-  else completed_[mode_index(mode) * kGrades + grade_index(grade)].fetch_add(1, std::memory_order_relaxed);
+void Metrics::count_result(std::string_view mode, std::string_view grade, bool aborted,
+                           const ResultFigures& figures) {
+  if (aborted) {
+    aborted_[mode_index(mode)].fetch_add(1, std::memory_order_relaxed);
+  } else {
+    completed_[mode_index(mode) * kGrades + grade_index(grade)].fetch_add(1, std::memory_order_relaxed);
+    if (figures.increase_ms) increase_seconds_.observe(*figures.increase_ms / 1e3);
+    if (figures.download_mbps) download_bytes_per_second_.observe(*figures.download_mbps * 1e6 / 8);
+    if (figures.upload_mbps) upload_bytes_per_second_.observe(*figures.upload_mbps * 1e6 / 8);
+  }
   database.refresh_soon();  // the rows it added
 }
 
@@ -273,6 +297,16 @@ std::string Metrics::render(const ServerContext& ctx) const {
   e.sample("bloatmeter_load_received_bytes_total", "", received_bytes_.load(std::memory_order_relaxed));
 
   render_echo_delays(e, ctx.echo_delays.histogram());
+  render_histogram<5>(e, "bloatmeter_result_latency_increase_seconds",
+                      "Stored tests (not aborted) by the median latency increase of the phase that set the grade; "
+                      "the bounds are the grade table's.",
+                      increase_seconds_.read());
+  render_histogram<10>(e, "bloatmeter_result_download_bytes_per_second",
+                       "Stored tests (not aborted) by measured download throughput (bounds: 1 Mbit/s to 10 Gbit/s).",
+                       download_bytes_per_second_.read());
+  render_histogram<10>(e, "bloatmeter_result_upload_bytes_per_second",
+                       "Stored tests (not aborted) by measured upload throughput (bounds: 1 Mbit/s to 10 Gbit/s).",
+                       upload_bytes_per_second_.read());
 
   e.family("bloatmeter_open_connections", "gauge", "Client connections open now (HTTP and WebSocket).");
   e.sample("bloatmeter_open_connections", "", std::int64_t{ctx.active_connections.load(std::memory_order_relaxed)});

@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "http_types.hpp"
+#include "value_histogram.hpp"
 
 namespace bloatmeter::server {
 
@@ -54,9 +56,15 @@ class Metrics {
  public:
   explicit Metrics(const std::filesystem::path& database_file) : database(database_file) {}
 
-  // A result stored by POST /api/results: its mode ("single", "household")
-  // and the server's grade ("" for none).
-  void count_result(std::string_view mode, std::string_view grade, bool aborted);
+  // What a stored result adds to the distributions: its telemetry figures
+  // (the deciding phase's median increase, the throughput both ways).
+  struct ResultFigures {
+    std::optional<double> increase_ms, download_mbps, upload_mbps;
+  };
+  // A result stored by POST /api/results: its mode ("single", "household"),
+  // the server's grade ("" for none) and its figures (an aborted test's are
+  // not counted: its phases did not all run).
+  void count_result(std::string_view mode, std::string_view grade, bool aborted, const ResultFigures& figures = {});
   // Payload bytes of the WebSocket load streams (single-user and household).
   void add_sent(std::uint64_t bytes) { sent_bytes_.fetch_add(bytes, std::memory_order_relaxed); }
   void add_received(std::uint64_t bytes) { received_bytes_.fetch_add(bytes, std::memory_order_relaxed); }
@@ -87,6 +95,14 @@ class Metrics {
   std::array<std::atomic<std::int64_t>, kSessionKinds> active_{};
   std::array<std::atomic<std::uint64_t>, kSessionKinds> started_{};
   std::atomic<std::uint64_t> sent_bytes_{0}, received_bytes_{0};
+  // Bounds at the grade table's edges (A+ below 5 ms ... F from 400 ms), so
+  // the buckets read as grades.
+  ValueHistogram<5> increase_seconds_{{0.005, 0.03, 0.06, 0.2, 0.4}};
+  // Bounds at common plan speeds, 1 Mbit/s to 10 Gbit/s, in bytes per second
+  // (Prometheus's base unit).
+  static constexpr std::array<double, 10> kThroughputBounds{125e3,   625e3,   1.25e6, 3.125e6, 6.25e6,
+                                                            12.5e6, 31.25e6, 62.5e6, 125e6,   1.25e9};
+  ValueHistogram<10> download_bytes_per_second_{kThroughputBounds}, upload_bytes_per_second_{kThroughputBounds};
 };
 
 // GET|HEAD /metrics, behind metrics_token when it is set.

@@ -68,7 +68,8 @@ http::response<http::string_body> store_submission(const Request& req, ServerCon
     log_event(LogLevel::Error, "results", "could not store a result: " + err);
     return error_response(http::status::internal_server_error, "could not store the result", req);
   }
-  ctx.metrics.count_result(telemetry.mode, telemetry.grade, telemetry.aborted);
+  ctx.metrics.count_result(telemetry.mode, telemetry.grade, telemetry.aborted,
+                           {telemetry.increase_ms, telemetry.download_mbps, telemetry.upload_mbps});
   if (!event.empty() && ctx.webhook_sender) ctx.webhook_sender->nudge();  // deliver now, not at the next poll
 
   nlohmann::json body{{"id", row.id}, {"summary", summary}, {"overall", nullptr}};

@@ -2,7 +2,9 @@
 
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
+#include "acme_challenge.hpp"
 #include "household_routes.hpp"
+#include "https_redirect.hpp"
 #include "load_routes.hpp"
 #include "metrics.hpp"
 #include "responses.hpp"
@@ -128,6 +130,13 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
   if (path.starts_with(kHouseholdHttpPrefix)) return reply(household_request(req, ctx));
   if (path.starts_with("/api/") || path.starts_with("/ws/"))
     return reply(error_response(http::status::not_found, "no such endpoint", req));
+  const auto& o = ctx.options;
+  if (!o.acme_webroot.empty() && path.starts_with(kAcmeChallengePrefix)) {
+    if (!is_get_or_head(req)) return only("GET, HEAD");
+    return reply(acme_challenge(req, path.substr(kAcmeChallengePrefix.size()), o.acme_webroot));
+  }
+  if (o.redirect_https && !client.secure && is_get_or_head(req))
+    return reply(redirect_to_https(req, o.tls_listen->port));
   reply(serve_static(req, ctx.web_root));
 }
 

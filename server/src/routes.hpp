@@ -12,6 +12,7 @@ namespace bloatmeter::server {
 struct ClientInfo {
   std::string ip;  // remote address as text, IPv4-mapped IPv6 shown as IPv4
   std::string limit_key;  // what the per-address limits count it as (client_limits.hpp)
+  bool secure = false;    // over HTTPS
 };
 
 // How a route answers: at once, or later from another thread (result

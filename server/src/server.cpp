@@ -1,10 +1,13 @@
 #include "server.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <iostream>
 
 #include "run_guarded.hpp"
 #include "server_log.hpp"
+#include "service_notify.hpp"
 #include "tls_identity.hpp"
 
 namespace bloatmeter::server {
@@ -71,12 +74,12 @@ std::string Server::start() {
   retention.results = o.settings.result_retention;
   retention.telemetry_rows = o.settings.telemetry_max_rows;
   retention.telemetry_max_age_s = static_cast<std::int64_t>(o.settings.telemetry_max_age_days) * 86400;
-  auto store = ResultStore::open(o.data_dir / "bloatmeter.sqlite", retention);
+  auto store = ResultStore::open(database_file(o), retention);
   if (!store) return store.error();
   results_ = std::move(store).value();
   ctx_.results = results_.get();
   ctx_.metrics.database.refresh_soon();  // /metrics' database figures, off the I/O threads
-  auto reader = TelemetryReader::open(o.data_dir / "bloatmeter.sqlite");
+  auto reader = TelemetryReader::open(database_file(o));
   if (!reader) return reader.error();
   telemetry_ = std::move(reader).value();
   ctx_.telemetry = telemetry_.get();
@@ -93,16 +96,13 @@ std::string Server::start() {
     auto files = ensure_tls_files(o.cert, o.key, o.data_dir);
     if (!files) return files.error();
     if (files.value().generated) std::cout << "generated a self-signed certificate: " << files.value().cert << "\n";
-    tls_.emplace(ssl::context::tls_server);
-    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    beast::error_code tec;
-    tls_->use_certificate_chain_file(files.value().cert.string(), tec);
-    if (!tec) tls_->use_private_key_file(files.value().key.string(), ssl::context::pem, tec);
-    if (tec) return "cannot load TLS certificate/key: " + tec.message();
+    auto certificate = TlsCertificate::load(std::move(files).value(), o.data_dir);
+    if (!certificate) return "cannot serve HTTPS: " + certificate.error();
+    tls_ = std::move(certificate).value();
+    check_certificate_soon();
     tcp::endpoint ep;
     if (auto err = resolve(*o.tls_listen, ep); !err.empty()) return err;
-    secure_ = std::make_shared<Listener>(ioc_, ctx_, &*tls_);
+    secure_ = std::make_shared<Listener>(ioc_, ctx_, tls_.get());
     if (auto err = secure_->open(ep); !err.empty()) return err;
   }
   if (!plain_ && !secure_) return "nothing to listen on";
@@ -122,7 +122,7 @@ std::string Server::start() {
     WebhookSenderOptions w;
     w.url = o.settings.webhook_url;
     w.secret = o.settings.webhook_secret;
-    w.database = o.data_dir / "bloatmeter.sqlite";
+    w.database = database_file(o);
     w.retry_initial = std::chrono::milliseconds(o.settings.webhook_retry_initial_ms);
     auto sender = WebhookSender::start(std::move(w), ctx_.webhooks);
     if (!sender) return sender.error();
@@ -148,9 +148,42 @@ void Server::run() {
 }
 
 void Server::stop_on_signals() {
-  signals_.emplace(ioc_, SIGINT, SIGTERM);
-  signals_->async_wait([this](beast::error_code ec, int) {
-    if (!ec) stop();
+  signals_.emplace(ioc_, SIGINT, SIGTERM, SIGHUP);
+  signals_->async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;
+    if (signal != SIGHUP) return stop();
+    // systemd's ExecReload: RELOADING=1 first, READY=1 when done (sd_notify(3)).
+    const auto notifier = ServiceNotifier::from_environment();
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count();  // CLOCK_MONOTONIC
+    notifier.send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(now_us));
+    const auto outcome = reload_certificate();
+    notifier.send("READY=1\nSTATUS=serving; " + (outcome.message.empty() ? std::string("reloaded") : outcome.message));
+    stop_on_signals();  // wait for the next one
+  });
+}
+
+TlsCertificate::Reload Server::reload_certificate() {
+  if (!tls_) {
+    log_event(LogLevel::Info, "tls", "reload: no HTTPS listener, nothing to reload");
+    return {false, ""};
+  }
+  auto outcome = tls_->reload();
+  log_event(outcome.replaced ? LogLevel::Info : LogLevel::Error, "tls", outcome.message);
+  return outcome;
+}
+
+void Server::check_certificate_soon() {
+  const int every = ctx_.options.settings.tls_reload_check_seconds;
+  if (every <= 0) return;
+  if (!tls_check_) tls_check_.emplace(ioc_);
+  tls_check_->expires_after(std::chrono::seconds(every));
+  tls_check_->async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    const auto outcome = tls_->check();
+    if (!outcome.message.empty())
+      log_event(outcome.replaced ? LogLevel::Info : LogLevel::Error, "tls", outcome.message);
+    check_certificate_soon();
   });
 }
 
@@ -163,6 +196,7 @@ void Server::stop() {
     beast::error_code ec;
     signals_->cancel(ec);
   }
+  if (tls_check_) net::post(ioc_, [this] { tls_check_->cancel(); });
   // Stopping the context abandons every session's pending operation; the
   // sessions (and their sockets) are destroyed with the context.
   ioc_.stop();

@@ -9,6 +9,7 @@
 #include "result_store.hpp"
 #include "telemetry_auth.hpp"
 #include "telemetry_reader.hpp"
+#include "tls_certificate.hpp"
 #include "server_context.hpp"
 #include "udp_responder.hpp"
 #include "webhook_sender.hpp"
@@ -37,8 +38,12 @@ class Server {
 
   // Runs the I/O threads; returns after stop().
   void run();
-  // Stops on SIGINT/SIGTERM (for the binary; tests call stop()).
+  // Stops on SIGINT/SIGTERM; reloads the certificate on SIGHUP (for the
+  // binary; tests call stop() and reload_certificate()).
   void stop_on_signals();
+  // Loads the HTTPS certificate and key again (SIGHUP); a pair that does not
+  // load is refused and logged, the one in force kept. Thread-safe.
+  TlsCertificate::Reload reload_certificate();
   // Thread-safe: closes listeners and stops the I/O threads.
   void stop();
 
@@ -53,7 +58,10 @@ class Server {
   std::unique_ptr<TelemetryReader> telemetry_;
   std::unique_ptr<TelemetryAuth> telemetry_auth_;
   net::thread_pool telemetry_thread_{1};
-  std::optional<ssl::context> tls_;
+  void check_certificate_soon();
+
+  std::unique_ptr<TlsCertificate> tls_;
+  std::optional<net::steady_timer> tls_check_;  // the look for changed files (tls_reload_check_seconds)
   std::shared_ptr<Listener> plain_;
   std::shared_ptr<Listener> secure_;
   std::unique_ptr<WebhookSender> webhook_;  // when webhook_url is set

@@ -38,8 +38,18 @@ Options:
   --tls-listen ADDR:PORT  HTTPS listener (off unless given)
   --cert FILE             PEM certificate chain for HTTPS; with --key.
                           Without both, a self-signed pair is generated
-                          once under DATA_DIR/tls/ and reused.
+                          once under DATA_DIR/tls/ and reused (renewed
+                          30 days before it expires). Both are loaded
+                          again on SIGHUP and when they change on disk
+                          (tls_reload_check_seconds); a pair that does
+                          not load is refused and the old one kept.
   --key FILE              PEM private key for HTTPS
+  --acme-webroot DIR      serve /.well-known/acme-challenge/ from DIR, for
+                          certbot's webroot mode (certbot certonly
+                          --webroot -w DIR) while the server runs
+  --redirect-https        send page requests on HTTP to the same page on
+                          HTTPS (needs --tls-listen with a port); the API,
+                          probe and load routes answer on both
   --web-root DIR          the web client's build output (default: web)
   --data-dir DIR          results database, generated certificates
                           (default: data)
@@ -55,6 +65,10 @@ Options:
   --check-config FILE     validate FILE (plus those variables), print the
                           effective settings with secrets masked, exit
                           (0 valid, 2 not)
+  --backup FILE           copy the results and telemetry database of
+                          DATA_DIR to FILE (a new file) with SQLite's
+                          online backup, while the server runs; exit
+                          (0 done, 1 not)
   --threads N             I/O threads (default: one per core)
   --version               print the version and exit
   --help                  print this help and exit
@@ -80,6 +94,8 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
       o.show_help = true;
     } else if (a == "--version") {
       o.show_version = true;
+    } else if (a == "--redirect-https") {
+      o.redirect_https = true;
     } else if (a == "--listen" || a == "--tls-listen") {
       if (!value(v)) return R::failure(a + " needs ADDR:PORT");
       auto ep = parse_endpoint(v);
@@ -87,12 +103,14 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
       (a == "--listen" ? o.listen : o.tls_listen) = ep.value();
       if (a == "--listen") listen_given = true;
     } else if (a == "--cert" || a == "--key" || a == "--web-root" || a == "--data-dir" || a == "--config" ||
-               a == "--check-config") {
+               a == "--check-config" || a == "--backup" || a == "--acme-webroot") {
       if (!value(v)) return R::failure(a + " needs a path");
       if (a == "--cert") o.cert = v;
       else if (a == "--key") o.key = v;
       else if (a == "--web-root") o.web_root = v;
       else if (a == "--data-dir") o.data_dir = v;
+      else if (a == "--backup") o.backup_to = v;
+      else if (a == "--acme-webroot") o.acme_webroot = v;
       else o.config = v;
       if (a == "--check-config") o.check_config = true;
     } else if (a == "--threads") {
@@ -109,6 +127,8 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
   if (o.show_help || o.show_version) return R::success(std::move(o));
   if (!listen_given) o.listen = Endpoint{"0.0.0.0", 8080};
   if (o.cert.empty() != o.key.empty()) return R::failure("--cert and --key go together");
+  if (o.redirect_https && (!o.tls_listen || o.tls_listen->port == 0))
+    return R::failure("--redirect-https needs --tls-listen ADDR:PORT with a port (where to send pages)");
   if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
   auto loaded = load_config(o.config, env);
   if (!loaded) return R::failure(loaded.error());

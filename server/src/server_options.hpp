@@ -29,10 +29,16 @@ struct ServerOptions {
   ServerSettings settings;             // the limits among config_values, checked
   LoadedConfig config_sources;         // where config_values came from, warnings
   bool check_config = false;           // --check-config FILE: validate, print, exit
+  std::filesystem::path backup_to;     // --backup FILE: copy data_dir's database there, exit
+  std::filesystem::path acme_webroot;  // --acme-webroot DIR: certbot's challenges (acme_challenge.hpp)
+  bool redirect_https = false;         // --redirect-https: pages on HTTP go to HTTPS (https_redirect.hpp)
   unsigned threads = 0;                // 0: one per core
   bool show_help = false;
   bool show_version = false;
 };
+
+// The results and telemetry database under data_dir.
+inline std::filesystem::path database_file(const ServerOptions& o) { return o.data_dir / "bloatmeter.sqlite"; }
 
 // "127.0.0.1:8080", "[::1]:0", ":8080", "8080".
 Outcome<Endpoint> parse_endpoint(const std::string& text);

@@ -65,6 +65,10 @@ struct ServerSettings {
   // once, in all and per address (IPv6: its /64). One more gets 503.
   int udp_max_sessions = 1024;
   int udp_max_sessions_per_address = 8;
+  // tls_reload_check_seconds: how often the HTTPS certificate and key files
+  // are looked at for a change (a certbot renewal) and the server's own
+  // self-signed certificate for nearing its expiry; 0: only on SIGHUP.
+  int tls_reload_check_seconds = 60;
   // allowed_origins: web origins, besides the server's own, whose pages may
   // open WebSockets, POST to the server and frame its page (space or comma
   // separated, e.g. "https://www.example.net"); "*" allows any.

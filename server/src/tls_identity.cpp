@@ -53,14 +53,21 @@ Outcome<TlsFiles> generate(const fs::path& dir) {
   if (!san || X509_add_ext(cert.get(), san.get(), -1) != 1) return R::failure("cannot add subjectAltName");
   if (X509_sign(cert.get(), pkey.get(), EVP_sha256()) == 0) return R::failure("cannot sign the certificate");
 
-  TlsFiles files{dir / "cert.pem", dir / "key.pem", true};
+  TlsFiles files{dir / "cert.pem", dir / "key.pem", true, true};
+  auto key_next = files.key, cert_next = files.cert;
+  key_next += ".new";
+  cert_next += ".new";
   // The key is written owner-only before any byte of it exists on disk.
-  FILE* touch = std::fopen(files.key.c_str(), "wb");
-  if (!touch) return R::failure("cannot write " + files.key.string());
+  fs::remove(key_next, ec);
+  FILE* touch = std::fopen(key_next.c_str(), "wb");
+  if (!touch) return R::failure("cannot write " + key_next.string());
   std::fclose(touch);
-  fs::permissions(files.key, fs::perms::owner_read | fs::perms::owner_write, ec);
-  if (!write_pem(files.key, true, pkey.get(), nullptr) || !write_pem(files.cert, false, nullptr, cert.get()))
+  fs::permissions(key_next, fs::perms::owner_read | fs::perms::owner_write, ec);
+  if (!write_pem(key_next, true, pkey.get(), nullptr) || !write_pem(cert_next, false, nullptr, cert.get()))
     return R::failure("cannot write the TLS files under " + dir.string());
+  fs::rename(key_next, files.key, ec);
+  if (!ec) fs::rename(cert_next, files.cert, ec);
+  if (ec) return R::failure("cannot put the TLS files in place under " + dir.string() + ": " + ec.message());
   return R::success(files);
 }
 }  // namespace
@@ -74,8 +81,10 @@ Outcome<TlsFiles> ensure_tls_files(const fs::path& cert, const fs::path& key, co
   }
   const auto dir = data_dir / "tls";
   if (fs::is_regular_file(dir / "cert.pem") && fs::is_regular_file(dir / "key.pem"))
-    return R::success({dir / "cert.pem", dir / "key.pem", false});
+    return R::success({dir / "cert.pem", dir / "key.pem", false, true});
   return generate(dir);
 }
+
+Outcome<TlsFiles> renew_self_signed(const fs::path& data_dir) { return generate(data_dir / "tls"); }
 
 }  // namespace bloatmeter::server

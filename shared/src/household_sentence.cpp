@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "bloatmeter/fairness.hpp"
 
@@ -54,6 +55,9 @@ std::string format_figure(double value) {
   char buf[32];
   if (!std::isfinite(value)) return "?";
   std::snprintf(buf, sizeof buf, std::fabs(value) < 10 ? "%.1f" : "%.0f", value);
+  // A tiny negative (a lag that did not rise: -0.02 ms) rounds to "-0.0", which
+  // reads as a figure with a sign; what the reader should see is zero.
+  if (std::strcmp(buf, "-0.0") == 0 || std::strcmp(buf, "-0") == 0) return buf + 1;
   return buf;
 }
 

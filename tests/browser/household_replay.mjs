@@ -57,7 +57,7 @@ export async function householdReplayTests(browser, server, args, shot) {
   for (const u of hh.users)
     check(f.users[names[u.id]] === u.grade, `${names[u.id]}'s grade is stated (${f.users[names[u.id]]}; the file's ${u.grade})`);
   check(hh.users.every((u) => mirror.includes(u.sentence)), "each user's plain sentence is in the account");
-  check(/Alex \(Gaming\): grade \S+ on [a-z0-9 ,-]+: [0-9.]+ ?(ms|%)/.test(mirror), "a user's deciding figure is named with its unit");
+  check(/Alex \(Gaming\): grade \S+ on [a-z0-9 ,-]+: -?[0-9.]+ ?(ms|%)/.test(mirror), "a user's deciding figure is named with its unit");
   await page.screenshot({ path: shot('household-replay-desktop.png') });
 
   // The whole view through Save as PNG: taller than the window.

@@ -10,7 +10,9 @@ the test scrapes /metrics, and `promtool check metrics` (Debian's prometheus
 package) must accept the scrape; the scrape must show the run (an active
 session, load bytes moving, probe echoes). After the run the completed-test
 counter has counted it under its grade, and the database gauge has its row.
-Without the token, /metrics is 401.
+Without the token, /metrics is 401. Then a real Prometheus scrapes the
+server with the shipped configuration and evaluates every query of the
+shipped Grafana dashboard (fleet_dashboard.py).
 """
 import os
 import re
@@ -25,6 +27,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from checks import OPENER, check, summary  # noqa: E402
+from fleet_dashboard import check_fleet_dashboard  # noqa: E402
 
 TOKEN = "metrics-token-0123456789"
 
@@ -51,6 +54,20 @@ def value(text, name, labels=""):
         if m and m.group(1) == name and labels in (m.group(2) or ""):
             total, seen = total + float(m.group(3)), True
     return total if seen else None
+
+
+def first_bucket_holding(text, family):
+    """(le, bound, the bound below) of the first bucket whose count is not zero."""
+    below = float("-inf")
+    for line in text.splitlines():
+        m = re.match(r'^' + family + r'_bucket\{le="([^"]+)"\} (\S+)$', line)
+        if not m:
+            continue
+        bound = float(m.group(1))  # "+Inf" parses as inf
+        if float(m.group(2)) > 0:
+            return m.group(1), bound, below
+        below = bound
+    return None
 
 
 def promtool(text):
@@ -130,8 +147,25 @@ def main():
                   f"... under the grade the CLI printed ({g})")
         check((value(after, "bloatmeter_database_rows", 'table="results"') or 0) == 1,
               "the database gauge has the stored result")
+        # The distributions (the Grafana dashboard's panels): one sample each,
+        # in the bucket its own sum falls in; the increase's bounds are the
+        # grade table's, so its bucket is the grade's.
+        grade_bound = {"A+": "0.005", "A": "0.03", "B": "0.06", "C": "0.2", "D": "0.4", "F": "+Inf"}
+        for family in ("bloatmeter_result_latency_increase_seconds", "bloatmeter_result_download_bytes_per_second",
+                       "bloatmeter_result_upload_bytes_per_second"):
+            n = value(after, family + "_count")
+            check(n == 1, f"{family} counts the one stored test ({n})")
+            total = value(after, family + "_sum")
+            first = first_bucket_holding(after, family)
+            check(total is not None and first is not None and total <= first[1] and total > first[2],
+                  f"... in the bucket its value falls in ({total} in {first})")
+            if grade and family.endswith("increase_seconds") and first:
+                check(first[0] == grade_bound[grade.group(1)],
+                      f"... which is the printed grade's bucket ({grade.group(1)}: le={first[0]})")
         code, out = promtool(after)
         check(code == 0, f"promtool accepts the scrape after the run ({out or 'no remarks'})")
+        print("the shipped Prometheus configuration and Grafana dashboard, against a real Prometheus")
+        check_fleet_dashboard(port, TOKEN, work, after)
     finally:
         if run and run.poll() is None:
             run.kill()

@@ -10,8 +10,8 @@ systemd as PID 1:
 - `systemd-analyze security --offline=yes` rates its exposure under 2.0;
 - the server speaks sd_notify's protocol to a socket the test binds, as
   systemd would: READY=1 only once it answers HTTP, WATCHDOG=1 at half of
-  WATCHDOG_USEC, none when WATCHDOG_PID names another process, STOPPING=1
-  on SIGTERM, an abstract socket ("@name") as well as a path.
+  WATCHDOG_USEC, none when WATCHDOG_PID names another process, RELOADING=1
+  then READY=1 on SIGHUP (ExecReload), STOPPING=1 on SIGTERM, an abstract socket ("@name") as well as a path.
 """
 import os
 import re
@@ -107,6 +107,14 @@ def main():
         sock.bind(path)
         proc, pings = notify_run(server, web_root, tmp, path, sock)
         check(2 <= len(pings) <= 12, f"WATCHDOG=1 every ~200 ms for WATCHDOG_USEC=400000 ({len(pings)} in 1.5 s)")
+        # ExecReload sends SIGHUP: RELOADING=1, then READY=1 once reloaded,
+        # and the server serves on.
+        check("ExecReload=/bin/kill -HUP $MAINPID" in text, "the unit reloads with SIGHUP")
+        proc.send_signal(signal.SIGHUP)
+        states = [d for d in receive(sock, 5, until=lambda d: "READY=1" in d) if d != "WATCHDOG=1"]
+        check(len(states) >= 2 and "RELOADING=1" in states[0] and "READY=1" in states[-1],
+              f"SIGHUP: RELOADING=1, then READY=1 ({states})")
+        check(proc.poll() is None, "the server runs on after SIGHUP")
         proc.send_signal(signal.SIGTERM)
         stopping = any("STOPPING=1" in d for d in receive(sock, 10, until=lambda d: "STOPPING=1" in d))
         check(stopping, "STOPPING=1 on SIGTERM")

@@ -180,4 +180,7 @@ TEST_CASE("figures print with one decimal under 10, whole above") {
   CHECK(format_figure(9.94) == "9.9");
   CHECK(format_figure(180.4) == "180");
   CHECK(format_figure(-2.5) == "-2.5");
+  CHECK(format_figure(-0.02) == "0.0");
+  CHECK(format_figure(-0.0) == "0.0");
+  CHECK(format_figure(-0.3) == "-0.3");
 }
