@@ -10,5 +10,5 @@ start=$(date +%s)
 bash scripts/setup.sh
 bash scripts/build.sh
 cd build/native
-ctest --output-on-failure --timeout 900 "$@"
+ctest --output-on-failure --timeout 900 -j 2 "$@"  # -j 2: see tests/CMakeLists.txt, RUN_SERIAL
 echo "test suite finished in $(( $(date +%s) - start )) s"
