@@ -10,7 +10,7 @@
 // Messages in:  {op: 'open', url}
 //               {op: 'start', t0: page's timeOrigin + performance.now() at t = 0 (ms), intervalMs}
 //               {op: 'close'}
-// Messages out: ['open'] | ['closed'] |
+// Messages out: ['open'] | ['closed', closeCode] |
 //               ['sent', seq, dueUs, sentUs] |
 //               ['echo', seq, receivedUs, serverRecvUs, echoDelayUs]
 // wasm/probe_worker/ (?probe_worker=core) speaks the same messages, with
@@ -79,7 +79,8 @@ onmessage = (e) => {
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => postMessage(['open']);
     ws.onmessage = onEcho;
-    ws.onclose = () => { if (timer) clearTimeout(timer); timer = 0; postMessage(['closed']); };
+    // The close frame's code tells a restarting server (1012) from a lost connection.
+    ws.onclose = (ev) => { if (timer) clearTimeout(timer); timer = 0; postMessage(['closed', ev.code]); };
     ws.onerror = () => {};  // onclose follows
   } else if (m.op === 'start') {
     t0 = m.t0;

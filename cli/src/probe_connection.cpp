@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "bloatmeter/lane_end.hpp"
 #include "bloatmeter/probe_wire.hpp"
 #include "ws_connect.hpp"
 
@@ -62,7 +63,9 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
     auto self = this->shared_from_this();
     ws_.async_read(buffer_, [self](beast::error_code ec, std::size_t) {
       const auto now = std::chrono::steady_clock::now();
-      if (ec) return self->lost(ec.message());
+      // The server's close frame says whether it restarts (1012); anything
+      // else is a lost connection (lane_end.hpp).
+      if (ec) return self->lost(std::string(lane_end_reason(ec == websocket::error::closed ? self->ws_.reason().code : 0)));
       const auto data = self->buffer_.cdata();
       const std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(data.data()), data.size());
       if (const auto echo = self->ws_.got_binary() ? probe_wire::decode_echo(bytes) : std::nullopt)
@@ -75,7 +78,7 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
   void write_next() {
     auto self = this->shared_from_this();
     ws_.async_write(asio::buffer(queue_.front()), [self](beast::error_code ec, std::size_t) {
-      if (ec) return self->lost(ec.message());
+      if (ec) return self->lost(std::string(kLaneLostReason));
       if (!self->queue_.empty()) self->queue_.pop_front();
       if (!self->queue_.empty()) self->write_next();
     });

@@ -30,7 +30,8 @@ class ProbeConnection {
   using LostHandler = std::function<void(const std::string& why)>;
   virtual ~ProbeConnection() = default;
   virtual void connect(Connected done) = 0;
-  // After connect: every echo goes to `on_echo`; a lost lane to `on_lost`.
+  // After connect: every echo goes to `on_echo`; a lost lane to `on_lost`,
+  // with lane_end.hpp's reason (a restarting server, or a lost connection).
   virtual void start(EchoHandler on_echo, LostHandler on_lost) = 0;
   virtual void send(std::uint32_t seq, std::uint64_t client_send_us) = 0;
   virtual void close() = 0;

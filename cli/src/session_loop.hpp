@@ -53,7 +53,7 @@ class SessionLoop {
         [this](const NativeEcho& e) {
           session_.on_echo(e.seq, clock_.at(e.received), e.server_recv_us, static_cast<Micros>(e.echo_delay_us));
         },
-        [this](const std::string&) { stop("the connection to the test server was lost"); });
+        [this](const std::string& why) { stop(why); });  // lane_end.hpp's words
     stops_.arm([this] { stop("stopped by the user"); });
     session_.begin();
     on_tick();

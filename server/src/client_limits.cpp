@@ -50,6 +50,7 @@ void ClientLimits::release(LeaseKind kind, const std::string& key) {
 }
 
 std::string ClientLimits::refusal_locked(int tests_of_key) const {
+  if (stopping_) return kRestartingRefusal;
   if (tests_ >= settings_.max_tests)
     return "the server is running " + std::to_string(tests_) + " tests, its most (max_tests)";
   if (tests_of_key >= settings_.max_tests_per_address)
@@ -89,6 +90,21 @@ std::string ClientLimits::test_refusal(const std::string& key) const {
   std::lock_guard lock(mutex_);
   const auto it = clients_.find(key);
   return refusal_locked(it == clients_.end() ? 0 : it->second.tests);
+}
+
+void ClientLimits::stop_new_tests() {
+  std::lock_guard lock(mutex_);
+  stopping_ = true;
+}
+
+bool ClientLimits::stopping_new_tests() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+int ClientLimits::tests_running() const {
+  std::lock_guard lock(mutex_);
+  return tests_;
 }
 
 bool ClientLimits::submission_allowed(const std::string& key, std::chrono::steady_clock::time_point now) {

@@ -77,6 +77,12 @@ class ClientLimits {
   // none: what a browser asks before it opens its lanes (GET /api/test-slot).
   std::string test_refusal(const std::string& key) const;
 
+  // Draining (SIGTERM with --drain-seconds): from now on no test starts,
+  // and every refusal is kRestartingRefusal; running tests go on.
+  void stop_new_tests();
+  bool stopping_new_tests() const;
+  int tests_running() const;
+
   // Whether `key` may submit another result now (a sliding minute).
   bool submission_allowed(const std::string& key, std::chrono::steady_clock::time_point now);
 
@@ -97,6 +103,10 @@ class ClientLimits {
   std::unordered_map<std::string, Entry> clients_;
   int connections_ = 0;
   int tests_ = 0;
+  bool stopping_ = false;
 };
+
+// The refusal of a test while the server drains (client_limits.hpp).
+inline constexpr const char* kRestartingRefusal = "the test server is restarting";
 
 }  // namespace bloatmeter::server

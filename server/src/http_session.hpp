@@ -79,6 +79,7 @@ class HttpSession {
     ++requests_;
     auto& req = parser_->get();
     head_request_ = req.method() == http::verb::head;
+    if (ctx_.options.access_log) begin_access(req);
     if (!count_.over_limit().empty()) {
       log_event(LogLevel::Warning, "limits", "refused a connection from " + client_.ip + ": " + count_.over_limit());
       return send_busy(http::status::service_unavailable, "the test server is busy: " + count_.over_limit());
@@ -137,6 +138,7 @@ class HttpSession {
       net::dispatch(self->stream().get_executor(), [self, res = std::move(res)]() mutable {
         auto& session = static_cast<HttpSession&>(*self);
         session.submission_.reset();
+        session.access_.status = std::visit([](const auto& r) { return r.result_int(); }, res);
         session.send(finish_response(std::move(res), session.headers(), session.head_request_));
       });
     };
@@ -161,11 +163,13 @@ class HttpSession {
   void send_busy(http::status status, std::string_view why) {
     auto res = busy_response(status, why, kBusyRetrySeconds, request_head());
     res.keep_alive(false);
+    access_.status = static_cast<unsigned>(status);
     send(finish_response(std::move(res), headers(), false), true);
   }
 
   // An answer that ends the connection (the body, if any, is left unread).
   void send_refusal(http::status status, std::string_view why) {
+    access_.status = static_cast<unsigned>(status);
     send(finish_response(error_response_unparsed(status, why), headers(), false), true);
   }
 
@@ -204,6 +208,7 @@ class HttpSession {
     if (!upload_parser_->is_done()) return read_upload();
     const auto took = std::chrono::steady_clock::now() - upload_started_;
     auto report = upload_report(upload_parser_->get().base(), upload_bytes_, took);
+    access_.status = std::visit([](const auto& r) { return r.result_int(); }, report);
     upload_parser_.reset();
     send(finish_response(std::move(report), headers(), false));
   }
@@ -246,14 +251,38 @@ class HttpSession {
   }
 
   void on_write_piece(beast::error_code ec, std::size_t written) {
-    if (ec) return;  // the peer left, stalled or ran out of time: the socket is closed
+    access_.bytes += written;
+    if (ec) return end_access(false);  // the peer left, stalled or ran out of time: the socket is closed
     out_->consume(written);
     if (!out_->is_done()) return write_piece();
     out_.reset();
+    end_access(true);
     if (close_after_write_) return derived().do_eof();
     do_read();
   }
 
+  // The access log's record of the request being answered (--access-log).
+  struct Access {
+    bool open = false;
+    std::string method, path;
+    unsigned status = 0;
+    std::uint64_t bytes = 0;
+    std::chrono::steady_clock::time_point began;
+  };
+  void begin_access(const Request& req) {
+    const auto target = req.target();
+    access_ = Access{true, std::string(req.method_string()), std::string(target.substr(0, target.find('?'))), 0, 0,
+                     std::chrono::steady_clock::now()};
+  }
+  void end_access(bool complete) {
+    if (!access_.open) return;
+    access_.open = false;
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - access_.began;
+    log_access({client_.ip, access_.method, access_.path, access_.status, access_.bytes, took.count(), Derived::kTls,
+                complete});
+  }
+
+  Access access_;
   ConnectionCount count_;
   ClientInfo client_;
   beast::flat_buffer buffer_;

@@ -3,6 +3,7 @@
 #include "bloatmeter/version.hpp"
 #include "database_backup.hpp"
 #include "open_file_limit.hpp"
+#include "server_log.hpp"
 #include "server.hpp"
 #include "server_options.hpp"
 #include "service_notify.hpp"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     std::cout << "bloatmeter-server " << bloatmeter::kVersion << "\n";
     return 0;
   }
+  if (opts.value().log_json) set_log_format(LogFormat::Json);
   {
     const auto open_files = raise_open_file_limit();
     auto& max_connections = opts.value().settings.max_connections;

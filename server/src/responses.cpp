@@ -1,5 +1,7 @@
 #include "responses.hpp"
 
+#include "client_limits.hpp"
+
 #include "bloatmeter/version.hpp"
 
 namespace bloatmeter::server {
@@ -79,6 +81,17 @@ http::response<http::string_body> busy_response(http::status status, std::string
   auto res = json_response(status, {{"error", message}, {"status", static_cast<int>(status)}, {"retry_after_seconds", retry_seconds}},
                            req);
   res.set(http::field::retry_after, std::to_string(retry_seconds));
+  return res;
+}
+
+http::response<http::string_body> test_refused_response(const std::string& why, const Request& req) {
+  if (why != kRestartingRefusal)
+    return busy_response(http::status::service_unavailable, "the test server is busy: " + why, kBusyRetrySeconds, req);
+  auto res = json_response(http::status::service_unavailable,
+                           {{"error", why}, {"status", 503}, {"retry_after_seconds", kRestartRetrySeconds},
+                            {"restarting", true}},
+                           req);
+  res.set(http::field::retry_after, std::to_string(kRestartRetrySeconds));
   return res;
 }
 

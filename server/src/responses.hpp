@@ -49,6 +49,13 @@ http::response<http::string_body> error_response(http::status status, std::strin
 http::response<http::string_body> method_not_allowed(std::string_view allow, const Request& req);
 // What a 503 or 429 tells a client to wait before trying again.
 inline constexpr int kBusyRetrySeconds = 5;
+// How long a page waits before it asks a restarting server again.
+inline constexpr int kRestartRetrySeconds = 30;
+
+// 503 for a test the server will not start now (`why`: the limits'
+// refusal): busy, or restarting (kRestartingRefusal: "restarting": true in
+// the body, so the page says so, and a longer Retry-After).
+http::response<http::string_body> test_refused_response(const std::string& why, const Request& req);
 
 // 503 (full) or 429 (too often) with Retry-After: try again in `retry_seconds`.
 http::response<http::string_body> busy_response(http::status status, std::string_view message, int retry_seconds,

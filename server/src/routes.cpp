@@ -95,9 +95,7 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
     // WebSocket upgrade was refused, so it asks first (client_limits.hpp).
     if (!is_get_or_head(req)) return only("GET, HEAD");
     const auto refusal = ctx.limits.test_refusal(client.limit_key);
-    if (!refusal.empty())
-      return reply(busy_response(http::status::service_unavailable, "the test server is busy: " + refusal,
-                                 kBusyRetrySeconds, req));
+    if (!refusal.empty()) return reply(test_refused_response(refusal, req));
     return reply(json_response(http::status::ok, {{"available", true}}, req));
   }
   if (path == "/metrics") {

@@ -148,18 +148,67 @@ void Server::run() {
 }
 
 void Server::stop_on_signals() {
-  signals_.emplace(ioc_, SIGINT, SIGTERM, SIGHUP);
+  if (!signals_) signals_.emplace(ioc_, SIGINT, SIGTERM, SIGHUP);
   signals_->async_wait([this](beast::error_code ec, int signal) {
     if (ec) return;
-    if (signal != SIGHUP) return stop();
-    // systemd's ExecReload: RELOADING=1 first, READY=1 when done (sd_notify(3)).
-    const auto notifier = ServiceNotifier::from_environment();
-    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now().time_since_epoch()).count();  // CLOCK_MONOTONIC
-    notifier.send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(now_us));
-    const auto outcome = reload_certificate();
-    notifier.send("READY=1\nSTATUS=serving; " + (outcome.message.empty() ? std::string("reloaded") : outcome.message));
-    stop_on_signals();  // wait for the next one
+    if (signal == SIGHUP) {
+      // systemd's ExecReload: RELOADING=1 first, READY=1 when done (sd_notify(3)).
+      const auto notifier = ServiceNotifier::from_environment();
+      const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch()).count();  // CLOCK_MONOTONIC
+      notifier.send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(now_us));
+      const auto outcome = reload_certificate();
+      notifier.send("READY=1\nSTATUS=serving; " +
+                    (outcome.message.empty() ? std::string("reloaded") : outcome.message));
+      return stop_on_signals();  // wait for the next one
+    }
+    const int grace = ctx_.options.drain_seconds;
+    if (draining_ || grace == 0) return stop();  // a second signal, or no grace: now
+    drain(std::chrono::seconds(grace));
+    stop_on_signals();
+  });
+}
+
+void Server::drain(std::chrono::seconds grace) {
+  if (draining_.exchange(true)) return;
+  ctx_.limits.stop_new_tests();
+  const int running = ctx_.limits.tests_running();
+  if (running == 0 && ctx_.submissions_in_flight.load() == 0) return stop();  // nothing to wait for
+  log_event(LogLevel::Info, "drain",
+            "stopping: no new tests; " + std::to_string(running) + " running, given up to " +
+                std::to_string(grace.count()) + " s to end (a second signal stops at once)");
+  ServiceNotifier::from_environment().send("STOPPING=1\nSTATUS=draining " + std::to_string(running) + " tests");
+  const auto now = std::chrono::steady_clock::now();
+  net::post(ioc_, [this, deadline = now + grace, now] {
+    drain_timer_.emplace(ioc_);
+    check_drain(deadline, now);
+  });
+}
+
+void Server::check_drain(std::chrono::steady_clock::time_point deadline,
+                         std::chrono::steady_clock::time_point quiet_since) {
+  // A test's result is posted just after its lanes close: wait until no
+  // test and no submission has been seen for a moment.
+  constexpr auto kSettle = std::chrono::seconds(2);
+  const auto now = std::chrono::steady_clock::now();
+  const bool busy = ctx_.limits.tests_running() > 0 || ctx_.submissions_in_flight.load() > 0;
+  if (busy) quiet_since = now;
+  if (!busy && now - quiet_since >= kSettle) {
+    log_event(LogLevel::Info, "drain", "every running test has ended; stopping");
+    return stop();
+  }
+  if (now >= deadline) {
+    const auto told = ctx_.restart_notice.tell_all();
+    log_event(LogLevel::Info, "drain",
+              "the grace period is over; told " + std::to_string(told) + " probe lanes the server is restarting");
+    drain_timer_->expires_after(std::chrono::seconds(1));  // for the close frames to go out
+    return drain_timer_->async_wait([this](beast::error_code ec) {
+      if (!ec) stop();
+    });
+  }
+  drain_timer_->expires_after(std::chrono::milliseconds(200));
+  drain_timer_->async_wait([this, deadline, quiet_since](beast::error_code ec) {
+    if (!ec) check_drain(deadline, quiet_since);
   });
 }
 
@@ -196,7 +245,9 @@ void Server::stop() {
     beast::error_code ec;
     signals_->cancel(ec);
   }
-  if (tls_check_) net::post(ioc_, [this] { tls_check_->cancel(); });
+  // The certificate and drain timers are not touched here (their handlers
+  // may be running on another I/O thread): stopping the context abandons
+  // their waits, and they go with the server.
   // Stopping the context abandons every session's pending operation; the
   // sessions (and their sockets) are destroyed with the context.
   ioc_.stop();

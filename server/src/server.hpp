@@ -1,4 +1,6 @@
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -38,9 +40,14 @@ class Server {
 
   // Runs the I/O threads; returns after stop().
   void run();
-  // Stops on SIGINT/SIGTERM; reloads the certificate on SIGHUP (for the
-  // binary; tests call stop() and reload_certificate()).
+  // Drains (then stops) on SIGINT/SIGTERM, stops at a second one; reloads
+  // the certificate on SIGHUP (for the binary; tests call drain(), stop()
+  // and reload_certificate()).
   void stop_on_signals();
+  // Starts no new test; stops once the running ones and their result
+  // submissions have ended, or after `grace`, when the probe lanes still
+  // open are closed with 1012 (Service Restart) first. Thread-safe.
+  void drain(std::chrono::seconds grace);
   // Loads the HTTPS certificate and key again (SIGHUP); a pair that does not
   // load is refused and logged, the one in force kept. Thread-safe.
   TlsCertificate::Reload reload_certificate();
@@ -59,6 +66,7 @@ class Server {
   std::unique_ptr<TelemetryAuth> telemetry_auth_;
   net::thread_pool telemetry_thread_{1};
   void check_certificate_soon();
+  void check_drain(std::chrono::steady_clock::time_point deadline, std::chrono::steady_clock::time_point quiet_since);
 
   std::unique_ptr<TlsCertificate> tls_;
   std::optional<net::steady_timer> tls_check_;  // the look for changed files (tls_reload_check_seconds)
@@ -67,6 +75,8 @@ class Server {
   std::unique_ptr<WebhookSender> webhook_;  // when webhook_url is set
   std::unique_ptr<UdpResponder> udp_;       // when udp_port is set
   std::optional<net::signal_set> signals_;
+  std::optional<net::steady_timer> drain_timer_;  // on ioc_
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace bloatmeter::server

@@ -12,6 +12,7 @@
 #include "metrics.hpp"
 #include "random_pool.hpp"
 #include "responses.hpp"
+#include "restart_notice.hpp"
 #include "server_options.hpp"
 #include "udp_counters.hpp"
 #include "webhook_counters.hpp"
@@ -44,6 +45,7 @@ struct ServerContext {
   // POST /api/results from its header to its answer (SubmissionSlot).
   std::atomic<int> submissions_in_flight{0};
   ClientLimits limits{options.settings};  // connections, tests, submissions per address
+  RestartNotice restart_notice;           // the probe lanes to close with 1012 when a drain ends
 
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads

@@ -69,6 +69,16 @@ Options:
                           DATA_DIR to FILE (a new file) with SQLite's
                           online backup, while the server runs; exit
                           (0 done, 1 not)
+  --drain-seconds N       on SIGTERM or SIGINT, start no new test but let
+                          running ones end, for at most N s (default 30;
+                          0: stop at once); then close their probe lanes
+                          with "restarting" (1012) and stop. A second
+                          signal stops at once.
+  --log-format text|json  the log on stderr: text lines (default) or one
+                          JSON object per line, for log pipelines
+  --access-log            also log every HTTP request (address, method,
+                          path without its query, status, bytes, time);
+                          off by default: addresses are personal data
   --threads N             I/O threads (default: one per core)
   --version               print the version and exit
   --help                  print this help and exit
@@ -96,6 +106,11 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
       o.show_version = true;
     } else if (a == "--redirect-https") {
       o.redirect_https = true;
+    } else if (a == "--access-log") {
+      o.access_log = true;
+    } else if (a == "--log-format") {
+      if (!value(v) || (v != "text" && v != "json")) return R::failure("--log-format: expected text or json");
+      o.log_json = v == "json";
     } else if (a == "--listen" || a == "--tls-listen") {
       if (!value(v)) return R::failure(a + " needs ADDR:PORT");
       auto ep = parse_endpoint(v);
@@ -113,6 +128,13 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
       else if (a == "--acme-webroot") o.acme_webroot = v;
       else o.config = v;
       if (a == "--check-config") o.check_config = true;
+    } else if (a == "--drain-seconds") {
+      if (!value(v)) return R::failure("--drain-seconds needs a number");
+      int n = -1;
+      const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc{} || ptr != v.data() + v.size() || n < 0 || n > 3600)
+        return R::failure("--drain-seconds: expected 0-3600, got '" + v + "'");
+      o.drain_seconds = n;
     } else if (a == "--threads") {
       if (!value(v)) return R::failure("--threads needs a number");
       unsigned n = 0;

@@ -31,7 +31,10 @@ struct ServerOptions {
   bool check_config = false;           // --check-config FILE: validate, print, exit
   std::filesystem::path backup_to;     // --backup FILE: copy data_dir's database there, exit
   std::filesystem::path acme_webroot;  // --acme-webroot DIR: certbot's challenges (acme_challenge.hpp)
-  bool redirect_https = false;         // --redirect-https: pages on HTTP go to HTTPS (https_redirect.hpp)
+  int drain_seconds = 30;              // --drain-seconds N: SIGTERM lets running tests end within N s
+  bool redirect_https = false;
+  bool access_log = false;             // --access-log: a line per HTTP request (server_log.hpp)
+  bool log_json = false;               // --log-format json         // --redirect-https: pages on HTTP go to HTTPS (https_redirect.hpp)
   unsigned threads = 0;                // 0: one per core
   bool show_help = false;
   bool show_version = false;

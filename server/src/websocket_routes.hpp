@@ -52,10 +52,7 @@ template <class Stream>
 void reject_busy(Stream&& stream, std::string_view what, const std::string& why, const Request& req,
                  const ServerContext& ctx) {
   log_event(LogLevel::Warning, "limits", "refused " + std::string(what) + ": " + why);
-  reject_upgrade(std::forward<Stream>(stream),
-                 busy_response(http::status::service_unavailable, "the test server is busy: " + why,
-                               kBusyRetrySeconds, req),
-                 ctx);
+  reject_upgrade(std::forward<Stream>(stream), test_refused_response(why, req), ctx);
 }
 
 // ?chunk=N for /ws/bulk-download; nothing when present but out of range.

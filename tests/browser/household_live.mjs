@@ -79,7 +79,9 @@ export async function householdLiveTests(browser, server, args, shot) {
 // A server that dies while the users run: the run stops, marked aborted.
 export async function householdAbortTest(browser, args, shot) {
   console.log('household: the connection is lost while the users run');
-  const doomed = await startServer(args.server, args['web-root']);
+  // No grace on SIGTERM (--drain-seconds 0): the server goes at once, as a
+  // crash or a pulled cable would take it.
+  const doomed = await startServer(args.server, args['web-root'], ['--drain-seconds', '0']);
   const { page } = await openPage(browser, doomed.url + '?autostart=1&mode=household&plan=quick', { width: 1280, height: 800 });
   await page.waitForFunction(() => /Phase: all users online.*ms round trip/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
   await doomed.stop();

@@ -95,6 +95,37 @@ try {
   }
 
   await closePages();
+  console.log('restarting server: a tab opened while it drains, a test its restart cuts');
+  {
+    // SIGTERM with a 5 s grace (--drain-seconds) while a test runs: a tab
+    // opened meanwhile is told the server is restarting; the running test,
+    // still going when the grace ends, is told so too (its probe lane
+    // closed with 1012), not that its connection was lost.
+    const restarting = await startServer(args.server, args['web-root'], ['--drain-seconds', '5']);
+    let stopped = null;
+    try {
+      const { page: first } = await openPage(browser, restarting.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+      await first.waitForFunction(() => /Phase: Download,/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
+      stopped = restarting.stop();
+      const { page: second, errors } = await openPage(browser, restarting.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+      await second.waitForSelector('body[data-state="error"]', { timeout: 30000 });
+      const told = await second.textContent('#status-mirror');
+      check(told.includes('The test server is restarting, try again in 30 s.'), `a new tab is told the server is restarting (${told})`);
+      await second.screenshot({ path: shot('single-restarting-desktop.png') });
+      const unexpected = errors.filter((e) => !e.includes('503'));
+      check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
+      await first.waitForSelector('body[data-state="done"]', { timeout: 30000 });
+      const cut = await first.textContent('#status-mirror');
+      check(cut.startsWith('Test aborted, partial result. The test server restarted during the test; try again in a minute.'),
+            `the test the restart cut says so, not "connection lost" (${cut.slice(0, 110)}…)`);
+      await first.screenshot({ path: shot('single-restarted-desktop.png') });
+    } finally {
+      await closePages();
+      await (stopped || restarting.stop());
+    }
+  }
+
+  await closePages();
   await singleUserTests(browser, server, args, shot);
   await closePages();
   await householdReplayTests(browser, server, args, shot);

@@ -135,7 +135,9 @@ export async function singleUserTests(browser, server, args, shot) {
 // marked aborted, nothing invented.
 export async function abortTest(browser, args, shot) {
   console.log('single user: the connection is lost mid-test');
-  const doomed = await startServer(args.server, args['web-root']);
+  // No grace on SIGTERM (--drain-seconds 0): the server goes at once, as a
+  // crash or a pulled cable would take it.
+  const doomed = await startServer(args.server, args['web-root'], ['--drain-seconds', '0']);
   const { page } = await openPage(browser, doomed.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
   await page.waitForFunction(() => /Phase: Download,/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
   await doomed.stop();

@@ -5,7 +5,7 @@
 // Messages in:  {op: 'open', url}
 //               {op: 'start', t0: page's timeOrigin + performance.now() at t = 0 (ms), intervalMs}
 //               {op: 'close'}
-// Messages out: ['open'] | ['closed'] |
+// Messages out: ['open'] | ['closed', closeCode] |
 //               ['sent', seq, dueUs, sentUs] |
 //               ['echo', seq, receivedUs, serverRecvUs, echoDelayUs]
 //
@@ -75,7 +75,8 @@ onmessage = function (e) {
     pw.ws.binaryType = 'arraybuffer';
     pw.ws.onopen = function () { pw.socketOpen = true; pwMaybeOpen(); };
     pw.ws.onmessage = pwOnMessage;
-    pw.ws.onclose = function () { if (pw.timer) clearTimeout(pw.timer); pw.timer = 0; postMessage(['closed']); };
+    // The close frame's code tells a restarting server (1012) from a lost connection.
+    pw.ws.onclose = function (ev) { if (pw.timer) clearTimeout(pw.timer); pw.timer = 0; postMessage(['closed', ev.code]); };
     pw.ws.onerror = function () {};  // onclose follows
   } else if (m.op === 'start') {
     // The page waits for ['open'], so the module is there; kept for a

@@ -491,6 +491,7 @@ std::string describe_household_result(const ShownResult& shown) {
   const Result& r = shown.result;
   const auto& s = r.summary;
   std::string out = r.raw.aborted ? "Household test aborted, partial result. " : "Household test complete. ";
+  if (const auto why = abort_sentence(r); !why.empty()) out += why + " ";
   const HouseholdSummary* h = s.household ? &*s.household : nullptr;
   out += "Household grade " + (h && h->grade ? std::string(to_string(*h->grade)) : std::string("none")) + ".";
   if (h) {

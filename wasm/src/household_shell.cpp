@@ -149,7 +149,7 @@ void HouseholdShell::tick(double now) {
   }
   if (!session_ || state_ == State::Finished || state_ == State::Idle) return;
   const Micros t = now_us(now);
-  if (lane_.state() != ProbeLane::State::Open) session_->abort("the connection to the test server was lost", t);
+  if (lane_.state() != ProbeLane::State::Open) session_->abort(lane_.end_reason(), t);
   session_->tick(t);
   update_live(t);
 }

@@ -133,15 +133,20 @@ void submit_shown_result() {
   });
 }
 
-// What the page says when the server has no room for a test: its 503 (or
-// 429) carries Retry-After, and the server's reason for the curious.
+// What the page says when the server has no room for a test, or is
+// restarting: its 503 (or 429) carries Retry-After, and the server's reason
+// for the curious.
 std::optional<std::string> busy_message(const HttpReply& r) {
   if (r.status != 503 && r.status != 429) return std::nullopt;
   const auto doc = nlohmann::json::parse(r.body, nullptr, false);
   int retry = 5;
   if (doc.is_object() && doc.contains("retry_after_seconds") && doc["retry_after_seconds"].is_number_integer())
     retry = doc["retry_after_seconds"].get<int>();
-  return "The test server is busy, try again in " + std::to_string(retry) + " s.";
+  // A draining server (a restart or an upgrade) says so: it is not full.
+  const bool restarting = doc.is_object() && doc.contains("restarting") && doc["restarting"].is_boolean() &&
+                          doc["restarting"].get<bool>();
+  return std::string(restarting ? "The test server is restarting" : "The test server is busy") + ", try again in " +
+         std::to_string(retry) + " s.";
 }
 
 void begin_test() {

@@ -37,7 +37,7 @@ EM_JS(void, js_probe_open, (int handle, const char* script, const char* url), {
   try {
     w = new Worker(s);
   } catch (err) {
-    _bm_probe_closed(handle);
+    _bm_probe_closed(handle, 0);
     return;
   }
   P[handle] = w;
@@ -50,9 +50,9 @@ EM_JS(void, js_probe_open, (int handle, const char* script, const char* url), {
     else if (m[0] === "open") {
       if (times.openMs === null) times.openMs = performance.now();
       _bm_probe_open(handle);
-    } else if (m[0] === "closed") _bm_probe_closed(handle);
+    } else if (m[0] === "closed") _bm_probe_closed(handle, m[1] | 0);
   };
-  w.onerror = function () { _bm_probe_closed(handle); };
+  w.onerror = function () { _bm_probe_closed(handle, 0); };
   w.postMessage({ op: "open", url: UTF8ToString(url) });
 });
 
@@ -113,8 +113,9 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void bm_probe_open(int handle) {
   if (auto* l = lane_for(handle)) l->on_worker_open();
 }
-EMSCRIPTEN_KEEPALIVE void bm_probe_closed(int handle) {
-  if (auto* l = lane_for(handle)) l->on_worker_closed();
+// `close_code`: the WebSocket close frame's code (0: none, or no socket).
+EMSCRIPTEN_KEEPALIVE void bm_probe_closed(int handle, int close_code) {
+  if (auto* l = lane_for(handle)) l->on_worker_closed(close_code);
 }
 EMSCRIPTEN_KEEPALIVE void bm_probe_sent(int handle, double seq, double due_us, double sent_us) {
   if (auto* l = lane_for(handle))

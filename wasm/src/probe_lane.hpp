@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bloatmeter/clock.hpp"
+#include "bloatmeter/lane_end.hpp"
 
 namespace bloatmeter::web {
 
@@ -42,16 +43,23 @@ class ProbeLane {
   void start(double start_ms, Micros interval_us);
   void close();
   State state() const { return state_; }
+  // Why a closed lane ended, as a test's abort reason (lane_end.hpp): the
+  // server's 1012 says it restarts; anything else is a lost connection.
+  std::string end_reason() const { return std::string(lane_end_reason(close_code_)); }
 
   // From the worker, through the page (see probe_lane.cpp).
   void on_worker_open() { if (state_ == State::Connecting) state_ = State::Open; }
-  void on_worker_closed() { state_ = State::Closed; }
+  void on_worker_closed(int close_code) {
+    state_ = State::Closed;
+    close_code_ = close_code;
+  }
   void on_worker_sent(const ProbeSent& s) { if (on_sent_) on_sent_(s); }
   void on_worker_echo(const ProbeEcho& e) { if (on_echo_) on_echo_(e); }
 
  private:
   int handle_ = 0;
   State state_ = State::Idle;
+  int close_code_ = 0;  // the WebSocket close frame's code; 0 for none
   SentHandler on_sent_;
   EchoHandler on_echo_;
 };

@@ -254,13 +254,7 @@ void draw_grade_card(const ShownResult& shown, std::optional<Grade> grade, const
   else if (grade) ImGui::TextUnformatted(heading.c_str());
   else ImGui::TextUnformatted("No grade: too little was measured");
   ImGui::PopFont();
-  if (shown.result.raw.aborted && !shown.result.raw.abort_reason.empty()) {
-    // Why it stopped, as the client recorded it ("the connection to the
-    // test server was lost"), as a sentence.
-    std::string why = shown.result.raw.abort_reason;
-    why[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(why[0])));
-    ImGui::TextColored(p.warn, "%s.", why.c_str());
-  }
+  if (const auto why = abort_sentence(shown.result); !why.empty()) ImGui::TextColored(p.warn, "%s", why.c_str());
   if (grade)
     for (const auto& line : meaning) ImGui::TextColored(p.text_muted, "%s", line.c_str());
   if (s.low_confidence()) {
@@ -300,10 +294,20 @@ Action draw_result_actions(const ShownResult& shown, const Theme& t, float width
   return action;
 }
 
+std::string abort_sentence(const Result& r) {
+  if (!r.raw.aborted || r.raw.abort_reason.empty()) return {};
+  // As the client recorded it ("the connection to the test server was
+  // lost"), as a sentence.
+  std::string why = r.raw.abort_reason;
+  why[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(why[0])));
+  return why + ".";
+}
+
 std::string describe_result(const ShownResult& shown) {
   if (is_household(shown.result)) return describe_household_result(shown);
   const auto& s = shown.result.summary;
   std::string out = shown.result.raw.aborted ? "Test aborted, partial result. " : "Test complete. ";
+  if (const auto why = abort_sentence(shown.result); !why.empty()) out += why + " ";
   out += "Overall grade " + (s.overall ? std::string(to_string(*s.overall)) : std::string("none")) + ".";
   if (s.baseline_ms) out += fmt(" Idle latency %.1f ms.", *s.baseline_ms);
   for (const char* name : {"download", "upload", "bidirectional"})

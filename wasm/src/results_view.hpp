@@ -28,6 +28,11 @@ void metric_card(const char* id, const Theme& theme, float width, const char* ti
 // the buttons under a result (run again, save, picture, share link).
 Action draw_result_actions(const ShownResult& shown, const Theme& theme, float width);
 
+// Why an aborted result stopped, as a sentence ("The test server restarted
+// during the test; try again in a minute."); "" when it did not abort or
+// recorded no reason.
+std::string abort_sentence(const Result& r);
+
 // Plain-language account of a result, for the DOM mirror.
 std::string describe_result(const ShownResult& shown);
 // Its ending, the same for both layouts: low-confidence reasons, the

@@ -109,7 +109,7 @@ void SingleUserShell::tick(double now_ms) {
   }
   if (state_ != State::Running) return;
   const Micros t = now_us(now_ms);
-  if (lane_.state() != ProbeLane::State::Open) session_->abort("the connection to the test server was lost", t);
+  if (lane_.state() != ProbeLane::State::Open) session_->abort(lane_.end_reason(), t);
   session_->tick(t);
   if (!session_->running()) return finish();
   update_charts(t);
