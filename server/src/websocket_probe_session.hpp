@@ -79,9 +79,11 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
     probe_wire::Echo echo{probe.seq, probe.client_send_us, received_us, 0};
     echo.echo_delay_us = static_cast<std::uint32_t>(std::max<std::int64_t>(0, steady_now_us() - received_us));
     out_ = probe_wire::encode(echo);
+    // Recorded before the echo leaves: the write may complete at once, and a
+    // client that asks /api/health on reading its echo must find it counted.
+    ctx_.echo_delays.record(ctx_.uptime_ms(), echo.echo_delay_us);
     writing_ = true;
     ws_.async_write(net::buffer(out_), beast::bind_front_handler(&ProbeSession::on_write, this->shared_from_this()));
-    ctx_.echo_delays.record(ctx_.uptime_ms(), echo.echo_delay_us);
   }
 
   void on_write(beast::error_code ec, std::size_t) {

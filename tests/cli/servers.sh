@@ -10,6 +10,11 @@
 # returns 1 with the URLs empty. stop_servers ends every server started so
 # (for the script's cleanup).
 #
+# They stop at once on SIGTERM (--drain-seconds 0, unless ARGS say
+# otherwise): these tests kill a server to see the client lose it, and a
+# draining one would let the test finish (tests/service/drain_test.py tests
+# the drain).
+#
 # The web root is an empty folder of the test's own: the native client
 # never loads the site, and the browser build (build/web) may be missing
 # or being rebuilt while these tests run; the server refuses to start
@@ -18,8 +23,10 @@ start_server() {
   local name=$1 want="http://"
   shift
   case " $* " in *" --tls-listen "*) want="https://" ;; esac
+  local drain=(--drain-seconds 0)
+  case " $* " in *" --drain-seconds "*) drain=() ;; esac
   mkdir -p "$tmp/web"
-  "$server" --listen 127.0.0.1:0 --web-root "$tmp/web" --data-dir "$tmp/$name-data" "$@" \
+  "$server" --listen 127.0.0.1:0 --web-root "$tmp/web" --data-dir "$tmp/$name-data" "${drain[@]}" "$@" \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   started_pid=$!
   started_pids+=("$started_pid")
