@@ -27,6 +27,8 @@ http::response<http::string_body> health(const Request& req, ServerContext& ctx)
                         {"version", kVersion},
                         {"uptime_seconds", ctx.uptime_seconds()},
                         {"active_connections", ctx.active_connections.load()},
+                        // SIGTERM's drain: running tests end, no new one starts.
+                        {"draining", ctx.limits.stopping_new_tests()},
                         {"probe_echo_window_seconds", kEchoWindowMs / 1000},
                         {"probe_echo_count", echoes.count},
                         {"probe_echo_p99_us", echoes.p99_us},

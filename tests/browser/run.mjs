@@ -107,7 +107,12 @@ try {
       const { page: first } = await openPage(browser, restarting.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
       await first.waitForFunction(() => /Phase: Download,/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
       stopped = restarting.stop();
-      const { page: second, errors } = await openPage(browser, restarting.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
+      const [{ page: second, errors }, { page: idle }] = await Promise.all([
+        openPage(browser, restarting.url + '?autostart=1&plan=quick', { width: 1280, height: 800 }),
+        openPage(browser, restarting.url, { width: 1280, height: 800 })]);
+      await idle.waitForFunction(() => /Test server (ready|restarting|unavailable)/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
+      const card = await idle.textContent('#status-mirror');
+      check(card.includes('Test server restarting: try again in a minute.'), `the start page says the server is restarting (${card})`);
       await second.waitForSelector('body[data-state="error"]', { timeout: 30000 });
       const told = await second.textContent('#status-mirror');
       check(told.includes('The test server is restarting, try again in 30 s.'), `a new tab is told the server is restarting (${told})`);

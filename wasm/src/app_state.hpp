@@ -17,6 +17,7 @@ struct ServerHealth {
   std::string version;
   double uptime_seconds = 0;
   int active_connections = 0;
+  bool restarting = false;  // it drains before a restart: no new test starts
   std::string error;  // why it is unreachable, in words
 };
 

@@ -40,11 +40,16 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
   ImGui::TextColored(t.palette.text_muted, "TEST SERVER");
   ImGui::PopFont();
   ImGui::PushFont(t.fonts.heading);
-  const bool ready = h.status == ServerHealth::Status::Ok;
-  status_dot(t, ready ? t.palette.good : (h.status == ServerHealth::Status::Loading ? t.palette.warn : t.palette.bad));
-  ImGui::TextUnformatted(ready ? "Ready" : (h.status == ServerHealth::Status::Loading ? "Connecting\xE2\x80\xA6" : "Unavailable"));
+  const bool ready = h.status == ServerHealth::Status::Ok && !h.restarting;
+  const bool restarting = h.status == ServerHealth::Status::Ok && h.restarting;
+  status_dot(t, ready ? t.palette.good : (h.status == ServerHealth::Status::Loading || restarting ? t.palette.warn : t.palette.bad));
+  ImGui::TextUnformatted(ready        ? "Ready"
+                         : restarting ? "Restarting"
+                         : (h.status == ServerHealth::Status::Loading ? "Connecting\xE2\x80\xA6" : "Unavailable"));
   ImGui::PopFont();
-  if (ready)
+  if (restarting)
+    wrapped_muted(t, inner, "This test server is restarting; try again in a minute. You can still open a saved result.");
+  else if (ready)
     ImGui::TextColored(t.palette.text_muted, "bloatmeter server %s  \xE2\x80\xA2  up %s", h.version.c_str(),
                        format_uptime(h.uptime_seconds).c_str());
   else if (h.status == ServerHealth::Status::Unreachable)
@@ -275,6 +280,7 @@ std::string mirror_text(const AppState& s, const Shells& shells) {
   switch (s.health.status) {
     case ServerHealth::Status::Loading: return "Connecting to the test server.";
     case ServerHealth::Status::Ok:
+      if (s.health.restarting) return "Test server restarting: try again in a minute.";
       return "Test server ready. Server version " + s.health.version + ". Client version " + kVersion + ".";
     case ServerHealth::Status::Unreachable: return "Test server unavailable: " + s.health.error + ".";
   }

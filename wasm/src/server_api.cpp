@@ -65,6 +65,7 @@ void request_health(ServerHealth& out) {
       out.version = doc["version"].get<std::string>();
       out.uptime_seconds = doc.value("uptime_seconds", 0.0);
       out.active_connections = doc.value("active_connections", 0);
+      out.restarting = doc.contains("draining") && doc["draining"].is_boolean() && doc["draining"].get<bool>();
       if (out.status != ServerHealth::Status::Ok) out.error = "the server reports status '" + doc.value("status", "") + "'";
     }
   });
