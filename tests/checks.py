@@ -1,11 +1,13 @@
 """What the Python tests share (the shell tests' tests/cli/expect.sh):
 check() prints and counts each check, summary() prints the count and gives
 the exit code, OPENER reaches loopback servers without any proxy,
-stop_process() ends a process the test started.
+stop_process() ends a process the test started, free_port() finds a
+loopback port nothing listens on.
 
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
     from checks import OPENER, check, summary
 """
+import socket
 import subprocess
 import urllib.request
 
@@ -37,3 +39,10 @@ def stop_process(proc, timeout=10):
         proc.kill()
         proc.wait()
         return None
+
+
+def free_port():
+    """A loopback TCP port free now (taken and released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -212,13 +212,22 @@ void Server::check_drain(std::chrono::steady_clock::time_point deadline,
   });
 }
 
+namespace {
+// A reload or a look at the files: what happened, if anything did (a pair
+// refused is an error; a replacement is news).
+void log_certificate(const TlsCertificate::Reload& outcome) {
+  if (!outcome.message.empty())
+    log_event(outcome.replaced ? LogLevel::Info : LogLevel::Error, "tls", outcome.message);
+}
+}  // namespace
+
 TlsCertificate::Reload Server::reload_certificate() {
   if (!tls_) {
     log_event(LogLevel::Info, "tls", "reload: no HTTPS listener, nothing to reload");
     return {false, ""};
   }
   auto outcome = tls_->reload();
-  log_event(outcome.replaced ? LogLevel::Info : LogLevel::Error, "tls", outcome.message);
+  log_certificate(outcome);
   return outcome;
 }
 
@@ -229,9 +238,7 @@ void Server::check_certificate_soon() {
   tls_check_->expires_after(std::chrono::seconds(every));
   tls_check_->async_wait([this](beast::error_code ec) {
     if (ec) return;
-    const auto outcome = tls_->check();
-    if (!outcome.message.empty())
-      log_event(outcome.replaced ? LogLevel::Info : LogLevel::Error, "tls", outcome.message);
+    log_certificate(tls_->check());
     check_certificate_soon();
   });
 }

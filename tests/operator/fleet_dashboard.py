@@ -17,23 +17,17 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 
-from checks import OPENER, check, stop_process
+from checks import OPENER, check, free_port, stop_process
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SCRAPE_CONFIG = os.path.join(ROOT, "contrib", "prometheus", "prometheus.yml")
 DASHBOARD = os.path.join(ROOT, "contrib", "grafana", "bloatmeter-fleet.json")
 
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _families(scrape_text):
@@ -124,7 +118,7 @@ def check_fleet_dashboard(server_port, token, work, scrape_text):
     p = subprocess.run(["promtool", "check", "config", config_file], capture_output=True, text=True)
     check(p.returncode == 0, f"promtool check config accepts it ({(p.stdout + p.stderr).strip().splitlines()[-1:]})")
 
-    prom_port = _free_port()
+    prom_port = free_port()
     log = open(os.path.join(work, "prometheus.log"), "w")
     prom = subprocess.Popen([prometheus, f"--config.file={config_file}", f"--storage.tsdb.path={work}/tsdb",
                              f"--web.listen-address=127.0.0.1:{prom_port}"],

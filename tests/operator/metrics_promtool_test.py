@@ -17,7 +17,6 @@ shipped Grafana dashboard (fleet_dashboard.py).
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,16 +25,11 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checks import OPENER, check, summary  # noqa: E402
+from checks import OPENER, check, free_port, summary  # noqa: E402
 from fleet_dashboard import check_fleet_dashboard  # noqa: E402
 
 TOKEN = "metrics-token-0123456789"
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scrape(port, token=TOKEN):

@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checks import OPENER, check, stop_process, summary  # noqa: E402
+from checks import OPENER, check, free_port, stop_process, summary  # noqa: E402
 
 MIRRORS = ["deb http://deb.debian.org/debian bookworm main",
            "deb http://deb.debian.org/debian-security bookworm-security main"]
@@ -50,11 +49,6 @@ EXPECTED = ["./usr/bin/bloatmeter-server", "./usr/bin/bloatmeter", "./usr/share/
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http(port, path, data=None, content_type="application/json"):

@@ -39,7 +39,7 @@ import time
 import warnings
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checks import check, stop_process, summary  # noqa: E402
+from checks import check, free_port, stop_process, summary  # noqa: E402
 
 
 def make_pair(folder, name, key_type="ec", days=90, cn="localhost"):
@@ -293,9 +293,7 @@ def acme_and_redirect(server_bin, web_root, work):
     token, authorization = "Xy7_-token0123", "Xy7_-token0123.thumbprint-abc"
     with open(os.path.join(challenges, token), "w") as f:
         f.write(authorization)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        tls_port = s.getsockname()[1]
+    tls_port = free_port()
     data = os.path.join(work, "redirect-data")
     proc = subprocess.Popen([server_bin, "--listen", "127.0.0.1:0", "--tls-listen", f"127.0.0.1:{tls_port}",
                              "--web-root", web_root, "--data-dir", data, "--acme-webroot", webroot,
