@@ -21,6 +21,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_session.hpp"
 #include "bloatmeter/household_user_client.hpp"
+#include "bloatmeter/lane_end.hpp"
 #include "bloatmeter/native/kernel_unsent.hpp"
 #include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
@@ -124,6 +125,14 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
  private:
   using Outgoing = HouseholdUserClient::Outgoing;
 
+  // Why the lane ended (lane_end.hpp): a draining server's restart in its
+  // own words, anything else a lost connection with the socket's error.
+  std::string lane_ended(const beast::error_code& ec) const {
+    const int code = ec == websocket::error::closed ? ws_.reason().code : 0;
+    if (code == kServiceRestartCloseCode) return std::string(kServerRestartingReason);
+    return std::string(kLaneLostReason) + " (" + ec.message() + ")";
+  }
+
   void fail(const std::string& why) {
     if (closed_) return;
     close();
@@ -155,7 +164,7 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
     const Outgoing& o = queue_.front();
     std::array<asio::const_buffer, 2> bufs{asio::buffer(o.header), asio::buffer(padding().data(), o.bytes - o.header.size())};
     ws_.async_write(bufs, [self](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail("the connection to the test server was lost (" + ec.message() + ")");
+      if (ec) return self->fail(self->lane_ended(ec));
       self->queued_bytes_ -= self->queue_.front().bytes;
       self->queue_.pop_front();
       if (!self->queue_.empty()) self->write_next();
@@ -165,7 +174,7 @@ class UserLaneImpl : public UserLane, public std::enable_shared_from_this<UserLa
   void read_next() {
     auto self = this->shared_from_this();
     ws_.async_read(buffer_, [self](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail("the connection to the test server was lost (" + ec.message() + ")");
+      if (ec) return self->fail(self->lane_ended(ec));
       self->on_message(self->now_());
       self->buffer_.consume(self->buffer_.size());
       self->read_next();

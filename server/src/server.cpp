@@ -200,7 +200,7 @@ void Server::check_drain(std::chrono::steady_clock::time_point deadline,
   if (now >= deadline) {
     const auto told = ctx_.restart_notice.tell_all();
     log_event(LogLevel::Info, "drain",
-              "the grace period is over; told " + std::to_string(told) + " probe lanes the server is restarting");
+              "the grace period is over; told " + std::to_string(told) + " lanes the server is restarting");
     drain_timer_->expires_after(std::chrono::seconds(1));  // for the close frames to go out
     return drain_timer_->async_wait([this](beast::error_code ec) {
       if (!ec) stop();

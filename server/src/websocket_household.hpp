@@ -75,6 +75,9 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
         pace_timer_(ws_.get_executor()),
         report_timer_(ws_.get_executor()) {
   }
+  ~HouseholdSession() {
+    if (notice_id_) ctx_.restart_notice.leave(notice_id_);
+  }
 
   void run(Request req) {
     req_ = std::move(req);
@@ -102,6 +105,10 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
 
   void on_accept(beast::error_code ec) {
     if (ec) return;
+    notice_id_ = ctx_.restart_notice.join([weak = this->weak_from_this()] {
+      if (auto self = weak.lock())
+        net::post(self->ws_.get_executor(), [self] { self->close_for_restart(); });
+    });
     registered_.emplace(ctx_, request_.user_index);
     const auto now = steady_now_us();
     end_us_ = now + request_.duration_us;
@@ -321,6 +328,17 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
     schedule_report();
   }
 
+  // A draining server's grace period is over (restart_notice.hpp): no more
+  // writes, and the user lane closes with 1012 (Service Restart), so the
+  // client says the server restarted rather than that the line failed. Beast
+  // holds the close until a write in progress completes.
+  void close_for_restart() {
+    if (stopped_) return;  // already ending
+    stop();
+    ws_.async_close(websocket::close_reason(websocket::close_code::service_restart, "the test server is restarting"),
+                    [self = this->shared_from_this()](beast::error_code) {});
+  }
+
   void stop() {
     stopped_ = true;
     pace_timer_.cancel();
@@ -356,6 +374,7 @@ class HouseholdSession : public std::enable_shared_from_this<HouseholdSession<St
   std::uint64_t received_messages_ = 0;
   std::uint64_t acks_dropped_ = 0;
   std::chrono::steady_clock::time_point next_report_;
+  std::uint64_t notice_id_ = 0;  // in ctx_.restart_notice while open
 };
 
 }  // namespace bloatmeter::server

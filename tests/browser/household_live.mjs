@@ -90,4 +90,24 @@ export async function householdAbortTest(browser, args, shot) {
   const mirror = await page.textContent('#status-mirror');
   check(/^Household test aborted/.test(mirror), `an aborted household run says so (${mirror.slice(0, 80)}…)`);
   await page.screenshot({ path: shot('household-aborted-desktop.png') });
+  check(!/restarted/.test(mirror), `a server gone at once is not told as a restart (${mirror.slice(0, 120)}…)`);
+
+  console.log('household: the server restarts while the users run');
+  // SIGTERM with a 2 s grace: still running when it ends, the user lanes
+  // and the probe lane are closed with 1012 (Service Restart).
+  const restarting = await startServer(args.server, args['web-root'], ['--drain-seconds', '2']);
+  let stopped = null;
+  try {
+    const { page: cut } = await openPage(browser, restarting.url + '?autostart=1&mode=household&plan=quick', { width: 1280, height: 800 });
+    await cut.waitForFunction(() => /Phase: all users online.*ms round trip/.test(document.getElementById('status-mirror').textContent), null, { timeout: 30000 });
+    stopped = restarting.stop();
+    await cut.waitForSelector('body[data-state="done"]', { timeout: 30000 });
+    await cut.waitForTimeout(800);
+    const told = await cut.textContent('#status-mirror');
+    check(told.startsWith('Household test aborted, partial result. The test server restarted during the test; try again in a minute.'),
+          `the household run the restart cut says so, not "connection lost" (${told.slice(0, 130)}…)`);
+    await cut.screenshot({ path: shot('household-restarted-desktop.png') });
+  } finally {
+    await (stopped || restarting.stop());
+  }
 }

@@ -9,7 +9,8 @@
   the server then stops on its own, long before the grace period ends;
 - a grace period that ends first: the probe lane is closed with 1012, the
   CLI says the server restarted (not "the connection was lost"), exit 4,
-  and the server stops;
+  and the server stops; the same for a household test, whose user lanes
+  are closed with 1012 too;
 - a second signal stops at once; an idle server stops at once.
 """
 import json
@@ -61,8 +62,8 @@ def exits_within(proc, seconds):
         return None
 
 
-def cli_test(cli_bin, port, submit):
-    return subprocess.Popen([cli_bin, "test", f"http://127.0.0.1:{port}", "--plan", "quick",
+def cli_test(cli_bin, port, submit, command="test"):
+    return subprocess.Popen([cli_bin, command, f"http://127.0.0.1:{port}", "--plan", "quick",
                              *(["--submit"] if submit else [])],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -84,11 +85,11 @@ def main():
     work = tempfile.mkdtemp(prefix="bloatmeter-drain-")
     procs = []
 
-    def test_then_sigterm(name, drain, submit):
+    def test_then_sigterm(name, drain, submit, command="test"):
         """A server with `drain` s of grace, a CLI test under way on it, then SIGTERM."""
         server, port = start(server_bin, work, name, drain=drain)
         procs.append(server)
-        run = cli_test(cli_bin, port, submit=submit)
+        run = cli_test(cli_bin, port, submit=submit, command=command)
         procs.append(run)
         check(under_way(port), "the CLI test is under way")
         server.send_signal(signal.SIGTERM)
@@ -119,6 +120,14 @@ def main():
         check(run.returncode == 4 and "restarted during the test" in out,
               f"the CLI says the server restarted, not that the connection was lost (exit {run.returncode}: "
               f"{(re.search(r'The test was aborted: [^.]*', out) or [out[-200:]])[0]})")
+        check(exits_within(server, 10) == 0, "the server stopped after its grace period")
+
+        print("the same for a household test: its user lanes are told too")
+        server, port, run, _ = test_then_sigterm("h", drain=2, submit=False, command="household")
+        out, _ = run.communicate(timeout=60)
+        check(run.returncode == 4 and "restarted during the test" in out and "was lost" not in out,
+              f"the household CLI says the server restarted, not that a connection was lost (exit {run.returncode}: "
+              f"{(re.search(r'aborted: [^.]*', out) or [out[-300:]])[0]})")
         check(exits_within(server, 10) == 0, "the server stopped after its grace period")
 
         print("a second signal, an idle server")

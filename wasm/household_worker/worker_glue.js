@@ -12,7 +12,7 @@
 //               {op: 'start', t0 (ms, shared origin), offsetUs: number | null, endUs}
 //               {op: 'abort', atUs}
 // Messages out: ['ready', [userIds]] | ['error', why] |
-//               ['opened', user] | ['lost', user, why] |
+//               ['opened', user] | ['lost', user, why, closeCode] |
 //               ['live', nowUs, Float64Array (rtt ms, down, up Mbit/s) x users] |
 //               ['done', resultJson (only its household part)]
 'use strict';
@@ -113,8 +113,10 @@ function hwStart(m) {
       if (!hw.timer && !hw.done) hwPace();
     };
     ws.onmessage = function (e) { hwOnMessage(user, e); };
-    ws.onclose = function () {
-      if (!hw.done) postMessage(['lost', user, 'the connection to the test server was lost']);
+    ws.onclose = function (ev) {
+      // No words: the page tells why from the close code (lane_end.hpp: a
+      // draining server's 1012 is a restart, anything else a lost line).
+      if (!hw.done) postMessage(['lost', user, '', ev.code]);
     };
     ws.onerror = function () {};  // onclose follows
     hw.sockets[user] = ws;

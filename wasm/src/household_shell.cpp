@@ -5,6 +5,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include "bloatmeter/lane_end.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "browser.hpp"
 
@@ -33,7 +34,7 @@ EM_JS(int, js_hh_create, (const char* plan, int greedy, const char* origin), {
     if (m[0] === 'ready') _bm_hh_ready(m[1].length);
     else if (m[0] === 'error') Module.ccall('bm_hh_error', null, ['string'], [String(m[1])]);
     else if (m[0] === 'opened') _bm_hh_opened(m[1]);
-    else if (m[0] === 'lost') Module.ccall('bm_hh_lost', null, ['string'], [String(m[2])]);
+    else if (m[0] === 'lost') Module.ccall('bm_hh_lost', null, ['string', 'number'], [String(m[2]), m[3] | 0]);
     else if (m[0] === 'done') Module.ccall('bm_hh_done', null, ['string'], [m[1]]);
     else if (m[0] === 'live') {
       var f = m[2];
@@ -245,8 +246,11 @@ EMSCRIPTEN_KEEPALIVE void bm_hh_error(const char* why) {
 EMSCRIPTEN_KEEPALIVE void bm_hh_opened(int user) {
   if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_user_opened(user);
 }
-EMSCRIPTEN_KEEPALIVE void bm_hh_lost(const char* why) {
-  if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_user_lost(why ? why : "");
+// `why`: the worker's words for a lane that could not open; empty for an
+// open lane that closed, whose close code (0: none) tells why.
+EMSCRIPTEN_KEEPALIVE void bm_hh_lost(const char* why, int close_code) {
+  if (!bloatmeter::web::g_shell) return;
+  bloatmeter::web::g_shell->on_user_lost(why && *why ? std::string(why) : std::string(bloatmeter::lane_end_reason(close_code)));
 }
 EMSCRIPTEN_KEEPALIVE void bm_hh_live(double now_us, const double* figures, int users) {
   if (bloatmeter::web::g_shell) bloatmeter::web::g_shell->on_live(now_us, figures, users);
