@@ -9,13 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "bloatmeter/web_origin.hpp"
 #include "http_types.hpp"
 
 namespace bloatmeter::server {
 
-// "HTTPS://Example.net:443" -> "https://example.net"; nothing when the text
-// is not scheme://host[:port] with scheme http or https.
-std::optional<std::string> normalized_origin(std::string_view text);
+// One normalisation for the server and the browser (a fleet's servers.json).
+using bloatmeter::normalized_origin;
 
 // The request's Origin is absent, the server's own (its authority equals
 // the Host header the browser sent: right behind a proxy that keeps Host

@@ -36,8 +36,13 @@ HeaderPolicy header_policy(const std::vector<std::string>& allowed_origins, bool
   return p;
 }
 
+const std::string& server_token() {
+  static const std::string token = std::string("bloatmeter/") + kVersion;
+  return token;
+}
+
 void stamp_headers(http::response_header<>& h, const HeaderPolicy& policy) {
-  h.set(http::field::server, std::string("bloatmeter/") + kVersion);
+  h.set(http::field::server, server_token());
   h.set("X-Content-Type-Options", "nosniff");
   h.set("Referrer-Policy", "no-referrer");
   h.set("Content-Security-Policy", policy.content_security_policy);

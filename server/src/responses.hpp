@@ -30,6 +30,9 @@ struct HeaderPolicy {
 HeaderPolicy header_policy(const std::vector<std::string>& allowed_origins, bool tls);
 
 // Sets the server's name and the security headers on any response.
+// "bloatmeter/<version>": the Server header of every response and WebSocket upgrade.
+const std::string& server_token();
+
 void stamp_headers(http::response_header<>& header, const HeaderPolicy& policy);
 
 // Stamps the headers and, for a HEAD request, keeps the Content-Length of

@@ -1,9 +1,10 @@
 #pragma once
-// The probe lanes a draining server tells "restarting" when its grace
-// period ends with tests still running (docs/operator.md, "Running under
-// systemd"): each lane closes with WebSocket code 1012 (Service Restart),
-// and the clients say "the test server is restarting" instead of "the
-// connection was lost". Lanes join when they open and leave when they end.
+// The lanes a draining server tells "restarting" when its grace period
+// ends with tests still running (docs/operator.md, "Running under
+// systemd"): each probe lane and household user lane closes with WebSocket
+// code 1012 (Service Restart), and the clients say "the test server
+// restarted" instead of "the connection was lost". Lanes join when they
+// open and leave when they end.
 #include <cstdint>
 #include <functional>
 #include <map>

@@ -3,8 +3,8 @@
 // stream type, and the server-side options.
 #include <string>
 
-#include "bloatmeter/version.hpp"
 #include "http_types.hpp"
+#include "responses.hpp"
 #include "server_settings.hpp"
 
 namespace bloatmeter::server {
@@ -29,7 +29,7 @@ void configure_server_websocket(websocket::stream<Stream>& ws, const ServerSetti
   timeouts.keep_alive_pings = true;
   ws.set_option(timeouts);
   ws.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, std::string("bloatmeter/") + kVersion); }));
+      [](websocket::response_type& res) { res.set(http::field::server, server_token()); }));
   // One frame per message: fragmenting into 4 KiB frames only costs CPU.
   ws.auto_fragment(false);
   ws.read_message_max(kMaxClientMessage);
