@@ -186,7 +186,7 @@ class Idle : public std::enable_shared_from_this<Idle> {
     if (Clock::now() >= until_) return void(socket_.close());
     net::async_write(socket_, net::buffer(text_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
-      self->text_ = "a";
+      self->text_.assign(1, 'a');  // not `= "a"`: GCC 12 warns falsely on it (-Wstringop-overflow)
       self->timer_.expires_after(std::chrono::seconds(5));
       self->timer_.async_wait([self](beast::error_code ec2) {
         if (!ec2) self->trickle();
