@@ -1,7 +1,6 @@
 #pragma once
 // ASCII case folding, the same in every locale: for hosts and schemes
 // (web_origin.hpp) and for names compared case aside (server_list.hpp).
-#include <cctype>
 #include <string>
 #include <string_view>
 
