@@ -89,6 +89,7 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
       {"submissions_per_minute_per_address",
        [](const ServerSettings& x) { return std::to_string(x.submissions_per_minute_per_address); }},
       {"allowed_origins", [](const ServerSettings& x) { return joined(x.allowed_origins); }},
+      {"connect_origins", [](const ServerSettings& x) { return joined(x.connect_origins); }},
       {"telemetry_allow_query_key",
        [](const ServerSettings& x) { return std::string(x.telemetry_allow_query_key ? "true" : "false"); }},
       {"telemetry_store_ip",

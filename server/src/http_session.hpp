@@ -53,6 +53,7 @@ class HttpSession {
   }
 
   void do_read() {
+    cors_ = {};
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     // The header is checked against the largest body any route takes; the
@@ -79,6 +80,7 @@ class HttpSession {
     ++requests_;
     auto& req = parser_->get();
     head_request_ = req.method() == http::verb::head;
+    cors_ = cors_answer(req, headers().cors_origins);
     if (ctx_.options.access_log) begin_access(req);
     if (!count_.over_limit().empty()) {
       log_event(LogLevel::Warning, "limits", "refused a connection from " + client_.ip + ": " + count_.over_limit());
@@ -139,7 +141,7 @@ class HttpSession {
         auto& session = static_cast<HttpSession&>(*self);
         session.submission_.reset();
         session.access_.status = std::visit([](const auto& r) { return r.result_int(); }, res);
-        session.send(finish_response(std::move(res), session.headers(), session.head_request_));
+        session.send(finish_response(std::move(res), session.headers(), session.head_request_, session.cors_));
       });
     };
     try {
@@ -164,13 +166,13 @@ class HttpSession {
     auto res = busy_response(status, why, kBusyRetrySeconds, request_head());
     res.keep_alive(false);
     access_.status = static_cast<unsigned>(status);
-    send(finish_response(std::move(res), headers(), false), true);
+    send(finish_response(std::move(res), headers(), false, cors_), true);
   }
 
   // An answer that ends the connection (the body, if any, is left unread).
   void send_refusal(http::status status, std::string_view why) {
     access_.status = static_cast<unsigned>(status);
-    send(finish_response(error_response_unparsed(status, why), headers(), false), true);
+    send(finish_response(error_response_unparsed(status, why), headers(), false, cors_), true);
   }
 
   // POST /upload: the body is counted piece by piece as it arrives, never
@@ -210,7 +212,7 @@ class HttpSession {
     auto report = upload_report(upload_parser_->get().base(), upload_bytes_, took);
     access_.status = std::visit([](const auto& r) { return r.result_int(); }, report);
     upload_parser_.reset();
-    send(finish_response(std::move(report), headers(), false));
+    send(finish_response(std::move(report), headers(), false, cors_));
   }
 
   // Malformed input gets a JSON 4xx and the connection closes; transport
@@ -295,6 +297,7 @@ class HttpSession {
   std::chrono::steady_clock::time_point transfer_ends_;
   bool close_after_write_ = false;
   bool head_request_ = false;
+  CorsAnswer cors_;  // the current request's (cors.hpp)
   unsigned long requests_ = 0;
   std::optional<SubmissionSlot> submission_;
 };

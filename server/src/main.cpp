@@ -63,8 +63,12 @@ int main(int argc, char** argv) {
   server.stop_on_signals();
   const auto& o = server.context().options;
   auto shown = [](const Endpoint& ep) { return ep.host.empty() || ep.host == "0.0.0.0" || ep.host == "::" ? std::string("localhost") : (ep.host.find(':') != std::string::npos ? "[" + ep.host + "]" : ep.host); };
-  if (o.listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on http://" << shown(*o.listen) << ":" << server.http_port() << "/" << std::endl;
-  if (o.tls_listen) std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on https://" << shown(*o.tls_listen) << ":" << server.tls_port() << "/" << std::endl;
+  for (std::size_t i = 0; i < o.listen.size(); ++i)
+    std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on http://" << shown(o.listen[i]) << ":"
+              << server.http_port(i) << "/" << std::endl;
+  for (std::size_t i = 0; i < o.tls_listen.size(); ++i)
+    std::cout << "bloatmeter-server " << bloatmeter::kVersion << " listening on https://" << shown(o.tls_listen[i]) << ":"
+              << server.tls_port(i) << "/" << std::endl;
   if (server.udp_port()) std::cout << "bloatmeter-server UDP probe lane on port " << server.udp_port() << std::endl;
   // Under systemd (Type=notify): ready once every listener is bound, the
   // watchdog pinged while the I/O, probe and results threads all turn.

@@ -20,19 +20,32 @@ http::response<http::string_body> json_body(http::status status, const nlohmann:
 }
 }  // namespace
 
-HeaderPolicy header_policy(const std::vector<std::string>& allowed_origins, bool tls) {
+std::string connect_sources(const std::vector<std::string>& connect_origins) {
+  std::string sources = "'self'";
+  for (const auto& origin : connect_origins) {
+    sources += " " + origin;
+    if (origin.starts_with("https://")) sources += " wss://" + origin.substr(8);
+    else if (origin.starts_with("http://")) sources += " ws://" + origin.substr(7);
+  }
+  return sources;
+}
+
+HeaderPolicy header_policy(const std::vector<std::string>& allowed_origins,
+                           const std::vector<std::string>& connect_origins, bool tls) {
   std::string ancestors = "'self'";
   for (const auto& origin : allowed_origins) ancestors += " " + origin;
   HeaderPolicy p;
   // The page is files only (no inline script), WebAssembly compiled from
   // its .wasm ('wasm-unsafe-eval'), workers from files, and connections
-  // (fetch, WebSocket) to this origin.
+  // (fetch, WebSocket) to this origin and the fleet's servers.
   p.content_security_policy =
-      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
-      "img-src 'self' data: blob:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src " +
+      connect_sources(connect_origins) +
+      "; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
       "form-action 'none'; frame-ancestors " +
       ancestors;
   p.strict_transport_security = tls;
+  p.cors_origins = cors_origins_of(allowed_origins);
   return p;
 }
 
@@ -49,10 +62,13 @@ void stamp_headers(http::response_header<>& h, const HeaderPolicy& policy) {
   if (policy.strict_transport_security) h.set("Strict-Transport-Security", "max-age=31536000");
 }
 
-http::message_generator finish_response(Response&& response, const HeaderPolicy& policy, bool head_request) {
+http::message_generator finish_response(Response&& response, const HeaderPolicy& policy, bool head_request,
+                                        const CorsAnswer& cors) {
   return std::visit(
       [&](auto&& res) -> http::message_generator {
         stamp_headers(res.base(), policy);
+        if (!cors.allow_origin.empty()) res.set(http::field::access_control_allow_origin, cors.allow_origin);
+        if (cors.vary && res.find(http::field::vary) == res.end()) res.set(http::field::vary, "Origin");
         using Res = std::decay_t<decltype(res)>;
         if constexpr (std::is_same_v<Res, http::response<http::string_body>>) {
           if (head_request && !res.body().empty()) {

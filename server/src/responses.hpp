@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cors.hpp"
 #include "http_types.hpp"
 #include "export_body.hpp"
 #include "pool_body.hpp"
@@ -23,11 +24,18 @@ using Response = std::variant<http::response<http::string_body>, http::response<
 struct HeaderPolicy {
   std::string content_security_policy;
   bool strict_transport_security = false;  // HTTPS listeners only
+  std::vector<std::string> cors_origins;   // may read answers cross-origin (cors.hpp)
 };
 
-// The policy for a server whose pages may be framed by, and whose page
-// talks to, its own origin plus `allowed_origins` (server_settings.hpp).
-HeaderPolicy header_policy(const std::vector<std::string>& allowed_origins, bool tls);
+// The policy for a server whose page may be framed by its own origin plus
+// `allowed_origins`, and whose page connects to its own origin plus
+// `connect_origins` (a fleet's other servers; server_settings.hpp).
+HeaderPolicy header_policy(const std::vector<std::string>& allowed_origins,
+                           const std::vector<std::string>& connect_origins, bool tls);
+
+// connect-src of the Content-Security-Policy: 'self' and each origin with
+// its WebSocket twin (an https: source does not match wss:).
+std::string connect_sources(const std::vector<std::string>& connect_origins);
 
 // Sets the server's name and the security headers on any response.
 // "bloatmeter/<version>": the Server header of every response and WebSocket upgrade.
@@ -35,11 +43,12 @@ const std::string& server_token();
 
 void stamp_headers(http::response_header<>& header, const HeaderPolicy& policy);
 
-// Stamps the headers and, for a HEAD request, keeps the Content-Length of
-// the body a GET would get but sends none: one place for every route, so
-// no route can desynchronize a kept-alive client by answering HEAD with a
-// body.
-http::message_generator finish_response(Response&& response, const HeaderPolicy& policy, bool head_request);
+// Stamps the headers (and the request's CORS answer) and, for a HEAD
+// request, keeps the Content-Length of the body a GET would get but sends
+// none: one place for every route, so no route can desynchronize a
+// kept-alive client by answering HEAD with a body.
+http::message_generator finish_response(Response&& response, const HeaderPolicy& policy, bool head_request,
+                                        const CorsAnswer& cors = {});
 
 // Every response carries the request's keep-alive and version; these
 // helpers are the one place JSON answers are made.

@@ -3,6 +3,7 @@
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
 #include "acme_challenge.hpp"
+#include "cors.hpp"
 #include "household_routes.hpp"
 #include "https_redirect.hpp"
 #include "load_routes.hpp"
@@ -84,6 +85,7 @@ std::uint64_t body_limit_for(const Request& req) {
 void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply) {
   const auto path = target_path(req.target());
   const auto only = [&](std::string_view allow) { reply(method_not_allowed(allow, req)); };
+  if (is_preflight(req)) return reply(preflight_response(req, ctx.plain_headers.cors_origins));
   if (path == "/api/health") {
     if (!is_get_or_head(req)) return only("GET, HEAD");
     return reply(health(req, ctx));
@@ -136,7 +138,7 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
     return reply(acme_challenge(req, path.substr(kAcmeChallengePrefix.size()), o.acme_webroot));
   }
   if (o.redirect_https && !client.secure && is_get_or_head(req))
-    return reply(redirect_to_https(req, o.tls_listen->port));
+    return reply(redirect_to_https(req, o.tls_listen.front().port));
   reply(serve_static(req, ctx.web_root));
 }
 

@@ -28,11 +28,12 @@ std::string resolve(const Endpoint& ep, tcp::endpoint& out) {
 // could not be bound beside it.
 std::vector<net::ip::address> udp_addresses(const ServerOptions& o) {
   std::vector<net::ip::address> out;
-  for (const auto* ep : {&o.listen, &o.tls_listen}) {
-    tcp::endpoint resolved;
-    if (!*ep || !resolve(**ep, resolved).empty()) continue;
-    out.push_back(resolved.address());
-  }
+  for (const auto* list : {&o.listen, &o.tls_listen})
+    for (const auto& ep : *list) {
+      tcp::endpoint resolved;
+      if (!resolve(ep, resolved).empty()) continue;
+      out.push_back(resolved.address());
+    }
   const auto covered = [&](const net::ip::address& a) {
     return std::any_of(out.begin(), out.end(), [&](const net::ip::address& w) {
       return w != a && w.is_unspecified() && (w.is_v6() || a.is_v4());
@@ -86,13 +87,16 @@ std::string Server::start() {
   telemetry_auth_ = std::make_unique<TelemetryAuth>(o.settings);
   ctx_.telemetry_auth = telemetry_auth_.get();
 
-  if (o.listen) {
+  const auto open = [&](const Endpoint& where, const TlsCertificate* tls,
+                        std::vector<std::shared_ptr<Listener>>& into) -> std::string {
     tcp::endpoint ep;
-    if (auto err = resolve(*o.listen, ep); !err.empty()) return err;
-    plain_ = std::make_shared<Listener>(ioc_, ctx_, nullptr);
-    if (auto err = plain_->open(ep); !err.empty()) return err;
-  }
-  if (o.tls_listen) {
+    if (auto err = resolve(where, ep); !err.empty()) return err;
+    into.push_back(std::make_shared<Listener>(ioc_, ctx_, tls));
+    return into.back()->open(ep);
+  };
+  for (const auto& where : o.listen)
+    if (auto err = open(where, nullptr, plain_); !err.empty()) return err;
+  if (!o.tls_listen.empty()) {
     auto files = ensure_tls_files(o.cert, o.key, o.data_dir);
     if (!files) return files.error();
     if (files.value().generated) std::cout << "generated a self-signed certificate: " << files.value().cert << "\n";
@@ -100,12 +104,10 @@ std::string Server::start() {
     if (!certificate) return "cannot serve HTTPS: " + certificate.error();
     tls_ = std::move(certificate).value();
     check_certificate_soon();
-    tcp::endpoint ep;
-    if (auto err = resolve(*o.tls_listen, ep); !err.empty()) return err;
-    secure_ = std::make_shared<Listener>(ioc_, ctx_, tls_.get());
-    if (auto err = secure_->open(ep); !err.empty()) return err;
+    for (const auto& where : o.tls_listen)
+      if (auto err = open(where, tls_.get(), secure_); !err.empty()) return err;
   }
-  if (!plain_ && !secure_) return "nothing to listen on";
+  if (plain_.empty() && secure_.empty()) return "nothing to listen on";
   if (o.settings.udp_port != 0) {
     UdpSessionLimits limits;
     limits.max_sessions = o.settings.udp_max_sessions;
@@ -129,13 +131,17 @@ std::string Server::start() {
     webhook_ = std::move(sender).value();
     ctx_.webhook_sender = webhook_.get();
   }
-  if (plain_) plain_->run();
-  if (secure_) secure_->run();
+  for (auto& l : plain_) l->run();
+  for (auto& l : secure_) l->run();
   return {};
 }
 
-std::uint16_t Server::http_port() const { return plain_ ? plain_->port() : 0; }
-std::uint16_t Server::tls_port() const { return secure_ ? secure_->port() : 0; }
+std::uint16_t Server::http_port(std::size_t listener) const {
+  return listener < plain_.size() ? plain_[listener]->port() : 0;
+}
+std::uint16_t Server::tls_port(std::size_t listener) const {
+  return listener < secure_.size() ? secure_[listener]->port() : 0;
+}
 std::uint16_t Server::udp_port() const { return udp_ ? udp_->port() : 0; }
 
 void Server::run() {
@@ -246,8 +252,8 @@ void Server::check_certificate_soon() {
 void Server::stop() {
   if (webhook_) webhook_->stop();  // abandons a request in flight: the event stays queued
   if (udp_) udp_->stop();
-  if (plain_) plain_->close();
-  if (secure_) secure_->close();
+  for (auto& l : plain_) l->close();
+  for (auto& l : secure_) l->close();
   if (signals_) {
     beast::error_code ec;
     signals_->cancel(ec);

@@ -30,8 +30,9 @@ class Server {
 
   // Prepares the web root, TLS and listeners. Returns an error message or "".
   std::string start();
-  std::uint16_t http_port() const;
-  std::uint16_t tls_port() const;
+  // The port listener number `listener` (in --listen's order) is bound to.
+  std::uint16_t http_port(std::size_t listener = 0) const;
+  std::uint16_t tls_port(std::size_t listener = 0) const;
   std::uint16_t udp_port() const;  // 0: no UDP lane
   ServerContext& context() { return ctx_; }
   // The main I/O threads' executor, for the service watchdog's liveness
@@ -70,8 +71,8 @@ class Server {
 
   std::unique_ptr<TlsCertificate> tls_;
   std::optional<net::steady_timer> tls_check_;  // the look for changed files (tls_reload_check_seconds)
-  std::shared_ptr<Listener> plain_;
-  std::shared_ptr<Listener> secure_;
+  std::vector<std::shared_ptr<Listener>> plain_;
+  std::vector<std::shared_ptr<Listener>> secure_;
   std::unique_ptr<WebhookSender> webhook_;  // when webhook_url is set
   std::unique_ptr<UdpResponder> udp_;       // when udp_port is set
   std::optional<net::signal_set> signals_;

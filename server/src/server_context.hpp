@@ -33,8 +33,8 @@ struct ServerContext {
   explicit ServerContext(ServerOptions opts)
       : options(std::move(opts)),
         started(std::chrono::steady_clock::now()),
-        plain_headers(header_policy(options.settings.allowed_origins, false)),
-        tls_headers(header_policy(options.settings.allowed_origins, true)) {}
+        plain_headers(header_policy(options.settings.allowed_origins, options.settings.connect_origins, false)),
+        tls_headers(header_policy(options.settings.allowed_origins, options.settings.connect_origins, true)) {}
 
   ServerOptions options;
   std::chrono::steady_clock::time_point started;

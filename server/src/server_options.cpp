@@ -27,6 +27,26 @@ Outcome<Endpoint> parse_endpoint(const std::string& text) {
   return Outcome<Endpoint>::success(ep);
 }
 
+Outcome<std::vector<Endpoint>> parse_endpoint_list(const std::string& text) {
+  using R = Outcome<std::vector<Endpoint>>;
+  std::vector<Endpoint> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find(',', start), text.size());
+    auto item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    auto ep = parse_endpoint(item);
+    if (!ep) return R::failure(ep.error());
+    for (const auto& seen : out)
+      if (seen.host == ep.value().host && seen.port == ep.value().port && seen.port != 0)
+        return R::failure("'" + item + "' is listed twice");
+    out.push_back(ep.value());
+    start = end + 1;
+  }
+  return R::success(std::move(out));
+}
+
 std::string server_usage() {
   return R"(Usage: bloatmeter-server [options]
 
@@ -34,8 +54,12 @@ Serves the bloatmeter web client, its probe and load endpoints and the
 result API.
 
 Options:
-  --listen ADDR:PORT      plain HTTP listener (default 0.0.0.0:8080)
-  --tls-listen ADDR:PORT  HTTPS listener (off unless given)
+  --listen ADDR:PORT[,ADDR:PORT...]
+                          plain HTTP listeners (default 0.0.0.0:8080);
+                          [::]:PORT takes IPv6 and IPv4 (dual-stack), or
+                          list each address: 192.0.2.1:80,[2001:db8::1]:80
+  --tls-listen ADDR:PORT[,ADDR:PORT...]
+                          HTTPS listeners (off unless given)
   --cert FILE             PEM certificate chain for HTTPS; with --key.
                           Without both, a self-signed pair is generated
                           once under DATA_DIR/tls/ and reused (renewed
@@ -113,9 +137,9 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
       o.log_json = v == "json";
     } else if (a == "--listen" || a == "--tls-listen") {
       if (!value(v)) return R::failure(a + " needs ADDR:PORT");
-      auto ep = parse_endpoint(v);
-      if (!ep) return R::failure(a + ": " + ep.error());
-      (a == "--listen" ? o.listen : o.tls_listen) = ep.value();
+      auto endpoints = parse_endpoint_list(v);
+      if (!endpoints) return R::failure(a + ": " + endpoints.error());
+      (a == "--listen" ? o.listen : o.tls_listen) = std::move(endpoints).value();  // a later one replaces it
       if (a == "--listen") listen_given = true;
     } else if (a == "--cert" || a == "--key" || a == "--web-root" || a == "--data-dir" || a == "--config" ||
                a == "--check-config" || a == "--backup" || a == "--acme-webroot") {
@@ -147,9 +171,9 @@ Outcome<ServerOptions> parse_server_options(const std::vector<std::string>& args
     }
   }
   if (o.show_help || o.show_version) return R::success(std::move(o));
-  if (!listen_given) o.listen = Endpoint{"0.0.0.0", 8080};
+  if (!listen_given) o.listen = {Endpoint{"0.0.0.0", 8080}};
   if (o.cert.empty() != o.key.empty()) return R::failure("--cert and --key go together");
-  if (o.redirect_https && (!o.tls_listen || o.tls_listen->port == 0))
+  if (o.redirect_https && (o.tls_listen.empty() || o.tls_listen.front().port == 0))
     return R::failure("--redirect-https needs --tls-listen ADDR:PORT with a port (where to send pages)");
   if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
   auto loaded = load_config(o.config, env);

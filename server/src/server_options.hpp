@@ -18,8 +18,8 @@ struct Endpoint {
 };
 
 struct ServerOptions {
-  std::optional<Endpoint> listen;      // plain HTTP
-  std::optional<Endpoint> tls_listen;  // HTTPS
+  std::vector<Endpoint> listen;        // plain HTTP listeners, in the order given
+  std::vector<Endpoint> tls_listen;    // HTTPS listeners; the first is where --redirect-https sends pages
   std::filesystem::path cert;          // empty: data_dir/tls/cert.pem, generated
   std::filesystem::path key;
   std::filesystem::path web_root = "web";
@@ -45,6 +45,8 @@ inline std::filesystem::path database_file(const ServerOptions& o) { return o.da
 
 // "127.0.0.1:8080", "[::1]:0", ":8080", "8080".
 Outcome<Endpoint> parse_endpoint(const std::string& text);
+// Endpoints separated by commas: "0.0.0.0:80,[::1]:80". Each once.
+Outcome<std::vector<Endpoint>> parse_endpoint_list(const std::string& text);
 
 // Parses the command line and reads the settings: --config's file, or else
 // env's search path, then env's variables (config_sources.hpp). The default

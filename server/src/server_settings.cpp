@@ -55,6 +55,25 @@ std::string text_setting(const std::map<std::string, std::string>& values, const
   return {};
 }
 
+// Reads key as a list of web origins, each normalized; "*" only where
+// `star` allows it.
+std::string origin_list_setting(const std::map<std::string, std::string>& values, const char* key, bool star,
+                                std::vector<std::string>& out) {
+  const auto it = values.find(key);
+  if (it == values.end()) return {};
+  for (auto& origin : split_list(it->second)) {
+    if (star && origin == "*") {
+      out.push_back(origin);
+      continue;
+    }
+    const auto normal = normalized_origin(origin);
+    if (!normal)
+      return std::string(key) + ": '" + origin + "' is not an origin (scheme://host[:port], e.g. https://www.example.net)";
+    out.push_back(*normal);
+  }
+  return {};
+}
+
 // http(s)://host[:port][/path]: the webhook's and the sponsor's links.
 bool is_http_url(const std::string& url) {
   const auto scheme_end = url.find("://");
@@ -76,7 +95,7 @@ const std::vector<std::string>& known_config_keys() {
       "request_timeout_seconds", "idle_timeout_seconds", "write_stall_seconds", "max_transfer_seconds",
       "max_connections", "max_connections_per_address", "max_tests", "max_tests_per_address", "max_streams_per_test",
       "max_test_seconds",
-      "submissions_per_minute_per_address", "allowed_origins", "telemetry_api_key", "telemetry_allow_query_key",
+      "submissions_per_minute_per_address", "allowed_origins", "connect_origins", "telemetry_api_key", "telemetry_allow_query_key",
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
       "webhook_secret", "webhook_retry_initial_ms", "metrics_token", "udp_port", "udp_max_rate_pps",
       "udp_max_sessions", "udp_max_sessions_per_address", "tls_reload_check_seconds"};
@@ -118,15 +137,10 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            text_setting(values, "webhook_url", s.webhook_url),
            text_setting(values, "webhook_secret", s.webhook_secret),
            text_setting(values, "metrics_token", s.metrics_token),
+           origin_list_setting(values, "allowed_origins", true, s.allowed_origins),
+           origin_list_setting(values, "connect_origins", false, s.connect_origins),
        })
     if (!err.empty()) return R::failure(err);
-  if (const auto it = values.find("allowed_origins"); it != values.end()) {
-    for (auto& origin : split_list(it->second)) {
-      if (origin != "*" && !normalized_origin(origin))
-        return R::failure("allowed_origins: '" + origin + "' is not an origin (scheme://host[:port], e.g. https://www.example.net)");
-      s.allowed_origins.push_back(origin == "*" ? origin : *normalized_origin(origin));
-    }
-  }
   if (const auto it = values.find("telemetry_store_ip"); it != values.end()) {
     if (it->second == "full") s.telemetry_store_ip = IpKeeping::Full;
     else if (it->second == "prefix") s.telemetry_store_ip = IpKeeping::Prefix;

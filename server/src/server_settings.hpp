@@ -71,8 +71,14 @@ struct ServerSettings {
   int tls_reload_check_seconds = 60;
   // allowed_origins: web origins, besides the server's own, whose pages may
   // open WebSockets, POST to the server and frame its page (space or comma
-  // separated, e.g. "https://www.example.net"); "*" allows any.
+  // separated, e.g. "https://www.example.net"); "*" allows any. Pages of
+  // the origins listed by name may also read the API's answers (CORS,
+  // cors.hpp), as a fleet's page does on its other servers.
   std::vector<std::string> allowed_origins;
+  // connect_origins: the other servers this server's page may talk to (a
+  // fleet's servers.json): added, with their WebSocket twins, to the
+  // Content-Security-Policy's connect-src.
+  std::vector<std::string> connect_origins;
 
   // ---- The operator's side (docs/operator.md) ----
   // telemetry_api_key: the key of /api/telemetry/* (Authorization: Bearer

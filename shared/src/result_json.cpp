@@ -236,6 +236,8 @@ json to_json(const Result& r) {
               {"raw", raw_to_json(r.raw)},
               {"summary", to_json(r.summary)}};
   if (r.profiles) out["profiles"] = detail::profiles_to_json(*r.profiles);
+  // Only a fleet's results name the server: a single box's files stay as they were.
+  if (!r.meta.server_name.empty()) out["meta"]["server_name"] = r.meta.server_name;
   return out;
 }
 
@@ -260,6 +262,7 @@ Outcome<Result> result_from_json(const json& doc) {
     r.meta.client = meta.string_or("client", "");
     r.meta.started_at = meta.string_or("started_at", "");
     r.meta.server = meta.string_or("server", "");
+    r.meta.server_name = meta.string_or("server_name", "");
     r.meta.user_agent = meta.string_or("user_agent", "");
     r.meta.mode = meta.string_or("mode", "single");
     r.plan = plan_from(root.object("plan"));

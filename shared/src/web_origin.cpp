@@ -17,6 +17,12 @@ bool authority_chars(std::string_view a) {
 
 }  // namespace
 
+std::string websocket_origin(std::string_view http_origin) {
+  if (http_origin.starts_with("https:")) return "wss:" + std::string(http_origin.substr(6));
+  if (http_origin.starts_with("http:")) return "ws:" + std::string(http_origin.substr(5));
+  return std::string(http_origin);
+}
+
 std::string authority_without_default_port(std::string_view authority, std::string_view scheme) {
   const std::string default_port = scheme == "https" ? ":443" : ":80";
   std::string a = ascii_lower(authority);

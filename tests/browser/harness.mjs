@@ -142,6 +142,7 @@ export async function openPage(browser, url, viewport, options = {}) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (options.beforeLoad) await options.beforeLoad(page);
   await page.goto(url);
   return { page, context, errors };
 }
@@ -164,6 +165,21 @@ export async function clickAction(page, label) {
     b.click();
   }, label);
 }
+
+// Presses one of the view's accessible buttons (#view-controls): the one
+// whose label is `label`, or with `{ prefix: true }` starts with it.
+export async function clickControl(page, label, { prefix = false } = {}) {
+  await page.evaluate(([l, p]) => {
+    const b = [...document.querySelectorAll('#view-controls button')]
+      .find((x) => (p ? x.textContent.startsWith(l) : x.textContent === l));
+    if (!b) throw new Error('no control ' + l);
+    b.click();
+  }, [label, prefix]);
+}
+
+// The labels of the view's accessible buttons, in order.
+export const controlLabels = (page) =>
+  page.evaluate(() => [...document.querySelectorAll('#view-controls button')].map((b) => b.textContent));
 
 // The part of a result's account a replay must reproduce (not where it came from).
 export const measured = (mirror) => mirror.replace(/ Result id [0-9a-f]+\./, '').replace(/ Replayed from a file\./, '');

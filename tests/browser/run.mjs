@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { check, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+import { fleetTests } from './fleet.mjs';
 import { householdAbortTest, householdLiveTests } from './household_live.mjs';
 import { householdReplayTests } from './household_replay.mjs';
 import { operatorKey, operatorTests } from './operator.mjs';
@@ -138,6 +139,8 @@ try {
   await householdLiveTests(browser, server, args, shot);
   await closePages();
   await operatorTests(browser, server, args, shot);
+  await closePages();
+  await fleetTests(browser, args, shot);
   await closePages();
   await abortTest(browser, args, shot);
   await closePages();

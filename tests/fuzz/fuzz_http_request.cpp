@@ -98,7 +98,8 @@ Serialized serialize(http::message_generator gen) {
   return out;
 }
 
-void check_answer(std::optional<Response>& answer, int replies, bool head, std::string_view target) {
+void check_answer(std::optional<Response>& answer, int replies, bool head, std::string_view target,
+                  const CorsAnswer& cors) {
   if (replies != 1) fail(replies == 0 ? "a request got no answer" : "a request got several answers", target);
   const auto status = std::visit([](auto& r) { return r.result_int(); }, *answer);
   if (status == 500) fail("a request made a handler fail (500)", target);
@@ -107,7 +108,11 @@ void check_answer(std::optional<Response>& answer, int replies, bool head, std::
     if (it == r.end()) return std::nullopt;
     return std::stoull(std::string(it->value()));
   }, *answer);
-  const auto s = serialize(finish_response(std::move(*answer), g_ctx->plain_headers, head));
+  const auto s = serialize(finish_response(std::move(*answer), g_ctx->plain_headers, head, cors));
+  const auto acao = s.header.find("\r\nAccess-Control-Allow-Origin: ");
+  if (acao != std::string::npos &&
+      s.header.compare(acao, 56, "\r\nAccess-Control-Allow-Origin: https://www.example.net\r\n") != 0)
+    fail("an answer readable by an origin that is not listed", s.header);
   if (!s.header.starts_with("HTTP/1.")) fail("an answer that is not HTTP/1.x", s.header);
   for (const auto* h : {"\r\nContent-Security-Policy: ", "\r\nX-Content-Type-Options: nosniff\r\n", "\r\nServer: "})
     if (s.header.find(h) == std::string::npos) fail("an answer without a security header", s.header);
@@ -120,6 +125,7 @@ void check_answer(std::optional<Response>& answer, int replies, bool head, std::
 void dispatch(Request&& req) {
   const bool head = req.method() == http::verb::head;
   const std::string target(req.target());
+  const auto cors = cors_answer(req, g_ctx->plain_headers.cors_origins);
   ClientInfo client{.ip = "192.0.2.7"};
   std::optional<Response> answer;
   int replies = 0;
@@ -127,7 +133,7 @@ void dispatch(Request&& req) {
     ++replies;
     answer = std::move(r);
   });
-  check_answer(answer, replies, head, target);
+  check_answer(answer, replies, head, target, cors);
 }
 
 }  // namespace
@@ -148,6 +154,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
   ServerOptions options;  // the defaults: no config, default limits
   options.web_root = root;
+  options.settings.allowed_origins = {"https://www.example.net"};  // CORS answers and preflights too
   static ServerContext ctx(std::move(options));
   ctx.web_root = fs::canonical(root);
   g_ctx = &ctx;

@@ -85,8 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto again = server::normalized_origin(origin);
     if (!again) fail("an allowed origin that is not an origin", origin);
   }
+  for (const auto& origin : s.connect_origins) {
+    if (!header_safe(origin)) fail("a connect origin that could break a header", origin);
+    if (!server::normalized_origin(origin)) fail("a connect origin that is not an origin", origin);
+  }
   for (const bool tls : {false, true}) {
-    const auto policy = server::header_policy(s.allowed_origins, tls);
+    const auto policy = server::header_policy(s.allowed_origins, s.connect_origins, tls);
     if (!header_safe(policy.content_security_policy))
       fail("a Content-Security-Policy that could break the header", policy.content_security_policy);
   }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "server_options.hpp"
+#include "http_client.hpp"
 #include "test_server.hpp"
 #include "url_path.hpp"
 
@@ -21,8 +22,9 @@ TEST_CASE("endpoints parse in every documented form") {
 TEST_CASE("options: defaults, errors and the config file") {
   auto o = parse_server_options({});
   REQUIRE(o.ok());
-  CHECK(o.value().listen->port == 8080);
-  CHECK_FALSE(o.value().tls_listen.has_value());
+  REQUIRE(o.value().listen.size() == 1);
+  CHECK(o.value().listen[0].port == 8080);
+  CHECK(o.value().tls_listen.empty());
   CHECK(o.value().threads >= 1);
   CHECK(parse_server_options({"--bogus"}).error().find("unknown option") != std::string::npos);
   CHECK(parse_server_options({"--threads", "0"}).error().find("--threads") == 0);
@@ -38,6 +40,42 @@ TEST_CASE("options: defaults, errors and the config file") {
   CHECK(good.value().config_values.at("sponsor_name") == "Example Net");
   CHECK(parse_server_options({"--config", (dir / "bad.conf").string()}).error().find("line 1") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("options: listener lists, each address once; a later --listen replaces the earlier") {
+  auto o = parse_server_options({"--listen", "127.0.0.1:0", "--listen", "192.0.2.1:80, [2001:db8::1]:80",
+                                 "--tls-listen", "[::]:443"});
+  REQUIRE_MESSAGE(o.ok(), o.error());
+  REQUIRE(o.value().listen.size() == 2);
+  CHECK(o.value().listen[0].host == "192.0.2.1");
+  CHECK(o.value().listen[1].host == "2001:db8::1");
+  CHECK(o.value().listen[1].port == 80);
+  REQUIRE(o.value().tls_listen.size() == 1);
+  CHECK(o.value().tls_listen[0].host == "::");
+  CHECK(parse_server_options({"--listen", "192.0.2.1:80,192.0.2.1:80"}).error() ==
+        "--listen: '192.0.2.1:80' is listed twice");
+  CHECK(parse_server_options({"--listen", "192.0.2.1:80,"}).error().find("--listen: bad port") == 0);
+  CHECK(parse_server_options({"--tls-listen", "[::1]:443,[::1]443"}).error().find("--tls-listen: bad address") == 0);
+}
+
+TEST_CASE("a server listens on every address listed: IPv4 and IPv6 loopback") {
+  TestServer both(false, {"--listen", "127.0.0.1:0,[::1]:0"});
+  const auto v4 = both.server().http_port(0);
+  const auto v6 = both.server().http_port(1);
+  REQUIRE(v4 != 0);
+  REQUIRE(v6 != 0);
+  CHECK(get(v4, "/api/health").result() == http::status::ok);
+  net::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect(tcp::endpoint(net::ip::make_address("::1"), v6));
+  http::request<http::empty_body> req{http::verb::get, "/api/health", 11};
+  req.set(http::field::host, "[::1]");
+  http::write(s, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  CHECK(res.result() == http::status::ok);
+  CHECK(res.body().find("\"status\":\"ok\"") != std::string::npos);
 }
 
 TEST_CASE("path safety: decoding and traversal rules") {

@@ -270,6 +270,81 @@ TEST_CASE("pages of other origins may not submit results or open WebSockets; all
   fs::remove_all(dir);
 }
 
+TEST_CASE("a fleet's page reads the API of servers that list its origin by name (CORS), and nothing else") {
+  const std::string page = "https://speed.isp.example";
+  auto srv = server_with("allowed_origins=https://Speed.ISP.example:443 *\n"
+                         "connect_origins=https://fra.isp.example, http://127.0.0.1:8080\n");
+  const auto ask = [&](http::verb verb, const std::string& target, const std::string& origin,
+                       const std::string& body = {}) {
+    return request(srv.port(), verb, target, body, {{http::field::origin, origin}});
+  };
+  // Listed by name: the API's answers, errors included, name the page's
+  // origin; the answer varies by Origin.
+  for (const char* target : {"/api/health", "/ping", "/api/test-slot", "/api/sponsor", "/api/no-such-thing"}) {
+    const auto r = ask(http::verb::get, target, page);
+    CHECK_MESSAGE(r[http::field::access_control_allow_origin] == page, target);
+    CHECK_MESSAGE(r[http::field::vary] == "Origin", target);
+  }
+  const auto upload = ask(http::verb::post, "/upload", page, std::string(1000, 'x'));
+  CHECK(upload.result() == http::status::ok);
+  CHECK(upload[http::field::access_control_allow_origin] == page);
+  const auto stored = ask(http::verb::post, "/api/results", page, bm::serialize_result(sample_run()));
+  CHECK(stored.result() == http::status::created);
+  CHECK(stored[http::field::access_control_allow_origin] == page);
+  // "*" lets any page open lanes (the POST passes) but read nothing; the
+  // static site and the metrics are never readable cross-origin.
+  const auto anyone = ask(http::verb::post, "/api/results", "https://evil.example", bm::serialize_result(sample_run()));
+  CHECK(anyone.result() == http::status::created);
+  CHECK(anyone.find(http::field::access_control_allow_origin) == anyone.end());
+  const auto null_origin = ask(http::verb::get, "/api/health", "null");
+  CHECK(null_origin.find(http::field::access_control_allow_origin) == null_origin.end());
+  for (const char* target : {"/", "/index.html", "/metrics"}) {
+    const auto r = ask(http::verb::get, target, page);
+    CHECK_MESSAGE(r.find(http::field::access_control_allow_origin) == r.end(), target);
+    CHECK_MESSAGE(r.find(http::field::vary) == r.end(), target);
+  }
+  // Preflight: a JSON POST and the operator's Authorization header.
+  const auto preflight = [&](const std::string& origin, const std::string& target) {
+    return request(srv.port(), http::verb::options, target, {},
+                   {{http::field::origin, origin},
+                    {http::field::access_control_request_method, "POST"},
+                    {http::field::access_control_request_headers, "content-type"}});
+  };
+  const auto ok = preflight(page, "/api/results");
+  CHECK(ok.result() == http::status::no_content);
+  CHECK(ok[http::field::access_control_allow_origin] == page);
+  CHECK(ok[http::field::access_control_allow_methods] == "GET, HEAD, POST");
+  CHECK(std::string(ok[http::field::access_control_allow_headers]).find("Authorization") != std::string::npos);
+  CHECK(ok[http::field::access_control_max_age] == "600");
+  CHECK(ok.find(http::field::access_control_allow_credentials) == ok.end());
+  const auto refused = preflight("https://evil.example", "/api/results");
+  CHECK(refused.result() == http::status::forbidden);
+  CHECK(refused.find(http::field::access_control_allow_origin) == refused.end());
+  CHECK(preflight(page, "/index.html").result() == http::status::forbidden);
+  // An OPTIONS that is no preflight is an ordinary request the route refuses.
+  CHECK(request(srv.port(), http::verb::options, "/api/health").result() == http::status::method_not_allowed);
+  // The page of this server may talk to the fleet: each origin and its
+  // WebSocket twin join connect-src.
+  const std::string csp(get(srv.port(), "/")["Content-Security-Policy"]);
+  CHECK(csp.find("connect-src 'self' https://fra.isp.example wss://fra.isp.example http://127.0.0.1:8080 "
+                 "ws://127.0.0.1:8080;") != std::string::npos);
+  // Without allowed_origins nothing varies and nothing is readable.
+  TestServer plain;
+  const auto alone = request(plain.port(), http::verb::get, "/api/health", {}, {{http::field::origin, page}});
+  CHECK(alone.find(http::field::access_control_allow_origin) == alone.end());
+  CHECK(alone.find(http::field::vary) == alone.end());
+  CHECK(std::string(get(plain.port(), "/")["Content-Security-Policy"]).find("connect-src 'self';") != std::string::npos);
+
+  const auto dir = make_temp_dir("connect-origins");
+  for (const char* bad : {"connect_origins=fra.isp.example\n", "connect_origins=*\n"}) {
+    write_file(dir / "bad.conf", bad);
+    const auto parsed = bloatmeter::server::parse_server_options({"--config", (dir / "bad.conf").string()});
+    REQUIRE_FALSE(parsed.ok());
+    CHECK_MESSAGE(parsed.error().find("connect_origins: '") != std::string::npos, parsed.error());
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("the log is rate-limited per topic and says how much it held back") {
   using bloatmeter::server::log_event;
   using bloatmeter::server::LogLevel;

@@ -60,6 +60,14 @@ TEST_CASE("a result survives serialization unchanged") {
   const auto doc = json::parse(text);
   CHECK(doc["format"] == "bloatmeter-result");
   CHECK(doc["version"] == 1);
+  // A single box's result names no server; a fleet's names the one it ran on.
+  CHECK_FALSE(doc["meta"].contains("server_name"));
+  auto fleet = sample_result();
+  fleet.meta.server_name = "Hamburg";
+  const auto named = parse_result(serialize_result(fleet));
+  REQUIRE_MESSAGE(named.ok(), named.error());
+  CHECK(named.value().meta.server_name == "Hamburg");
+  CHECK(json::parse(serialize_result(fleet))["meta"]["server_name"] == "Hamburg");
 }
 
 TEST_CASE("malformed documents get errors that name the problem") {

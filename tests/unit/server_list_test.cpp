@@ -29,6 +29,9 @@ TEST_CASE("web origins: normalised as the server's Origin check compares them") 
   CHECK_FALSE(normalized_origin("null"));
   CHECK(authority_without_default_port("Example.net:443", "https") == "example.net");
   CHECK(authority_without_default_port("example.net:443", "http") == "example.net:443");
+  CHECK(websocket_origin("https://ham.example.net") == "wss://ham.example.net");
+  CHECK(websocket_origin("http://127.0.0.1:8080") == "ws://127.0.0.1:8080");
+  CHECK(websocket_origin("file://") == "file://");
 }
 
 TEST_CASE("servers.json: a fleet of two, origins normalised, in the file's order") {

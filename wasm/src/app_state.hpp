@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bloatmeter/result.hpp"
+#include "bloatmeter/server_list.hpp"
 #include "charts.hpp"
 #include "operator_state.hpp"
 
@@ -19,6 +20,18 @@ struct ServerHealth {
   int active_connections = 0;
   bool restarting = false;  // it drains before a restart: no new test starts
   std::string error;  // why it is unreachable, in words
+};
+
+// A fleet's servers (servers.json) and the one the tests run against
+// (server_choice.hpp). No list: the page's own server.
+struct ServerChoice {
+  ServerList list;                            // in the file's order
+  std::vector<std::optional<double>> rtt_ms;  // per listed server: the least of its /ping round trips
+  int answers = 0;                            // servers measured so far (answered or not)
+  int chosen = -1;                            // index in list.servers; -1 while measuring, or without a list
+  bool measuring = false;
+  bool picked = false;                        // by the visitor or the link, not by round trip
+  bool open = false;                          // the start screen shows every server to pick from
 };
 
 struct Sponsor {
@@ -60,12 +73,13 @@ struct ShownResult {
 // Numbered: the page's accessible buttons send these numbers (web/index.html).
 enum class Action {
   None = 0, Start = 1, SaveFile = 2, CopyLink = 3, SavePng = 4, RunAgain = 5, OpenFile = 6, OpenSponsor = 7,
-  ModeSingleUser = 8, ModeHousehold = 9, ToggleGreedy = 10, BackToOperator = 11,
+  ModeSingleUser = 8, ModeHousehold = 9, ToggleGreedy = 10, BackToOperator = 11, ToggleServers = 12,
 };
-inline constexpr int kLastAction = static_cast<int>(Action::BackToOperator);
+inline constexpr int kLastAction = static_cast<int>(Action::ToggleServers);
 
 struct AppState {
   ServerHealth health;
+  ServerChoice servers;
   Sponsor sponsor;
   Screen screen = Screen::Start;
   TestMode mode = TestMode::SingleUser;

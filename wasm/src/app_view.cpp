@@ -8,6 +8,7 @@
 
 #include "bloatmeter/version.hpp"
 #include "household_live_view.hpp"
+#include "server_choice.hpp"
 #include "results_view.hpp"
 #include "widgets.hpp"
 
@@ -29,7 +30,40 @@ void wrapped_muted(const Theme& t, float width, const char* text) {
   ImGui::PopTextWrapPos();
 }
 
-Action draw_start(const AppState& s, const Theme& t, float width) {
+// A fleet's servers (server_choice.hpp): the one the test runs on, and on
+// "Change" every server with its round trip, to pick another.
+Action draw_server_choice(const ServerChoice& c, const Theme& t, float inner, int& picked_server) {
+  Action action = Action::None;
+  if (c.list.servers.empty()) return action;
+  if (c.measuring) {
+    wrapped_muted(t, inner, "Finding the nearest test server\xE2\x80\xA6");
+    return action;
+  }
+  if (c.chosen < 0) return action;
+  const std::string chosen = "Test server: " + describe_listed_server(c, static_cast<std::size_t>(c.chosen));
+  wrapped_muted(t, inner, chosen.c_str());
+  if (c.list.servers.size() < 2) return action;
+  const char* toggle = c.open ? "Close the list" : "Change";
+  // On a phone the button gets its own line: the name takes the width.
+  if (inner >= t.pt(420) && ImGui::CalcTextSize(chosen.c_str()).x + small_button_width(toggle, t) + t.pt(16) < inner)
+    ImGui::SameLine(0, t.pt(12));
+  if (small_button(toggle, t)) action = Action::ToggleServers;
+  if (!c.open) return action;
+  ImGui::Dummy(ImVec2(0, t.pt(2)));
+  for (std::size_t i = 0; i < c.list.servers.size(); ++i) {
+    const std::string label = describe_listed_server(c, i) + "##server" + std::to_string(i);
+    // The chosen one framed; the others as buttons on the card; one that
+    // did not answer dimmed (no test could run there).
+    const bool chosen_row = static_cast<int>(i) == c.chosen;
+    ImGui::BeginDisabled(!c.rtt_ms[i]);
+    if (chosen_row ? segment_button(label.c_str(), true, t, inner) : secondary_button(label.c_str(), t, inner, 40))
+      picked_server = static_cast<int>(i);
+    ImGui::EndDisabled();
+  }
+  return action;
+}
+
+Action draw_start(const AppState& s, const Theme& t, float width, int& picked_server) {
   Action action = Action::None;
   const auto& h = s.health;
   // A card as tall as what it says (a child window of height 0 would fill
@@ -54,6 +88,8 @@ Action draw_start(const AppState& s, const Theme& t, float width) {
                        format_uptime(h.uptime_seconds).c_str());
   else if (h.status == ServerHealth::Status::Unreachable)
     wrapped_muted(t, inner, ("Sorry: " + h.error + ". You can still open a saved result.").c_str());
+  if (const Action server = draw_server_choice(s.servers, t, inner, picked_server); server != Action::None)
+    action = server;
   if (!s.sponsor.name.empty()) {
     // The seed's line: "Sponsor: NAME | CITY", the name linking to the URL.
     ImGui::TextColored(t.palette.text_muted, "Sponsor:");
@@ -229,7 +265,7 @@ Action draw_app(const AppState& s, const Shells& shells, const Theme& t, float w
   ImGui::Dummy(ImVec2(0, t.pt(6)));
   Action action = Action::None;
   switch (s.screen) {
-    case Screen::Start: action = draw_start(s, t, column); break;
+    case Screen::Start: action = draw_start(s, t, column, layout.picked_server); break;
     case Screen::Running:
       if (s.mode == TestMode::Household) draw_household_live(shells.household, t, column);
       else draw_live(shells.single, t, column);
@@ -277,11 +313,17 @@ std::string mirror_text(const AppState& s, const Shells& shells) {
     case Screen::Start: break;
   }
   if (!s.error.empty()) return s.error;
+  // A fleet's page names the server and its round trip.
+  const ServerChoice& c = s.servers;
+  const std::string fleet = c.chosen >= 0 && !c.measuring
+                                ? " Test server: " + describe_listed_server(c, static_cast<std::size_t>(c.chosen)) + "."
+                                : "";
   switch (s.health.status) {
-    case ServerHealth::Status::Loading: return "Connecting to the test server.";
+    case ServerHealth::Status::Loading:
+      return c.measuring ? "Finding the nearest test server." : "Connecting to the test server.";
     case ServerHealth::Status::Ok:
-      if (s.health.restarting) return "Test server restarting: try again in a minute.";
-      return "Test server ready. Server version " + s.health.version + ". Client version " + kVersion + ".";
+      if (s.health.restarting) return "Test server restarting: try again in a minute." + fleet;
+      return "Test server ready. Server version " + s.health.version + ". Client version " + kVersion + "." + fleet;
     case ServerHealth::Status::Unreachable: return "Test server unavailable: " + s.health.error + ".";
   }
   return {};

@@ -16,6 +16,7 @@ struct PageLayout {
   float scroll_y = 0;
   float restore_scroll_y = -1;  // in: scroll here (after a picture), once
   OperatorFields fields;         // where the page's text fields go (hidden unless drawn)
+  int picked_server = -1;        // out: a fleet's server the visitor picked this frame
 };
 
 // The tests that can run; the state's mode says which one the views show.

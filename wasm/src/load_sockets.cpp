@@ -14,7 +14,7 @@ namespace bloatmeter::web {
 // The page-side mirror of the worker's sockets: state, the download count
 // from its last post and how much of it C++ has taken, and the upload
 // reports not yet taken (flat: count, server_us, first_us; NaN unknown).
-EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int cap), {
+EM_JS(int, js_bulk_open, (int kind, const char* origin_text, const char* path, const char* http_path, int cap), {
   var L = Module.bulk;
   if (!L) {
     L = Module.bulk = { next: 1, sockets: {}, worker: null };
@@ -35,11 +35,12 @@ EM_JS(int, js_bulk_open, (int kind, const char* path, const char* http_path, int
       L.worker = null;
     }
   }
-  var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + UTF8ToString(path);
+  var origin = UTF8ToString(origin_text);
+  var url = origin.replace(/^http/, 'ws') + UTF8ToString(path);
   var id = L.next++;
   L.sockets[id] = { kind: kind, state: L.worker ? 0 : 3, bytes: 0, taken: 0, reports: [] };
   var http = UTF8ToString(http_path);
-  if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, httpUrl: http ? location.origin + http : null, cap: cap });
+  if (L.worker) L.worker.postMessage({ op: 'open', id: id, kind: kind, url: url, httpUrl: http ? origin + http : null, cap: cap });
   return id;
 });
 
@@ -115,8 +116,8 @@ void file_reports(int id, UploadSpanTracker& counts) {
 
 }  // namespace
 
-int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload_cap) {
-  const int id = js_bulk_open(static_cast<int>(kind), path, http_path, upload_cap);
+int bulk_open(BulkKind kind, const std::string& origin, const char* path, const char* http_path, int upload_cap) {
+  const int id = js_bulk_open(static_cast<int>(kind), origin.c_str(), path, http_path, upload_cap);
   if (kind == BulkKind::Upload) uploads()[id] = UploadSocket{};
   return id;
 }

@@ -7,6 +7,7 @@
 // and what the reports mean, stay in C++.
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "bloatmeter/upload_span_tracker.hpp"
 
@@ -15,11 +16,12 @@ namespace bloatmeter::web {
 enum class BulkKind { Download = 0, Upload = 1 };
 enum class BulkState { Connecting = 0, Open = 1, Closed = 2, Failed = 3 };
 
-// Opens a load stream on the page's own server; returns its id. A stream
-// with an `http_path` (GET /download, POST /upload) runs over HTTP while
-// the worker has HTTP connections to spare, else over the WebSocket at
-// `path`. An upload socket keeps its unsent data under `upload_cap` bytes.
-int bulk_open(BulkKind kind, const char* path, const char* http_path, int upload_cap);
+// Opens a load stream on the server at `origin` (http(s)://host[:port]);
+// returns its id. A stream with an `http_path` (GET /download, POST
+// /upload) runs over HTTP while the worker has HTTP connections to spare,
+// else over the WebSocket at `path`. An upload socket keeps its unsent data
+// under `upload_cap` bytes.
+int bulk_open(BulkKind kind, const std::string& origin, const char* path, const char* http_path, int upload_cap);
 // Download: bytes received since the last call. Upload: growth of the
 // server's reported count since the last call (bytes that arrived).
 double bulk_take_bytes(int id);

@@ -25,6 +25,7 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "bloatmeter/version.hpp"
+#include "bloatmeter/web_origin.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "browser.hpp"
 #include "dom_fields.hpp"
@@ -33,6 +34,7 @@
 #include "page_io.hpp"
 #include "results_view.hpp"
 #include "server_api.hpp"
+#include "server_choice.hpp"
 #include "single_user_shell.hpp"
 #include "theme.hpp"
 #include "touch_input.hpp"
@@ -53,7 +55,13 @@ struct Client {
   std::string last_page_state;
   Action pending_action = Action::None;  // from the page's accessible buttons
   OperatorAction pending_operator;        // from the operator view's accessible buttons and fields
-  std::vector<OperatorAction> control_actions;  // what each of #view-controls' buttons does
+  int pending_server = -1;                // a fleet's server picked by an accessible button
+  struct ControlAction {
+    OperatorAction op;
+    int server = -1;              // on the start screen: the fleet's server it picks
+    bool toggle_servers = false;  // or it opens and closes the list of them
+  };
+  std::vector<ControlAction> control_actions;  // what each of #view-controls' buttons does
   std::vector<DomControl> last_controls;
   OperatorFields last_fields;
   float operator_scroll_y = 0;  // the dashboard's scroll when a result was opened from it
@@ -86,12 +94,7 @@ std::string take(char* p) {
   return s;
 }
 
-std::string ws_origin() {
-  std::string origin = page_origin();
-  if (origin.rfind("https:", 0) == 0) return "wss:" + origin.substr(6);
-  if (origin.rfind("http:", 0) == 0) return "ws:" + origin.substr(5);
-  return origin;
-}
+std::string ws_origin() { return websocket_origin(test_origin(g_client->state.servers)); }
 
 void notify(const std::string& text) {
   g_client->state.notice = text;
@@ -116,7 +119,7 @@ void submit_shown_result() {
   AppState& s = g_client->state;
   if (!s.shown) return;
   s.shown->submitting = true;
-  http_request("POST", "api/results", serialize_result(s.shown->result), [](const HttpReply& r) {
+  http_request("POST", home_url(s.servers, "api/results"), serialize_result(s.shown->result), [](const HttpReply& r) {
     AppState& st = g_client->state;
     if (!st.shown) return;
     st.shown->submitting = false;
@@ -161,7 +164,7 @@ void begin_test() {
   }
   PhasePlan plan;
   if (!plan_by_name(url_param("plan"), plan)) plan = standard_plan();
-  g_client->shell.start(plan, ws_origin(), g_client->theme.palette);
+  g_client->shell.start(plan, test_origin(s.servers), g_client->theme.palette);
 }
 
 // Asks the server for room first: a browser cannot read why a WebSocket
@@ -169,7 +172,8 @@ void begin_test() {
 // otherwise fail as "connection lost".
 void start_test() {
   g_client->state.error.clear();
-  http_request("GET", "api/test-slot", {}, [](const HttpReply& r) {
+  g_client->state.servers.open = false;
+  http_request("GET", test_url(g_client->state.servers, "api/test-slot"), {}, [](const HttpReply& r) {
     AppState& s = g_client->state;
     if (const auto busy = busy_message(r)) {
       s.screen = Screen::Start;
@@ -189,7 +193,7 @@ void on_test_finished(bool household) {
     c.state.error = "The test could not run: " + failure + ".";
     // Another test may have taken the last place between the question and
     // the lanes: then say so instead.
-    http_request("GET", "api/test-slot", {}, [](const HttpReply& r) {
+    http_request("GET", test_url(c.state.servers, "api/test-slot"), {}, [](const HttpReply& r) {
       if (const auto busy = busy_message(r)) g_client->state.error = *busy;
     });
     return;
@@ -197,7 +201,8 @@ void on_test_finished(bool household) {
   Result r = household ? c.household.take_result() : c.shell.take_result();
   r.meta.tool_version = kVersion;
   r.meta.client = "browser";
-  r.meta.server = page_origin();
+  r.meta.server = test_origin(c.state.servers);
+  r.meta.server_name = chosen_server_name(c.state.servers);
   r.meta.user_agent = take(js_user_agent());
   show_result(std::move(r), false);
   submit_shown_result();
@@ -210,7 +215,7 @@ void open_stored_result(const std::string& id, bool from_operator) {
     g_client->state.operator_state.opening_id = id;
     g_client->state.operator_state.open_error.clear();
   }
-  http_request("GET", "api/results/" + id, {}, [from_operator](const HttpReply& r) {
+  http_request("GET", home_url(g_client->state.servers, "api/results/" + id), {}, [from_operator](const HttpReply& r) {
     AppState& s = g_client->state;
     const auto fail = [&](const std::string& why) {
       if (!from_operator) {
@@ -230,6 +235,27 @@ void open_stored_result(const std::string& id, bool from_operator) {
     show_result(std::move(parsed.value()), false, doc.value("id", ""));
     if (s.shown) s.shown->from_operator = from_operator;
   });
+}
+
+// Asks the server the tests run against for its health and sponsor.
+void ask_test_server() {
+  AppState& s = g_client->state;
+  s.sponsor = {};
+  request_health(s.health, test_url(s.servers, "api/health"));
+  request_sponsor(s.sponsor, test_url(s.servers, "api/sponsor"));
+}
+
+// The visitor picks one of a fleet's servers, on the start screen only.
+void pick_server(int index) {
+  AppState& s = g_client->state;
+  ServerChoice& c = s.servers;
+  if (s.screen != Screen::Start || c.measuring || index < 0 || index >= static_cast<int>(c.list.servers.size())) return;
+  c.open = false;
+  if (index == c.chosen) return;
+  c.chosen = index;
+  c.picked = true;
+  s.error.clear();
+  ask_test_server();
 }
 
 // The operator view, entered at /#operator: with the key this tab kept, the
@@ -317,6 +343,9 @@ void handle(Action a) {
       break;
     case Action::ToggleGreedy:
       if (s.screen != Screen::Running) s.greedy = !s.greedy;
+      break;
+    case Action::ToggleServers:
+      if (s.screen == Screen::Start && s.servers.list.servers.size() > 1) s.servers.open = !s.servers.open;
       break;
     case Action::BackToOperator:
       if (s.screen == Screen::Results && s.shown && s.shown->from_operator) {
@@ -409,7 +438,8 @@ bool should_draw(Client& c, const CanvasSize& size) {
   c.last_buttons = buttons;
   c.last_css_width = size.css_width;
   c.last_css_height = size.css_height;
-  if (input || c.pending_action != Action::None || c.pending_operator.kind != OperatorAction::Kind::None)
+  if (input || c.pending_action != Action::None || c.pending_operator.kind != OperatorAction::Kind::None ||
+      c.pending_server >= 0)
     c.busy_frames = 4;  // let ImGui settle after input
   const double interval = c.state.screen == Screen::Running ? 100 : (c.busy_frames > 0 ? 0 : 500);
   if (c.busy_frames > 0) --c.busy_frames;
@@ -514,15 +544,25 @@ void sync_page_fields(Client& c, float dpr) {
   c.last_fields = f;
 }
 
-// The operator view's buttons as the page's accessible twins.
+// The operator view's buttons, and the fleet's servers on the start
+// screen, as the page's accessible twins.
 void sync_page_controls(Client& c) {
   std::vector<DomControl> controls;
   c.control_actions.clear();
   if (c.state.screen == Screen::Operator)
     for (auto& oc : operator_controls(c.state.operator_state)) {
       controls.push_back({std::move(oc.label), oc.pressed});
-      c.control_actions.push_back(std::move(oc.action));
+      c.control_actions.push_back({std::move(oc.action)});
     }
+  const ServerChoice& servers = c.state.servers;
+  if (c.state.screen == Screen::Start && servers.list.servers.size() > 1 && !servers.measuring) {
+    controls.push_back({"Show every test server", servers.open});
+    c.control_actions.push_back({{}, -1, true});
+    for (std::size_t i = 0; i < servers.list.servers.size(); ++i) {
+      controls.push_back({"Use " + describe_listed_server(servers, i), static_cast<int>(i) == servers.chosen});
+      c.control_actions.push_back({{}, static_cast<int>(i)});
+    }
+  }
   if (controls != c.last_controls) {
     set_dom_controls(controls);
     c.last_controls = std::move(controls);
@@ -557,6 +597,8 @@ void frame() {
   }
   handle(action);
   handle_operator(operator_action);
+  if (c.layout.picked_server >= 0) pick_server(std::exchange(c.layout.picked_server, -1));
+  if (c.pending_server >= 0) pick_server(std::exchange(c.pending_server, -1));
   if (c.pending_action != Action::None) {
     const Action a = c.pending_action;
     c.pending_action = Action::None;
@@ -596,7 +638,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE void bm_open_result_text(const char* text) {
 // of the one pressed.
 extern "C" EMSCRIPTEN_KEEPALIVE void bm_view_control(int index) {
   if (!g_client || index < 0 || index >= static_cast<int>(g_client->control_actions.size())) return;
-  g_client->pending_operator = g_client->control_actions[static_cast<std::size_t>(index)];
+  const auto& control = g_client->control_actions[static_cast<std::size_t>(index)];
+  if (control.toggle_servers) g_client->pending_action = Action::ToggleServers;
+  else if (control.server >= 0) g_client->pending_server = control.server;
+  else g_client->pending_operator = control.op;
 }
 
 // Called by the page when Enter is pressed in one of its text fields.
@@ -659,14 +704,23 @@ int main() {
   apply_theme(client.theme, size.device_pixel_ratio);
 
   if (served_over_http()) {
-    request_health(client.state.health);
-    request_sponsor(client.state.sponsor);
-    const std::string shared = url_param("result");
     if (url_param("mode") == "household") client.state.mode = TestMode::Household;
     client.state.greedy = url_param("greedy") == "1";
-    if (page_hash() == "#operator") enter_operator();
-    else if (!shared.empty()) open_stored_result(shared, false);
-    else if (url_param("autostart") == "1") start_test();
+    // A fleet's page first learns its servers (server_choice.hpp): stored
+    // results and the operator's API live on the telemetry home, tests run
+    // on the nearest server once it is measured.
+    load_server_list(
+        client.state,
+        [] {
+          AppState& s = g_client->state;
+          s.operator_state.api_base = home_url(s.servers, "");
+          if (page_hash() == "#operator") enter_operator();
+          else if (const std::string shared = url_param("result"); !shared.empty()) open_stored_result(shared, false);
+        },
+        [] {
+          ask_test_server();
+          if (page_hash() != "#operator" && url_param("result").empty() && url_param("autostart") == "1") start_test();
+        });
   } else {
     // Opened from disk: no server, but saved results still replay.
     client.state.health.status = ServerHealth::Status::Unreachable;

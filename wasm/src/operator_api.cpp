@@ -59,7 +59,7 @@ HttpHeaders bearer(const std::string& key) { return {{"Authorization", "Bearer "
 void telemetry_get(OperatorState& s, const std::string& route, ReplyHandler done) {
   const std::string key = s.key;
   http_request(
-      "GET", "api/telemetry/" + route, {},
+      "GET", s.api_base + "api/telemetry/" + route, {},
       [&s, key, done = std::move(done)](const HttpReply& r) {
         if (s.key != key || s.stage != OperatorState::Stage::Ready) return;
         if (r.status == 401 || r.status == 403 || r.status == 429) {
@@ -90,7 +90,7 @@ void operator_sign_in(OperatorState& s, std::string key) {
   s.key_message.clear();
   // The webhooks' health is small: the key's check and a first figure at once.
   http_request(
-      "GET", "api/telemetry/webhooks", {},
+      "GET", s.api_base + "api/telemetry/webhooks", {},
       [&s, key](const HttpReply& r) {
         if (s.key != key || s.stage != OperatorState::Stage::Checking) return;
         if (r.status != 200) return operator_sign_out(s, refusal(r));

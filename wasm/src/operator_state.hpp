@@ -16,6 +16,9 @@ namespace bloatmeter::web {
 struct OperatorState {
   enum class Stage { NeedKey, Checking, Ready };
   Stage stage = Stage::NeedKey;
+  // Where the telemetry API is: "https://home.example/" for a fleet's page
+  // (its telemetry home), "" for the page's own server.
+  std::string api_base;
   // The key: in memory and in the tab's sessionStorage, never anywhere else
   // (not localStorage, cookies or the URL).
   std::string key;

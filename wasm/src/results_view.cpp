@@ -290,6 +290,8 @@ Action draw_result_actions(const ShownResult& shown, const Theme& t, float width
   if (shown.replayed) ImGui::TextColored(p.text_muted, "Replayed from a saved file; recomputed on this device.");
   else if (shown.submitting) ImGui::TextColored(p.text_muted, "Saving the result on the server\xE2\x80\xA6");
   else if (!shown.submit_error.empty()) ImGui::TextColored(p.warn, "Not saved on the server: %s", shown.submit_error.c_str());
+  if (!shown.result.meta.server_name.empty())
+    ImGui::TextColored(p.text_muted, "Measured with the test server %s.", shown.result.meta.server_name.c_str());
   ImGui::PopFont();
   return action;
 }
@@ -329,6 +331,7 @@ std::string describe_confidence_and_origin(const ShownResult& shown) {
     for (Flag f : s.flags) out += " " + std::string(describe(f));
   }
   if (!shown.share_id.empty()) out += " Result id " + shown.share_id + ".";
+  if (!shown.result.meta.server_name.empty()) out += " Test server " + shown.result.meta.server_name + ".";
   if (shown.replayed) out += " Replayed from a file.";
   return out;
 }

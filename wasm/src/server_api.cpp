@@ -50,9 +50,9 @@ void http_request(const char* method, const std::string& url, const std::string&
   emscripten_fetch(&attr, url.c_str());
 }
 
-void request_health(ServerHealth& out) {
+void request_health(ServerHealth& out, const std::string& url) {
   out.status = ServerHealth::Status::Loading;
-  http_request("GET", "api/health", {}, [&out](const HttpReply& r) {
+  http_request("GET", url, {}, [&out](const HttpReply& r) {
     const auto doc = nlohmann::json::parse(r.body, nullptr, false);
     if (r.status == 0) {
       out.status = ServerHealth::Status::Unreachable;
@@ -71,8 +71,8 @@ void request_health(ServerHealth& out) {
   });
 }
 
-void request_sponsor(Sponsor& out) {
-  http_request("GET", "api/sponsor", {}, [&out](const HttpReply& r) {
+void request_sponsor(Sponsor& out, const std::string& url) {
+  http_request("GET", url, {}, [&out](const HttpReply& r) {
     const auto doc = nlohmann::json::parse(r.body, nullptr, false);
     if (r.status != 200 || !doc.is_object()) return;
     auto str = [&](const char* k) { return doc.contains(k) && doc[k].is_string() ? doc[k].get<std::string>() : std::string(); };

@@ -20,9 +20,9 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 void http_request(const char* method, const std::string& url, const std::string& body, ReplyHandler done,
                   HttpHeaders headers = {});
 
-// Fetches /api/health and fills `out` when it answers.
-void request_health(ServerHealth& out);
-// Fetches /api/sponsor (nothing shown when unset or unreachable).
-void request_sponsor(Sponsor& out);
+// Fetches `url` (the test server's /api/health) and fills `out` when it answers.
+void request_health(ServerHealth& out, const std::string& url);
+// Fetches `url` (its /api/sponsor; nothing shown when unset or unreachable).
+void request_sponsor(Sponsor& out, const std::string& url);
 
 }  // namespace bloatmeter::web

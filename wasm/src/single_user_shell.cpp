@@ -2,6 +2,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include "bloatmeter/web_origin.hpp"
 #include "browser.hpp"
 #include "load_sockets.hpp"
 
@@ -15,8 +16,8 @@ constexpr Micros kChartStepUs = 250'000;
 }  // namespace
 
 int BrowserSingleUserTransport::open_stream(Direction d) {
-  return d == Direction::Download ? bulk_open(BulkKind::Download, "/ws/bulk-download", "/download", 0)
-                                  : bulk_open(BulkKind::Upload, "/ws/bulk-upload", "/upload", kUploadUnsentCap);
+  return d == Direction::Download ? bulk_open(BulkKind::Download, origin, "/ws/bulk-download", "/download", 0)
+                                  : bulk_open(BulkKind::Upload, origin, "/ws/bulk-upload", "/upload", kUploadUnsentCap);
 }
 
 std::uint64_t BrowserSingleUserTransport::take_stream_bytes(int id) { return static_cast<std::uint64_t>(bulk_take_bytes(id)); }
@@ -30,8 +31,9 @@ bool BrowserSingleUserTransport::stream_lost(int id) {
 
 void BrowserSingleUserTransport::close_stream(int id) { bulk_close(id); }
 
-void SingleUserShell::start(PhasePlan plan, const std::string& ws_origin, const Palette& palette) {
+void SingleUserShell::start(PhasePlan plan, const std::string& origin, const Palette& palette) {
   lane_.close();
+  transport_.origin = origin;
   bulk_close_all();
   session_.reset();
   state_ = State::Connecting;
@@ -60,7 +62,7 @@ void SingleUserShell::start(PhasePlan plan, const std::string& ws_origin, const 
     t += ph.duration_us;
   }
   lane_.open(
-      ws_origin + "/ws/probe",
+      websocket_origin(origin) + "/ws/probe",
       [this](const ProbeSent& p) {
         if (state_ == State::Running && session_) session_->on_probe_sent(p.seq, p.due_us, p.sent_us);
       },

@@ -29,14 +29,16 @@ class BrowserSingleUserTransport : public SingleUserTransport {
   std::optional<ServerSpan> stream_server_span(int id) override;
   bool stream_lost(int id) override;
   void close_stream(int id) override;
+  std::string origin;  // the test server's, http(s)://host[:port]
 };
 
 class SingleUserShell {
  public:
   enum class State { Idle, Connecting, Running, Finished };
 
-  // Begins connecting; the clock starts when the probe lane is open.
-  void start(PhasePlan plan, const std::string& ws_origin, const Palette& palette);
+  // Begins connecting to the test server at `origin` (http(s)://host[:port]);
+  // the clock starts when the probe lane is open.
+  void start(PhasePlan plan, const std::string& origin, const Palette& palette);
   // Advances the test; call often (a 5 ms timer) and every frame.
   void tick(double now_ms);
   // Stops early (the user's or the page's choice); the result is partial.

@@ -120,6 +120,7 @@ struct ResultMeta {
   std::string client;      // "browser" or "native"
   std::string started_at;  // ISO 8601, UTC
   std::string server;      // what the client connected to
+  std::string server_name; // its name in a fleet's list (servers.json); empty without one
   std::string user_agent;
   std::string mode = "single";
 };

@@ -11,6 +11,10 @@ namespace bloatmeter {
 // is not scheme://host[:port] with scheme http or https.
 std::optional<std::string> normalized_origin(std::string_view text);
 
+// The WebSocket origin of an http(s) origin: "https://a.example" ->
+// "wss://a.example", "http://..." -> "ws://..."; other text unchanged.
+std::string websocket_origin(std::string_view http_origin);
+
 // host[:port], lower-cased, without the scheme's default port (":443" for
 // https, ":80" otherwise).
 std::string authority_without_default_port(std::string_view authority, std::string_view scheme);
