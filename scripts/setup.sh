@@ -11,7 +11,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   emscripten
-  libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlite3-dev doctest-dev zlib1g-dev
+  libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libpq-dev doctest-dev zlib1g-dev
+  postgresql
   fonts-dejavu-core fonts-inter openssl curl
   chromium
   dpkg-dev python3

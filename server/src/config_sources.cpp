@@ -1,5 +1,7 @@
 #include "config_sources.hpp"
 
+#include "database_target.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -107,6 +109,12 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
          return joined(texts);
        }},
       {"webhook_url", [](const ServerSettings& x) { return x.webhook_url; }},
+      {"telemetry_database",
+       [](const ServerSettings& x) {
+         return x.telemetry_database.empty() ? std::string("sqlite (the data folder's bloatmeter.sqlite)")
+                                             : masked_postgres_uri(x.telemetry_database);
+       }},
+      {"server_id", [](const ServerSettings& x) { return x.server_id; }},
       {"webhook_retry_initial_ms", [](const ServerSettings& x) { return std::to_string(x.webhook_retry_initial_ms); }},
       {"udp_port", [](const ServerSettings& x) { return x.udp_port == 0 ? std::string("0 (off)") : std::to_string(x.udp_port); }},
       {"udp_max_rate_pps", [](const ServerSettings& x) { return std::to_string(x.udp_max_rate_pps); }},

@@ -17,7 +17,7 @@ long long count(SqliteDb& db, const char* sql) {
   auto q = db.prepare(sql);
   if (!q) return -1;
   auto& statement = q.value();
-  const long long n = statement.step() == SQLITE_ROW ? statement.integer(0) : -1;
+  const long long n = statement.step() == Step::Row ? statement.integer(0) : -1;
   statement.reset();
   return n;
 }
@@ -60,7 +60,7 @@ Outcome<BackupReport> backup_database(const fs::path& database, const fs::path& 
       error = "cannot open the copy: " + copy.error();
     } else {
       auto check = copy.value()->prepare("PRAGMA quick_check");
-      const bool ok = check && check.value().step() == SQLITE_ROW && check.value().text(0) == "ok";
+      const bool ok = check && check.value().step() == Step::Row && check.value().text(0) == "ok";
       if (check) check.value().reset();
       if (!ok) error = "the copy failed its check (PRAGMA quick_check)";
       report.results = count(*copy.value(), "SELECT COUNT(*) FROM results");

@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
   }
   if (!opts.value().backup_to.empty()) {
     const auto& o = opts.value();
+    if (!o.settings.telemetry_database.empty()) {
+      std::cerr << "bloatmeter-server: backup: the telemetry database is PostgreSQL (telemetry_database); back it up "
+                   "with pg_dump\n";
+      return 1;
+    }
     auto report = backup_database(database_file(o), o.backup_to);
     if (!report) {
       std::cerr << "bloatmeter-server: backup: " << report.error() << "\n";

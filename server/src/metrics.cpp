@@ -1,7 +1,5 @@
 #include "metrics.hpp"
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <cstdio>
 
@@ -9,7 +7,7 @@
 #include "responses.hpp"
 #include "server_context.hpp"
 #include "server_log.hpp"
-#include "sqlite_db.hpp"
+#include "database_target.hpp"
 #include "telemetry_auth.hpp"
 
 namespace bloatmeter::server {
@@ -33,11 +31,12 @@ std::int64_t steady_ms() {
 }
 
 // One query's single integer; nothing on error.
-std::optional<std::int64_t> count_of(SqliteDb& db, const char* sql) {
+std::optional<std::int64_t> count_of(Database& db, const std::string& sql, const std::string& server_id) {
   auto q = db.prepare(sql);
   if (!q) return std::nullopt;
   auto& statement = q.value();
-  if (statement.step() != SQLITE_ROW) return std::nullopt;
+  if (sql.find("?1") != std::string::npos) statement.bind(1, server_id);
+  if (statement.step() != Step::Row) return std::nullopt;
   const auto n = statement.integer(0);
   statement.reset();  // ends the read: a reader held open would stall the log's checkpoints
   return n;
@@ -216,22 +215,27 @@ void DatabaseGauges::refresh_soon() {
 void DatabaseGauges::refresh() {
   if (!db_) {
     // Read-only, on the database the results thread has created.
-    auto opened = SqliteDb::open(file_, /*read_only=*/true);
+    auto opened = open_database(target_, /*read_only=*/true);
     if (!opened) return;  // not there yet: the next refresh tries again
     db_ = std::move(opened).value();
   }
-  const auto results = count_of(*db_, "SELECT COUNT(*) FROM results");
-  const auto telemetry = count_of(*db_, "SELECT COUNT(*) FROM telemetry");
-  const auto outbox = count_of(*db_, "SELECT COUNT(*) FROM webhook_outbox");
+  // A fleet's servers share the tables: each counts its own rows, so a
+  // dashboard summing the servers counts every row once.
+  const std::string mine = target_.shared() ? " WHERE server_id = ?1" : "";
+  const auto& id = target_.server_id;
+  const auto results = count_of(*db_, "SELECT COUNT(*) FROM results" + mine, id);
+  const auto telemetry = count_of(*db_, "SELECT COUNT(*) FROM telemetry" + mine, id);
+  const auto outbox = count_of(*db_, "SELECT COUNT(*) FROM webhook_outbox" + mine, id);
   if (!results || !telemetry || !outbox) {
     log_event(LogLevel::Warning, "metrics", db_->error_text("count rows"));
     return;
   }
   std::int64_t delivered = 0, failed = 0, dropped = 0;
-  if (auto q = db_->prepare("SELECT key, CAST(value AS INTEGER) FROM webhook_status "
-                            "WHERE key IN ('delivered', 'failed_permanently', 'dropped')")) {
+  if (auto q = db_->prepare("SELECT key, CAST(value AS BIGINT) FROM webhook_status "
+                            "WHERE server_id = ?1 AND key IN ('delivered', 'failed_permanently', 'dropped')")) {
     auto& statement = q.value();
-    while (statement.step() == SQLITE_ROW) {
+    statement.bind(1, id);
+    while (statement.step() == Step::Row) {
       const auto key = statement.text(0);
       (key == "delivered" ? delivered : key == "dropped" ? dropped : failed) = statement.integer(1);
     }
@@ -243,9 +247,15 @@ void DatabaseGauges::refresh() {
   webhook_delivered.store(delivered, std::memory_order_relaxed);
   webhook_failed.store(failed, std::memory_order_relaxed);
   webhook_dropped.store(dropped, std::memory_order_relaxed);
-  auto wal = file_;
-  wal += "-wal";
-  file_bytes.store(size_or_zero(file_) + size_or_zero(wal), std::memory_order_relaxed);
+  if (target_.shared()) {
+    file_bytes.store(static_cast<std::uint64_t>(
+                         count_of(*db_, "SELECT pg_database_size(current_database())", id).value_or(0)),
+                     std::memory_order_relaxed);
+  } else {
+    auto wal = target_.sqlite_file;
+    wal += "-wal";
+    file_bytes.store(size_or_zero(target_.sqlite_file) + size_or_zero(wal), std::memory_order_relaxed);
+  }
   known.store(true, std::memory_order_relaxed);
 }
 

@@ -14,13 +14,14 @@
 #include <string>
 #include <string_view>
 
+#include "database_target.hpp"
 #include "http_types.hpp"
 #include "value_histogram.hpp"
 
 namespace bloatmeter::server {
 
 struct ServerContext;
-class SqliteDb;
+class Database;
 
 enum class SessionKind { Probe, Download, Upload, Household };
 inline constexpr std::size_t kSessionKinds = 4;
@@ -29,7 +30,7 @@ inline constexpr std::size_t kSessionKinds = 4;
 // refresh. Written by the refresh thread only.
 class DatabaseGauges {
  public:
-  explicit DatabaseGauges(std::filesystem::path file) : file_(std::move(file)) {}
+  explicit DatabaseGauges(DatabaseTarget target) : target_(std::move(target)) {}
   ~DatabaseGauges();
   DatabaseGauges(const DatabaseGauges&) = delete;
   DatabaseGauges& operator=(const DatabaseGauges&) = delete;
@@ -41,12 +42,12 @@ class DatabaseGauges {
   std::atomic<bool> known{false};  // false until the first count succeeded
   std::atomic<std::int64_t> results_rows{0}, telemetry_rows{0}, outbox_rows{0};
   std::atomic<std::int64_t> webhook_delivered{0}, webhook_failed{0}, webhook_dropped{0};
-  std::atomic<std::uint64_t> file_bytes{0};  // the database and its write-ahead log
+  std::atomic<std::uint64_t> file_bytes{0};  // the database and its write-ahead log (PostgreSQL: its size)
 
  private:
   void refresh();  // on the refresh thread
-  const std::filesystem::path file_;
-  std::unique_ptr<SqliteDb> db_;  // the refresh thread's own
+  const DatabaseTarget target_;
+  std::unique_ptr<Database> db_;  // the refresh thread's own
   std::atomic<bool> pending_{false};
   std::atomic<std::int64_t> last_refresh_ms_{-1'000'000};
   net::thread_pool thread_{1};  // last: joined first, before what its jobs use goes
@@ -54,7 +55,7 @@ class DatabaseGauges {
 
 class Metrics {
  public:
-  explicit Metrics(const std::filesystem::path& database_file) : database(database_file) {}
+  explicit Metrics(const DatabaseTarget& database_target) : database(database_target) {}
 
   // What a stored result adds to the distributions: its telemetry figures
   // (the deciding phase's median increase, the throughput both ways).

@@ -1,5 +1,5 @@
 #pragma once
-// Submitted results in SQLite (data_dir/bloatmeter.sqlite, database_schema.hpp),
+// Submitted results in the database (database_target.hpp, database_schema.hpp),
 // with each one's telemetry row and webhook event. Synchronous and
 // single-threaded by design: the server calls it only from its one results
 // thread, so the connection is never shared and no call blocks I/O.
@@ -11,7 +11,8 @@
 #include <string_view>
 
 #include "bloatmeter/outcome.hpp"
-#include "sqlite_db.hpp"
+#include "database.hpp"
+#include "database_target.hpp"
 #include "telemetry_row.hpp"
 
 namespace bloatmeter::server {
@@ -41,7 +42,7 @@ struct Retention {
 class ResultStore {
  public:
   // Opens (creating when needed) the database.
-  static Outcome<std::unique_ptr<ResultStore>> open(const std::filesystem::path& file, Retention retention);
+  static Outcome<std::unique_ptr<ResultStore>> open(const DatabaseTarget& target, Retention retention);
 
   // Stores one result, its telemetry row and (when webhook_event is not
   // empty) its webhook event, and trims what retention no longer keeps, all
@@ -53,12 +54,14 @@ class ResultStore {
   Outcome<std::optional<StoredResult>> find(std::string_view id);
 
  private:
-  ResultStore(std::unique_ptr<SqliteDb> db, Retention retention) : db_(std::move(db)), retention_(retention) {}
+  ResultStore(std::unique_ptr<Database> db, Retention retention, std::string server_id)
+      : db_(std::move(db)), retention_(retention), server_id_(std::move(server_id)) {}
   std::string prepare_all();
   std::string insert_rows(const NewResult& result, TelemetryRow& row, const std::string& webhook_event);
 
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<Database> db_;
   Retention retention_;
+  std::string server_id_;
   Statement insert_result_, trim_results_, insert_telemetry_, trim_telemetry_count_, trim_telemetry_age_,
       insert_event_, count_events_, drop_oldest_event_, count_drop_, find_;
 };

@@ -75,12 +75,12 @@ std::string Server::start() {
   retention.results = o.settings.result_retention;
   retention.telemetry_rows = o.settings.telemetry_max_rows;
   retention.telemetry_max_age_s = static_cast<std::int64_t>(o.settings.telemetry_max_age_days) * 86400;
-  auto store = ResultStore::open(database_file(o), retention);
+  auto store = ResultStore::open(database_target(o), retention);
   if (!store) return store.error();
   results_ = std::move(store).value();
   ctx_.results = results_.get();
   ctx_.metrics.database.refresh_soon();  // /metrics' database figures, off the I/O threads
-  auto reader = TelemetryReader::open(database_file(o));
+  auto reader = TelemetryReader::open(database_target(o), o.data_dir);
   if (!reader) return reader.error();
   telemetry_ = std::move(reader).value();
   ctx_.telemetry = telemetry_.get();
@@ -124,7 +124,7 @@ std::string Server::start() {
     WebhookSenderOptions w;
     w.url = o.settings.webhook_url;
     w.secret = o.settings.webhook_secret;
-    w.database = database_file(o);
+    w.database = database_target(o);
     w.retry_initial = std::chrono::milliseconds(o.settings.webhook_retry_initial_ms);
     auto sender = WebhookSender::start(std::move(w), ctx_.webhooks);
     if (!sender) return sender.error();

@@ -50,7 +50,7 @@ struct ServerContext {
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads
   HouseholdState household;                 // household sessions write, its endpoints read
-  Metrics metrics{database_file(options)};  // everyone counts, /metrics reads
+  Metrics metrics{database_target(options)};  // everyone counts, /metrics reads
 
   // Probe lanes run here, on an I/O thread of their own, so bulk traffic on
   // the main threads can never delay an echo. Null: use the main threads.

@@ -8,6 +8,7 @@
 
 #include "bloatmeter/outcome.hpp"
 #include "config_sources.hpp"
+#include "database_target.hpp"
 #include "server_settings.hpp"
 
 namespace bloatmeter::server {
@@ -42,6 +43,11 @@ struct ServerOptions {
 
 // The results and telemetry database under data_dir.
 inline std::filesystem::path database_file(const ServerOptions& o) { return o.data_dir / "bloatmeter.sqlite"; }
+// Where results and telemetry live: that file, or telemetry_database's
+// PostgreSQL.
+inline DatabaseTarget database_target(const ServerOptions& o) {
+  return {database_file(o), o.settings.telemetry_database, o.settings.server_id};
+}
 
 // "127.0.0.1:8080", "[::1]:0", ":8080", "8080".
 Outcome<Endpoint> parse_endpoint(const std::string& text);

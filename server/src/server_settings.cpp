@@ -2,7 +2,12 @@
 
 #include <charconv>
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "client_address.hpp"
+#include "database_target.hpp"
 #include "origin_policy.hpp"
 
 namespace bloatmeter::server {
@@ -74,6 +79,26 @@ std::string origin_list_setting(const std::map<std::string, std::string>& values
   return {};
 }
 
+bool valid_server_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
+
+// The host name, cut to what a server_id may hold.
+std::string default_server_id() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "bloatmeter";
+  std::string id;
+  for (const char* p = name; *p && id.size() < 64; ++p) {
+    const char c = *p;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
+      id += c;
+  }
+  return id.empty() ? "bloatmeter" : id;
+}
+
 // http(s)://host[:port][/path]: the webhook's and the sponsor's links.
 bool is_http_url(const std::string& url) {
   const auto scheme_end = url.find("://");
@@ -98,7 +123,8 @@ const std::vector<std::string>& known_config_keys() {
       "submissions_per_minute_per_address", "allowed_origins", "connect_origins", "telemetry_api_key", "telemetry_allow_query_key",
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
       "webhook_secret", "webhook_retry_initial_ms", "metrics_token", "udp_port", "udp_max_rate_pps",
-      "udp_max_sessions", "udp_max_sessions_per_address", "tls_reload_check_seconds"};
+      "udp_max_sessions", "udp_max_sessions_per_address", "tls_reload_check_seconds", "telemetry_database",
+      "server_id"};
   return keys;
 }
 
@@ -166,6 +192,18 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
     const auto it = values.find(key);
     if (it != values.end() && !it->second.empty() && it->second.size() < 16)
       return R::failure(std::string(key) + ": at least 16 characters (a guessable secret protects nothing)");
+  }
+  if (const auto it = values.find("telemetry_database"); it != values.end() && it->second != "sqlite") {
+    if (const auto err = check_postgres_uri(it->second); !err.empty() && !it->second.empty())
+      return R::failure("telemetry_database: " + err);
+    s.telemetry_database = it->second;
+  }
+  if (const auto it = values.find("server_id"); it != values.end()) {
+    if (!valid_server_id(it->second))
+      return R::failure("server_id: 1 to 64 of A-Z a-z 0-9 . _ -, got '" + it->second + "'");
+    s.server_id = it->second;
+  } else {
+    s.server_id = default_server_id();
   }
   return R::success(std::move(s));
 }

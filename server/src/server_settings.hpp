@@ -105,6 +105,13 @@ struct ServerSettings {
   int webhook_retry_initial_ms = 1000;
   // metrics_token: when set, GET /metrics needs Authorization: Bearer TOKEN.
   std::string metrics_token;
+  // telemetry_database: empty (or "sqlite") for the box's own SQLite file
+  // under the data folder; a PostgreSQL URI
+  // (postgresql://user@host:port/database) for a fleet's shared one.
+  std::string telemetry_database;
+  // server_id: this server's name in the rows it stores (1-64 of A-Z a-z
+  // 0-9 . _ -); the host name by default.
+  std::string server_id;
 };
 
 // Every key a config file may hold (the settings above, sponsor_*), for the

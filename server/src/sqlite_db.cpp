@@ -6,62 +6,49 @@
 
 namespace bloatmeter::server {
 
-Statement::Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    sqlite3_finalize(stmt_);
-    stmt_ = std::exchange(other.stmt_, nullptr);
-  }
-  return *this;
-}
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+namespace {
 
-Statement& Statement::fresh() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  return *this;
-}
-Statement& Statement::bind(int i, std::string_view text) {
-  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  return *this;
-}
-Statement& Statement::bind(int i, std::int64_t n) {
-  sqlite3_bind_int64(stmt_, i, static_cast<sqlite3_int64>(n));
-  return *this;
-}
-Statement& Statement::bind(int i, double x) {
-  sqlite3_bind_double(stmt_, i, x);
-  return *this;
-}
-Statement& Statement::bind(int i, std::optional<double> x) { return x ? bind(i, *x) : bind_null(i); }
-Statement& Statement::bind_blob(int i, const void* data, std::size_t size) {
-  sqlite3_bind_blob(stmt_, i, data, static_cast<int>(size), SQLITE_TRANSIENT);
-  return *this;
-}
-Statement& Statement::bind_null(int i) {
-  sqlite3_bind_null(stmt_, i);
-  return *this;
-}
-int Statement::step() { return sqlite3_step(stmt_); }
-bool Statement::run() {
-  int rc;
-  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
-  }
-  sqlite3_reset(stmt_);
-  return rc == SQLITE_DONE;
-}
-void Statement::reset() { sqlite3_reset(stmt_); }
+class SqliteStatement final : public StatementImpl {
+ public:
+  explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-std::string Statement::text(int c) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
-}
-std::int64_t Statement::integer(int c) const { return sqlite3_column_int64(stmt_, c); }
-std::optional<double> Statement::real(int c) const {
-  if (is_null(c)) return std::nullopt;
-  return sqlite3_column_double(stmt_, c);
-}
-bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  void reset_and_clear() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void reset() override { sqlite3_reset(stmt_); }
+  void bind_text(int i, std::string_view text) override {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void bind_integer(int i, std::int64_t n) override { sqlite3_bind_int64(stmt_, i, static_cast<sqlite3_int64>(n)); }
+  void bind_real(int i, double x) override { sqlite3_bind_double(stmt_, i, x); }
+  void bind_blob(int i, const void* data, std::size_t size) override {
+    sqlite3_bind_blob(stmt_, i, data, static_cast<int>(size), SQLITE_TRANSIENT);
+  }
+  void bind_null(int i) override { sqlite3_bind_null(stmt_, i); }
+  Step step() override {
+    const int rc = sqlite3_step(stmt_);
+    return rc == SQLITE_ROW ? Step::Row : rc == SQLITE_DONE ? Step::Done : Step::Error;
+  }
+  std::string text(int c) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
+  }
+  std::int64_t integer(int c) const override { return sqlite3_column_int64(stmt_, c); }
+  std::optional<double> real(int c) const override {
+    if (is_null(c)) return std::nullopt;
+    return sqlite3_column_double(stmt_, c);
+  }
+  bool is_null(int c) const override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+}  // namespace
 
 Outcome<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::filesystem::path& file, bool read_only) {
   using R = Outcome<std::unique_ptr<SqliteDb>>;
@@ -101,16 +88,7 @@ Outcome<Statement> SqliteDb::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
     return Outcome<Statement>::failure(error_text(sql));
-  return Outcome<Statement>::success(Statement(stmt));
-}
-
-std::string SqliteDb::prepare_all(std::initializer_list<std::pair<Statement*, const char*>> all) {
-  for (const auto& [slot, sql] : all) {
-    auto prepared = prepare(sql);
-    if (!prepared) return prepared.error();
-    *slot = std::move(prepared).value();
-  }
-  return {};
+  return Outcome<Statement>::success(Statement(std::make_unique<SqliteStatement>(stmt)));
 }
 
 std::string SqliteDb::error_text(std::string_view what) const {

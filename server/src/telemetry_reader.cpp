@@ -1,9 +1,11 @@
 #include "telemetry_reader.hpp"
 
-#include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 
@@ -11,7 +13,7 @@ namespace bloatmeter::server {
 
 const char* const kTelemetryColumns =
     "seq, result_id, created_at, created_unix, client_kind, client_version, mode, plan, client_ip, aborted, grade, "
-    "baseline_ms, loaded_ms, increase_ms, download_mbps, upload_mbps, rpm, details_json";
+    "baseline_ms, loaded_ms, increase_ms, download_mbps, upload_mbps, rpm, details_json, server_id";
 
 TelemetryRow telemetry_row_from(const Statement& s) {
   TelemetryRow r;
@@ -34,6 +36,7 @@ TelemetryRow telemetry_row_from(const Statement& s) {
   r.rpm = s.real(16);
   r.details = nlohmann::json::parse(s.text(17), nullptr, false);
   if (r.details.is_discarded()) r.details = nlohmann::json::object();
+  r.server_id = s.text(18);
   return r;
 }
 
@@ -101,11 +104,13 @@ struct Bucket {
 
 }  // namespace
 
-Outcome<std::unique_ptr<TelemetryReader>> TelemetryReader::open(const std::filesystem::path& file) {
+Outcome<std::unique_ptr<TelemetryReader>> TelemetryReader::open(const DatabaseTarget& target,
+                                                                 std::filesystem::path spool_dir) {
   using R = Outcome<std::unique_ptr<TelemetryReader>>;
-  auto db = SqliteDb::open(file);
+  auto db = open_database(target);
   if (!db) return R::failure(db.error());
-  return R::success(std::unique_ptr<TelemetryReader>(new TelemetryReader(std::move(db).value(), file)));
+  return R::success(
+      std::unique_ptr<TelemetryReader>(new TelemetryReader(std::move(db).value(), target, std::move(spool_dir))));
 }
 
 Outcome<TelemetryPage> TelemetryReader::page(const TelemetryFilter& filter) {
@@ -117,15 +122,15 @@ Outcome<TelemetryPage> TelemetryReader::page(const TelemetryFilter& filter) {
   bind_filter(q, filter);
   q.bind(where.parameters + 1, filter.limit + 1);  // one more tells whether another page follows
   TelemetryPage page;
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = q.step()) == Step::Row) {
     if (static_cast<int>(page.rows.size()) == filter.limit) {
       page.next_cursor = page.rows.back().seq;
       break;
     }
     page.rows.push_back(telemetry_row_from(q));
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return R::failure(db_->error_text("telemetry page"));
+  if (rc != Step::Row && rc != Step::Done) return R::failure(db_->error_text("telemetry page"));
   return R::success(std::move(page));
 }
 
@@ -139,13 +144,13 @@ Outcome<nlohmann::json> TelemetryReader::stats(const TelemetryFilter& filter, St
   bind_filter(q, filter);
   // period -> client kind ("all" too) -> bucket
   std::map<std::string, std::map<std::string, Bucket>> buckets;
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  Step rc;
+  while ((rc = q.step()) == Step::Row) {
     auto& by_kind = buckets[period_of(q.integer(0), period)];
     for (const auto& kind : {std::string("all"), q.text(1)})
       by_kind[kind].add(q.text(2), q.integer(3) != 0, q.real(4), q.real(5), q.real(6));
   }
-  if (rc != SQLITE_DONE) return R::failure(db_->error_text("telemetry stats"));
+  if (rc != Step::Done) return R::failure(db_->error_text("telemetry stats"));
   nlohmann::json periods = nlohmann::json::array();
   for (auto& [name, by_kind] : buckets) {
     nlohmann::json kinds = nlohmann::json::object();
@@ -157,7 +162,8 @@ Outcome<nlohmann::json> TelemetryReader::stats(const TelemetryFilter& filter, St
 
 Outcome<std::unique_ptr<TelemetryExport>> TelemetryReader::open_export(const TelemetryFilter& filter) {
   using R = Outcome<std::unique_ptr<TelemetryExport>>;
-  auto db = SqliteDb::open(file_);
+  if (target_.shared()) return spool_export(filter);
+  auto db = open_database(target_);
   if (!db) return R::failure(db.error());
   auto out = std::make_unique<TelemetryExport>();
   out->db_ = std::move(db).value();
@@ -169,16 +175,71 @@ Outcome<std::unique_ptr<TelemetryExport>> TelemetryReader::open_export(const Tel
   return R::success(std::move(out));
 }
 
+// A cursor read 500 rows at a time, in one read-only snapshot, into an
+// unlinked file: memory stays one batch however many rows match.
+Outcome<std::unique_ptr<TelemetryExport>> TelemetryReader::spool_export(const TelemetryFilter& filter) {
+  using R = Outcome<std::unique_ptr<TelemetryExport>>;
+  auto out = std::make_unique<TelemetryExport>();
+  const auto pattern = (spool_dir_ / "export-XXXXXX").string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return R::failure("cannot make a file for the export in " + spool_dir_.string());
+  ::unlink(name.data());
+  out->spool_ = ::fdopen(fd, "w+");
+  if (!out->spool_) {
+    ::close(fd);
+    return R::failure("cannot write the export's file");
+  }
+  if (auto err = db_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !err.empty()) return R::failure(err);
+  const auto where = filter_sql(filter);
+  auto err = [&]() -> std::string {
+    auto declare = db_->prepare("DECLARE bloatmeter_export NO SCROLL CURSOR FOR " + select_rows(where, false));
+    if (!declare) return declare.error();
+    bind_filter(declare.value(), filter);
+    if (!declare.value().run()) return db_->error_text("telemetry export");
+    auto fetch = db_->prepare("FETCH 500 FROM bloatmeter_export");
+    if (!fetch) return fetch.error();
+    for (;;) {
+      auto& q = fetch.value().fresh();
+      int rows = 0;
+      Step rc;
+      while ((rc = q.step()) == Step::Row) {
+        const auto line = telemetry_csv_line(telemetry_row_from(q));
+        if (std::fwrite(line.data(), 1, line.size(), out->spool_) != line.size()) return "cannot write the export's file";
+        ++rows;
+      }
+      if (rc != Step::Done) return db_->error_text("telemetry export");
+      if (rows == 0) return {};
+    }
+  }();
+  db_->exec(err.empty() ? "COMMIT" : "ROLLBACK");
+  if (!err.empty()) return R::failure(err);
+  std::rewind(out->spool_);
+  return R::success(std::move(out));
+}
+
+TelemetryExport::~TelemetryExport() {
+  if (spool_) std::fclose(spool_);
+}
+
 Outcome<std::string> TelemetryExport::next_batch(int rows) {
   std::string out;
+  if (spool_) {
+    // About `rows` lines' worth of bytes.
+    out.resize(static_cast<std::size_t>(rows) * 256);
+    out.resize(std::fread(out.data(), 1, out.size(), spool_));
+    if (out.empty()) done_ = true;
+    return Outcome<std::string>::success(std::move(out));
+  }
   for (int i = 0; i < rows && !done_; ++i) {
-    const int rc = query_.step();
-    if (rc == SQLITE_ROW) {
+    const Step rc = query_.step();
+    if (rc == Step::Row) {
       out += telemetry_csv_line(telemetry_row_from(query_));
     } else {
       done_ = true;
       query_.reset();  // ends the read transaction
-      if (rc != SQLITE_DONE) return Outcome<std::string>::failure(db_->error_text("telemetry export"));
+      if (rc != Step::Done) return Outcome<std::string>::failure(db_->error_text("telemetry export"));
     }
   }
   return Outcome<std::string>::success(std::move(out));
@@ -214,11 +275,17 @@ Outcome<nlohmann::json> TelemetryReader::counts() {
   for (const char* table : {"results", "telemetry", "webhook_outbox"}) {
     auto st = db_->prepare(std::string("SELECT COUNT(*) FROM ") + table);
     if (!st) return R::failure(st.error());
-    if (st.value().step() != SQLITE_ROW) return R::failure(db_->error_text("count"));
+    if (st.value().step() != Step::Row) return R::failure(db_->error_text("count"));
     out[table] = st.value().integer(0);
   }
+  if (target_.shared()) {
+    auto st = db_->prepare("SELECT pg_database_size(current_database())");
+    if (!st) return R::failure(st.error());
+    out["database_bytes"] = st.value().step() == Step::Row ? st.value().integer(0) : 0;
+    return R::success(std::move(out));
+  }
   std::error_code ec;
-  const auto size = std::filesystem::file_size(file_, ec);
+  const auto size = std::filesystem::file_size(target_.sqlite_file, ec);
   out["database_bytes"] = ec ? 0 : size;
   return R::success(std::move(out));
 }

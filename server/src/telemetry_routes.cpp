@@ -115,7 +115,7 @@ Response answer(const Request& req, std::string_view path, ServerContext& ctx) {
   }
   if (route == "webhooks") {
     if (!read) return method_not_allowed("GET, HEAD", req);
-    auto status = webhook_status(reader.db());
+    auto status = webhook_status(reader.db(), reader.server_id());
     if (!status) return database_error(req, status.error());
     auto body = std::move(status).value();
     body["configured"] = !ctx.options.settings.webhook_url.empty();

@@ -126,12 +126,13 @@ nlohmann::json to_json(const TelemetryRow& r) {
           {"download_mbps", number_or_null(r.download_mbps)},
           {"upload_mbps", number_or_null(r.upload_mbps)},
           {"rpm", number_or_null(r.rpm)},
-          {"details", r.details}};
+          {"details", r.details},
+          {"server_id", r.server_id}};
 }
 
 std::string telemetry_csv_header() {
   return "seq,result_id,created_at,client_kind,client_version,mode,plan,client_ip,grade,aborted,baseline_ms,"
-         "loaded_ms,increase_ms,download_mbps,upload_mbps,rpm\r\n";
+         "loaded_ms,increase_ms,download_mbps,upload_mbps,rpm,server_id\r\n";
 }
 
 std::string telemetry_csv_line(const TelemetryRow& r) {
@@ -146,6 +147,8 @@ std::string telemetry_csv_line(const TelemetryRow& r) {
     line += ',';
     line += csv_number(x);
   }
+  line += ',';  // last, so spreadsheets made before it keep their columns
+  line += csv_field(r.server_id);
   return line + "\r\n";
 }
 

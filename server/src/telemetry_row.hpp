@@ -33,6 +33,7 @@ struct TelemetryRow {
   std::optional<double> rpm;
   // Per-phase grades and figures, validity flags, household figures.
   nlohmann::json details = nlohmann::json::object();
+  std::string server_id;  // the server that stored it (server_id; a fleet's rows differ)
 };
 
 // The row for a result whose summary the server has recomputed.

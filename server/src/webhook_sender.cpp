@@ -1,13 +1,12 @@
 #include "webhook_sender.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "bloatmeter/version.hpp"
 #include "database_schema.hpp"
+#include "database_setup.hpp"
 #include "server_log.hpp"
 #include "webhook_signature.hpp"
 
@@ -44,10 +43,11 @@ Outcome<std::unique_ptr<WebhookSender>> WebhookSender::start(WebhookSenderOption
   using R = Outcome<std::unique_ptr<WebhookSender>>;
   auto target = parse_webhook_url(options.url);
   if (!target) return R::failure(target.error());
-  auto db = SqliteDb::open(options.database);
+  auto db = open_database(options.database);
   if (!db) return R::failure("webhook sender: " + db.error());
   // The results store made these already; a sender on its own (tests) too.
-  if (auto err = db.value()->exec(kDatabaseSchema); !err.empty()) return R::failure("webhook sender: " + err);
+  if (auto err = ensure_schema(*db.value(), options.database.server_id); !err.empty())
+    return R::failure("webhook sender: " + err);
   std::unique_ptr<WebhookSender> sender(
       new WebhookSender(std::move(options), std::move(target).value(), std::move(db).value(), counters));
   if (auto err = sender->prepare_all(); !err.empty()) return R::failure("webhook sender: " + err);
@@ -77,29 +77,36 @@ Outcome<std::unique_ptr<WebhookSender>> WebhookSender::start(WebhookSenderOption
   return R::success(std::move(sender));
 }
 
-WebhookSender::WebhookSender(WebhookSenderOptions options, WebhookTarget target, std::unique_ptr<SqliteDb> db,
+WebhookSender::WebhookSender(WebhookSenderOptions options, WebhookTarget target, std::unique_ptr<Database> db,
                              WebhookCounters& counters)
     : options_(std::move(options)), target_(std::move(target)), db_(std::move(db)), counters_(counters) {}
 
 WebhookSender::~WebhookSender() { stop(); }
 
+// This server's statement, its server_id bound at `index`: in a fleet's
+// shared database each server sends its own events only, so each
+// receiver sees every event once and in order.
+Statement& WebhookSender::mine(Statement& statement, int index) {
+  return statement.fresh().bind(index, options_.database.server_id);
+}
+
 std::string WebhookSender::prepare_all() {
   return db_->prepare_all({
       {&head_,
        "SELECT seq, created_unix, attempts, next_attempt_unix, last_error, body FROM webhook_outbox "
-       "ORDER BY seq LIMIT 1"},
+       "WHERE server_id = ?1 ORDER BY seq LIMIT 1"},
       {&delete_, "DELETE FROM webhook_outbox WHERE seq = ?1"},
       {&retry_, "UPDATE webhook_outbox SET attempts = ?2, next_attempt_unix = ?3, last_error = ?4 WHERE seq = ?1"},
       {&bump_,
-       "INSERT INTO webhook_status (key, value) VALUES (?1, '1') "
-       "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"},
+       "INSERT INTO webhook_status (server_id, key, value) VALUES (?2, ?1, '1') "
+       "ON CONFLICT (server_id, key) DO UPDATE SET value = CAST(CAST(webhook_status.value AS BIGINT) + 1 AS TEXT)"},
       {&set_,
-       "INSERT INTO webhook_status (key, value) VALUES (?1, ?2) "
-       "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
-      {&depth_, "SELECT COUNT(*) FROM webhook_outbox"},
+       "INSERT INTO webhook_status (server_id, key, value) VALUES (?3, ?1, ?2) "
+       "ON CONFLICT (server_id, key) DO UPDATE SET value = excluded.value"},
+      {&depth_, "SELECT COUNT(*) FROM webhook_outbox WHERE server_id = ?1"},
       {&totals_,
-       "SELECT key, CAST(value AS INTEGER) FROM webhook_status "
-       "WHERE key IN ('delivered', 'failed_permanently', 'dropped')"},
+       "SELECT key, CAST(value AS BIGINT) FROM webhook_status "
+       "WHERE server_id = ?1 AND key IN ('delivered', 'failed_permanently', 'dropped')"},
   });
 }
 
@@ -130,11 +137,11 @@ void WebhookSender::wait(std::chrono::steady_clock::duration delay) {
 void WebhookSender::poll() {
   if (sending_) return;
   refresh_counters();
-  auto& head = head_.fresh();
-  const int rc = head.step();
-  if (rc != SQLITE_ROW) {
+  auto& head = mine(head_, 1);
+  const Step rc = head.step();
+  if (rc != Step::Row) {
     head.reset();
-    if (rc != SQLITE_DONE) log_event(LogLevel::Error, "webhook", db_->error_text("read the outbox"));
+    if (rc != Step::Done) log_event(LogLevel::Error, "webhook", db_->error_text("read the outbox"));
     return wait(options_.poll_interval);
   }
   const std::int64_t seq = head.integer(0);
@@ -199,8 +206,8 @@ std::string WebhookSender::write_outcome(std::int64_t seq, int attempts, const W
   const auto stamp = std::to_string(static_cast<std::int64_t>(now));
   switch (verdict_of(reply.status)) {
     case Verdict::Delivered:
-      if (!delete_.fresh().bind(1, seq).run() || !bump_.fresh().bind(1, "delivered").run() ||
-          !set_.fresh().bind(1, "last_success_unix").bind(2, stamp).run())
+      if (!delete_.fresh().bind(1, seq).run() || !mine(bump_, 2).bind(1, "delivered").run() ||
+          !mine(set_, 3).bind(1, "last_success_unix").bind(2, stamp).run())
         return db_->error_text("record a delivery");
       if (attempts > 0) log_event(LogLevel::Info, "webhook", "delivered after " + std::to_string(attempts + 1) + " attempts");
       return {};
@@ -216,8 +223,8 @@ std::string WebhookSender::write_outcome(std::int64_t seq, int attempts, const W
       failures, std::chrono::duration<double>(options_.retry_initial).count(), jitter);
   ++counters_.failed_attempts;
   if (!retry_.fresh().bind(1, seq).bind(2, failures).bind(3, now + delay).bind(4, why).run() ||
-      !set_.fresh().bind(1, "last_failure_unix").bind(2, stamp).run() ||
-      !set_.fresh().bind(1, "last_failure").bind(2, why + " (will retry)").run())
+      !mine(set_, 3).bind(1, "last_failure_unix").bind(2, stamp).run() ||
+      !mine(set_, 3).bind(1, "last_failure").bind(2, why + " (will retry)").run())
     return db_->error_text("record a failed attempt");
   char in[32];
   std::snprintf(in, sizeof in, "%.1f", delay);
@@ -229,20 +236,20 @@ std::string WebhookSender::write_outcome(std::int64_t seq, int attempts, const W
 
 // Removes an event for good, counted, with the reason kept for the status.
 std::string WebhookSender::give_up(std::int64_t seq, const std::string& reason, double now) {
-  if (!delete_.fresh().bind(1, seq).run() || !bump_.fresh().bind(1, "failed_permanently").run() ||
-      !set_.fresh().bind(1, "last_failure_unix").bind(2, std::to_string(static_cast<std::int64_t>(now))).run() ||
-      !set_.fresh().bind(1, "last_failure").bind(2, reason).run())
+  if (!delete_.fresh().bind(1, seq).run() || !mine(bump_, 2).bind(1, "failed_permanently").run() ||
+      !mine(set_, 3).bind(1, "last_failure_unix").bind(2, std::to_string(static_cast<std::int64_t>(now))).run() ||
+      !mine(set_, 3).bind(1, "last_failure").bind(2, reason).run())
     return db_->error_text("record a permanent failure");
   log_event(LogLevel::Error, "webhook", "event " + std::to_string(seq) + " given up: " + reason);
   return {};
 }
 
 void WebhookSender::refresh_counters() {
-  auto& depth = depth_.fresh();
-  if (depth.step() == SQLITE_ROW) counters_.queue_depth = depth.integer(0);
+  auto& depth = mine(depth_, 1);
+  if (depth.step() == Step::Row) counters_.queue_depth = depth.integer(0);
   depth.reset();
-  auto& totals = totals_.fresh();
-  while (totals.step() == SQLITE_ROW) {
+  auto& totals = mine(totals_, 1);
+  while (totals.step() == Step::Row) {
     const std::string key = totals.text(0);
     auto& counter = key == "delivered" ? counters_.delivered
                     : key == "dropped" ? counters_.dropped

@@ -16,7 +16,8 @@
 
 #include "bloatmeter/outcome.hpp"
 #include "http_types.hpp"
-#include "sqlite_db.hpp"
+#include "database.hpp"
+#include "database_target.hpp"
 #include "webhook_counters.hpp"
 #include "webhook_post.hpp"
 #include "webhook_url.hpp"
@@ -26,7 +27,7 @@ namespace bloatmeter::server {
 struct WebhookSenderOptions {
   std::string url;
   std::string secret;
-  std::filesystem::path database;  // data_dir/bloatmeter.sqlite
+  DatabaseTarget database;  // where the outbox is, and whose events to send
   // The first retry's delay; each further one doubles it, up to
   // kWebhookRetryCap (webhook_retry_initial_ms).
   std::chrono::milliseconds retry_initial{1000};
@@ -59,9 +60,10 @@ class WebhookSender {
   void stop();
 
  private:
-  WebhookSender(WebhookSenderOptions options, WebhookTarget target, std::unique_ptr<SqliteDb> db,
+  WebhookSender(WebhookSenderOptions options, WebhookTarget target, std::unique_ptr<Database> db,
                 WebhookCounters& counters);
   std::string prepare_all();
+  Statement& mine(Statement& statement, int index);
   void poll();
   void wait(std::chrono::steady_clock::duration delay);
   void send(std::int64_t seq, int attempts, std::string body);
@@ -72,7 +74,7 @@ class WebhookSender {
 
   WebhookSenderOptions options_;
   WebhookTarget target_;
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<Database> db_;
   Statement head_, delete_, retry_, bump_, set_, depth_, totals_;
   WebhookCounters& counters_;
   ssl::context tls_{ssl::context::tls_client};  // declared before ioc_: outlives every attempt
