@@ -10,8 +10,10 @@ namespace bloatmeter::server {
 namespace {
 
 // Every statement ends within 15 s and waits for a lock at most 5 s: a
-// stuck database fails a submission instead of holding its thread.
-constexpr const char* kSessionOptions = "-c statement_timeout=15000 -c lock_timeout=5000";
+// stuck database fails a submission instead of holding its thread. Notices
+// ("relation already exists, skipping") are not the log's business.
+constexpr const char* kSessionOptions =
+    "-c statement_timeout=15000 -c lock_timeout=5000 -c client_min_messages=warning";
 
 std::string trimmed_message(const char* text) {
   std::string s = text ? text : "";
@@ -85,8 +87,21 @@ class PostgresStatement final : public StatementImpl {
       lengths.push_back(static_cast<int>(v.bytes.size()));
       formats.push_back(v.binary ? 1 : 0);  // blobs as bytes (bytea), the rest as text
     }
-    result_ = PQexecParams(conn, sql_.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                           lengths.data(), formats.data(), 0);
+    const auto send = [&](PGconn* c) {
+      return PQexecParams(c, sql_.c_str(), static_cast<int>(values.size()), nullptr, values.data(), lengths.data(),
+                          formats.data(), 0);
+    };
+    const bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    result_ = send(conn);
+    if (idle && PQstatus(conn) == CONNECTION_BAD) {
+      // The database went away since the last statement (a restart): this
+      // one was outside any transaction, so it is sent again on a new
+      // connection.
+      clear_result();
+      conn = db_.connection();
+      if (!conn) return false;
+      result_ = send(conn);
+    }
     const auto status = PQresultStatus(result_);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       db_.set_error(trimmed_message(PQresultErrorMessage(result_)));
@@ -168,7 +183,15 @@ PGconn* PostgresDb::connection() {
 std::string PostgresDb::exec(std::string_view sql) {
   PGconn* conn = connection();
   if (!conn) return error_;
-  PGresult* r = PQexec(conn, std::string(sql).c_str());
+  const std::string text(sql);
+  const bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+  PGresult* r = PQexec(conn, text.c_str());
+  if (idle && PQstatus(conn) == CONNECTION_BAD) {  // as in PostgresStatement::execute
+    PQclear(r);
+    conn = connection();
+    if (!conn) return error_;
+    r = PQexec(conn, text.c_str());
+  }
   const auto status = PQresultStatus(r);
   std::string err;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) err = trimmed_message(PQresultErrorMessage(r));

@@ -207,7 +207,7 @@ def main():
         for path in EXPECTED:
             check(re.search(r"\s" + re.escape(path) + r"$", contents, re.M) is not None, f"it holds {path}")
         info = run(["dpkg-deb", "-f", deb, "Depends"]).stdout.strip()
-        check("libssl3" in info and "libsqlite3-0" in info and "adduser" in info,
+        check("libssl3" in info and "libsqlite3-0" in info and "libpq5" in info and "adduser" in info,
               f"its dependencies are read off the binaries ({info})")
         lint = run(["lintian", "--no-tag-display-limit", deb])
         errors = [l for l in lint.stdout.splitlines() if l.startswith("E:")]
