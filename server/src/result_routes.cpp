@@ -63,6 +63,7 @@ http::response<http::string_body> store_submission(const Request& req, ServerCon
   row.document_json = serialize_result(result);
   auto telemetry = telemetry_row(result, row.id, row.created_at, static_cast<std::int64_t>(now),
                                  kept_address(client_ip, ctx.options.settings.telemetry_store_ip));
+  telemetry.server_id = ctx.options.settings.server_id;  // the event names the server too
   const std::string event = ctx.options.settings.webhook_url.empty() ? std::string() : webhook_event_body(telemetry);
   if (auto err = ctx.results->insert(row, telemetry, event); !err.empty()) {
     log_event(LogLevel::Error, "results", "could not store a result: " + err);

@@ -113,7 +113,7 @@ class Server:
             f.write("<!doctype html><title>t</title>")
         self.config = os.path.join(root, "bloatmeter.conf")
         with open(self.config, "w") as f:
-            f.write("submissions_per_minute_per_address=1000\n")
+            f.write("submissions_per_minute_per_address=1000\nserver_id=hook-box\n")
             if webhook_port:
                 f.write(f"webhook_url={origin}:{webhook_port}{path}\n")
                 f.write(f"webhook_secret={SECRET}\nwebhook_retry_initial_ms=100\n")
@@ -183,6 +183,7 @@ def check_signatures(headers, body, result_id):
     event = json.loads(body)
     assert event["result_id"] == result_id and event["type"] == "test.completed", event
     assert event["telemetry"]["result_id"] == result_id
+    assert event["telemetry"]["server_id"] == "hook-box", event["telemetry"]  # which server ran it
     assert headers["Content-Type"] == "application/json"
     assert headers["User-Agent"].startswith("bloatmeter/")
 
