@@ -92,6 +92,7 @@ Outcome<std::shared_ptr<ssl::context>> make_tls_context(const TlsFiles& files) {
 TlsCertificate::TlsCertificate(TlsFiles files, std::filesystem::path data_dir, std::shared_ptr<ssl::context> context)
     : files_(std::move(files)), data_dir_(std::move(data_dir)), context_(std::move(context)) {
   stamp_ = stamp_of_files();
+  stapler_.attach(*context_);
 }
 
 Outcome<std::unique_ptr<TlsCertificate>> TlsCertificate::load(TlsFiles files, std::filesystem::path data_dir) {
@@ -123,6 +124,7 @@ TlsCertificate::Reload TlsCertificate::load_files(const char* why) {
   auto context = make_tls_context(files_);
   if (!context) return {false, std::string(why) + ": refused the new certificate, the one in force stays (" +
                                    context.error() + ")"};
+  stapler_.attach(*context.value());  // before the first handshake with it
   {
     std::lock_guard lock(mutex_);
     context_ = std::move(context).value();

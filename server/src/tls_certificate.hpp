@@ -6,9 +6,10 @@
 // certificate, is refused with the reason and the one in force stays.
 //
 // A connection keeps the context it started with: OpenSSL's SSL object
-// holds its own reference to the SSL_CTX (SSL_new), and these contexts set
-// no callbacks, so a replaced context may go while its connections run and
-// a running test is never dropped by a reload.
+// holds its own reference to the SSL_CTX (SSL_new), and the contexts' one
+// callback (the OCSP staple, ocsp_stapler.hpp) asks the stapler, which
+// lives as long as this object, so a replaced context may go while its
+// connections run and a running test is never dropped by a reload.
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@
 
 #include "bloatmeter/outcome.hpp"
 #include "http_types.hpp"
+#include "ocsp_stapler.hpp"
 #include "tls_identity.hpp"
 
 namespace bloatmeter::server {
@@ -45,6 +47,8 @@ class TlsCertificate {
 
   // "CN=example.net, expires 2027-03-01" of the certificate in force.
   std::string describe() const;
+  // What OCSP stapling does for it ("" when the certificate names no responder).
+  std::string stapling() const { return stapler_.status(); }
 
  private:
   TlsCertificate(TlsFiles files, std::filesystem::path data_dir, std::shared_ptr<ssl::context> context);
@@ -57,6 +61,7 @@ class TlsCertificate {
   mutable std::mutex mutex_;  // guards context_ (read per accepted connection, swapped on reload)
   std::shared_ptr<ssl::context> context_;
   std::string stamp_;  // of the files when last loaded or tried
+  OcspStapler stapler_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace bloatmeter::server

@@ -33,7 +33,8 @@ TEST_CASE("a page of telemetry rows is read, with nulls as missing figures") {
   const auto page = parse_rows_page(R"({"filters":{},"count":2,"next_cursor":7,"note":"kept by /24","rows":[
     {"seq":9,"result_id":"ab","created_at":"2026-12-05T10:04:31Z","client_kind":"browser","client_version":"0.1.0",
      "mode":"single","plan":"quick","client_ip":"127.0.0.1","aborted":false,"grade":"B","baseline_ms":12.5,
-     "loaded_ms":50,"increase_ms":37.5,"download_mbps":93.1,"upload_mbps":null,"rpm":800,"details":{}},
+     "loaded_ms":50,"increase_ms":37.5,"download_mbps":93.1,"upload_mbps":null,"rpm":800,"details":{},
+     "server_id":"fra-1"},
     {"seq":8,"result_id":"cd","aborted":true,"grade":null,"client_ip":null}]})");
   REQUIRE(page);
   const auto& rows = page.value().rows;
@@ -42,6 +43,8 @@ TEST_CASE("a page of telemetry rows is read, with nulls as missing figures") {
   CHECK(page.value().note == "kept by /24");
   CHECK(rows[0].seq == 9);
   CHECK(rows[0].grade == "B");
+  CHECK(rows[0].server_id == "fra-1");
+  CHECK(rows[1].server_id.empty());  // rows from before server_id
   CHECK(rows[0].increase_ms == doctest::Approx(37.5));
   CHECK_FALSE(rows[0].upload_mbps);
   CHECK(rows[1].aborted);
@@ -198,6 +201,15 @@ TEST_CASE("a row is said in words; times are shortened; addresses are encoded") 
   CHECK(describe_row(r) ==
         "2026-12-05 10:04 UTC, grade B, browser single user from 192.0.2.1, latency +37.5 ms, download 93.1, "
         "upload 11.0 Mbit/s, result id5");
+  // A fleet's rows name their server, one server's do not need to.
+  r.server_id = "fra-1";
+  auto other = r;
+  other.server_id = "ham-2";
+  CHECK_FALSE(from_several_servers({r, r}));
+  CHECK(from_several_servers({r, other}));
+  CHECK_FALSE(from_several_servers({}));
+  CHECK(describe_row(r, true).find("from 192.0.2.1, on server fra-1, latency") != std::string::npos);
+  CHECK(describe_row(r).find("fra-1") == std::string::npos);
   CHECK(short_time("bad") == "bad");
   CHECK(percent_encode("2001:db8::/48") == "2001%3Adb8%3A%3A%2F48");
   CHECK(percent_encode("127.0.0.1") == "127.0.0.1");

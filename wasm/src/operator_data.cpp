@@ -59,6 +59,7 @@ TelemetryRow row_from(const json& j) {
   r.download_mbps = number(j, "download_mbps");
   r.upload_mbps = number(j, "upload_mbps");
   r.rpm = number(j, "rpm");
+  r.server_id = text(j, "server_id");
   return r;
 }
 
@@ -378,12 +379,17 @@ std::string webhook_sentence(const WebhookHealth& h) {
   return out;
 }
 
-std::string describe_row(const TelemetryRow& r) {
+bool from_several_servers(const std::vector<TelemetryRow>& rows) {
+  return std::any_of(rows.begin(), rows.end(), [&](const TelemetryRow& r) { return r.server_id != rows.front().server_id; });
+}
+
+std::string describe_row(const TelemetryRow& r, bool name_server) {
   std::string out = short_time(r.created_at) + " UTC, ";
   out += r.aborted ? "aborted" : (r.grade.empty() ? "no grade" : "grade " + r.grade);
   out += ", " + (r.client_kind == "native" ? std::string("command line") : r.client_kind) + " " +
          (r.mode == "household" ? "household" : "single user");
   if (!r.client_ip.empty()) out += " from " + r.client_ip;
+  if (name_server && !r.server_id.empty()) out += ", on server " + r.server_id;
   if (r.increase_ms) out += fmt(", latency %+.1f ms", *r.increase_ms);
   if (r.download_mbps) out += fmt(", download %.1f", *r.download_mbps);
   if (r.upload_mbps) out += fmt(", upload %.1f Mbit/s", *r.upload_mbps);

@@ -22,7 +22,12 @@ struct TelemetryRow {
   bool aborted = false;
   std::string grade;  // "A+" ... "F", empty when none
   std::optional<double> baseline_ms, loaded_ms, increase_ms, download_mbps, upload_mbps, rpm;
+  std::string server_id;  // the server that stored it (a fleet's rows differ)
 };
+
+// Whether `rows` come from more than one server (a fleet's shared
+// database): then the view names each row's server.
+bool from_several_servers(const std::vector<TelemetryRow>& rows);
 
 struct RowsPage {
   std::vector<TelemetryRow> rows;
@@ -129,6 +134,6 @@ bool webhook_trouble(const WebhookHealth& health);
 // A row in words, for the DOM mirror: "2026-12-05 10:04 UTC, grade B,
 // browser single user from 127.0.0.1, latency +45.2 ms, 93.1/11.0 Mbit/s,
 // result 0a1b...".
-std::string describe_row(const TelemetryRow& row);
+std::string describe_row(const TelemetryRow& row, bool name_server = false);
 
 }  // namespace bloatmeter::web

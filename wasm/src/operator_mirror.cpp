@@ -23,7 +23,8 @@ std::string tests(std::size_t n) { return n == 1 ? "1 test" : std::to_string(n) 
 
 std::string rows_text(const std::vector<TelemetryRow>& rows, std::size_t most) {
   std::string out;
-  for (std::size_t i = 0; i < rows.size() && i < most; ++i) out += " " + describe_row(rows[i]) + ".";
+  const bool fleet = from_several_servers(rows);
+  for (std::size_t i = 0; i < rows.size() && i < most; ++i) out += " " + describe_row(rows[i], fleet) + ".";
   if (rows.size() > most) out += " And " + tests(rows.size() - most) + " more.";
   return out;
 }

@@ -162,6 +162,7 @@ void rows_table(const char* id, const std::vector<TelemetryRow>& rows, std::size
   }
   ImGui::PopFont();
   const std::size_t n = std::min(count, rows.size());
+  const bool fleet = from_several_servers(rows);  // then each row names its server
   for (std::size_t r = 0; r < n; ++r) {
     const auto& row = rows[r];
     ImGui::TableNextRow(0, row_h);
@@ -198,8 +199,9 @@ void rows_table(const char* id, const std::vector<TelemetryRow>& rows, std::size
           break;
         }
         case SortColumn::Client:
-          ImGui::TextColored(p.text_muted, "%s%s", row.client_kind == "native" ? "CLI" : "Browser",
-                             row.mode == "household" ? " \xE2\x80\xA2 household" : "");
+          ImGui::TextColored(p.text_muted, "%s%s%s%s", row.client_kind == "native" ? "CLI" : "Browser",
+                             row.mode == "household" ? " \xE2\x80\xA2 household" : "", fleet ? " \xE2\x80\xA2 " : "",
+                             fleet ? row.server_id.c_str() : "");
           break;
         case SortColumn::Address:
           ImGui::TextColored(p.text_muted, "%s", row.client_ip.empty() ? "\xE2\x80\x93" : row.client_ip.c_str());
