@@ -42,7 +42,7 @@ http::response<http::string_body> preflight_response(const Request& req, const s
                           "this page's origin may not read this server's answers (list it in allowed_origins)", req);
   http::response<http::string_body> res{http::status::no_content, req.version()};
   res.keep_alive(req.keep_alive());
-  res.set(http::field::access_control_allow_methods, "GET, HEAD, POST");
+  res.set(http::field::access_control_allow_methods, "GET, HEAD, POST, DELETE");  // DELETE: a customer's erasure
   res.set(http::field::access_control_allow_headers, "Content-Type, Authorization, X-API-Key");
   res.set(http::field::access_control_max_age, "600");
   res.set(http::field::vary, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");

@@ -69,7 +69,20 @@ std::string ensure_schema(Database& db, const std::string& server_id) {
     });
     if (!err.empty()) return "cannot move the database to the current layout: " + err;
   }
-  return db.exec(kSqliteIndexes);
+  if (auto err = db.exec(kSqliteIndexes); !err.empty()) return err;
+  // The box's own file is this server's, whatever it was called before (a
+  // container's host name changes when it is made again): its waiting
+  // webhook events and their status go on under this name.
+  return in_transaction(db, [&]() -> std::string {
+    for (const char* sql : {"UPDATE webhook_outbox SET server_id = ?1 WHERE server_id <> ?1",
+                            "UPDATE OR IGNORE webhook_status SET server_id = ?1 WHERE server_id <> ?1",
+                            "DELETE FROM webhook_status WHERE server_id <> ?1"}) {
+      auto q = db.prepare(sql);
+      if (!q) return q.error();
+      if (!q.value().bind(1, server_id).run()) return db.error_text("adopt the webhook events");
+    }
+    return {};
+  });
 }
 
 }  // namespace bloatmeter::server

@@ -61,32 +61,45 @@ std::optional<Url> parse_http_url(const std::string& text) {
   return url;
 }
 
-// POSTs the DER request; the DER answer, or why not.
+// POSTs the DER request; the DER answer, or why not. Asynchronous on a
+// local io_context so one deadline covers the whole exchange (the blocking
+// calls would wait on a silent responder for ever).
 Outcome<std::string> post_request(const Url& url, const std::string& der) {
   using R = Outcome<std::string>;
-  try {
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    beast::tcp_stream stream(ioc);
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  beast::tcp_stream stream(ioc);
+  beast::flat_buffer buffer;
+  http::request<http::string_body> req{http::verb::post, url.target, 11};
+  req.set(http::field::host, url.host);
+  req.set(http::field::content_type, "application/ocsp-request");
+  req.set(http::field::accept, "application/ocsp-response");
+  req.body() = der;
+  req.prepare_payload();
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024);
+  beast::error_code failed;
+  bool answered = false;
+  resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, tcp::resolver::results_type endpoints) {
+    if (ec) return void(failed = ec);
     stream.expires_after(kAskTimeout);
-    stream.connect(resolver.resolve(url.host, url.port));
-    http::request<http::string_body> req{http::verb::post, url.target, 11};
-    req.set(http::field::host, url.host);
-    req.set(http::field::content_type, "application/ocsp-request");
-    req.set(http::field::accept, "application/ocsp-response");
-    req.body() = der;
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024);
-    http::read(stream, buffer, parser);
-    auto res = parser.release();
-    if (res.result() != http::status::ok) return R::failure("the responder answered HTTP " + std::to_string(res.result_int()));
-    return R::success(std::move(res.body()));
-  } catch (const std::exception& e) {
-    return R::failure(std::string("the responder could not be reached: ") + e.what());
-  }
+    stream.async_connect(endpoints, [&](beast::error_code ec, const tcp::endpoint&) {
+      if (ec) return void(failed = ec);
+      http::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
+        if (ec) return void(failed = ec);
+        http::async_read(stream, buffer, parser, [&](beast::error_code ec, std::size_t) {
+          if (ec) return void(failed = ec);
+          answered = true;
+        });
+      });
+    });
+  });
+  ioc.run_for(kAskTimeout + std::chrono::seconds(1));  // the name lookup has no stream deadline
+  if (!answered)
+    return R::failure("the responder could not be reached: " + (failed ? failed.message() : std::string("timed out")));
+  auto res = parser.release();
+  if (res.result() != http::status::ok) return R::failure("the responder answered HTTP " + std::to_string(res.result_int()));
+  return R::success(std::move(res.body()));
 }
 
 std::chrono::system_clock::time_point time_of(const ASN1_GENERALIZEDTIME* t) {
@@ -256,7 +269,7 @@ void OcspStapler::ask(std::shared_ptr<Subject> subject, std::uint64_t generation
     std::lock_guard lock(mutex_);
     if (generation != generation_) return;
     staple_ = std::make_shared<const std::string>(std::move(answer).value());
-    staple_expires_ = expires + std::chrono::seconds(kClockSkewSeconds);
+    staple_expires_ = expires;
     status_ = "stapling a good answer from " + subject->url_text;
   }
   log_event(LogLevel::Info, "tls", "OCSP stapling: a good answer from " + subject->url_text + ", asking again in " +

@@ -91,12 +91,13 @@ class PostgresStatement final : public StatementImpl {
       return PQexecParams(c, sql_.c_str(), static_cast<int>(values.size()), nullptr, values.data(), lengths.data(),
                           formats.data(), 0);
     };
-    const bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    const bool idle = !db_.in_transaction() && PQtransactionStatus(conn) == PQTRANS_IDLE;
     result_ = send(conn);
     if (idle && PQstatus(conn) == CONNECTION_BAD) {
       // The database went away since the last statement (a restart): this
       // one was outside any transaction, so it is sent again on a new
-      // connection.
+      // connection. (Every write the server makes runs in a transaction, so
+      // only reads are ever sent twice.)
       clear_result();
       conn = db_.connection();
       if (!conn) return false;
@@ -172,6 +173,13 @@ PostgresDb::~PostgresDb() { PQfinish(conn_); }
 
 PGconn* PostgresDb::connection() {
   if (PQstatus(conn_) == CONNECTION_OK) return conn_;
+  // Lost inside a transaction: its statements so far are gone with the
+  // connection, so every further one fails (COMMIT too) until the caller's
+  // ROLLBACK; a new connection would run the rest without them.
+  if (in_transaction_) {
+    error_ = "the connection to PostgreSQL was lost inside a transaction";
+    return nullptr;
+  }
   // Lost (a restart of the database, a network cut): made again, once per
   // statement, so a database that is back serves the next submission.
   PQreset(conn_);
@@ -181,10 +189,14 @@ PGconn* PostgresDb::connection() {
 }
 
 std::string PostgresDb::exec(std::string_view sql) {
+  const std::string text(sql);
+  // Transactions begin and end only here (in_transaction, database.hpp).
+  // A ROLLBACK may go to a new connection (nothing to undo there); a COMMIT
+  // never: on a lost connection it fails, and the caller rolls back.
+  if (text == "ROLLBACK") in_transaction_ = false;
   PGconn* conn = connection();
   if (!conn) return error_;
-  const std::string text(sql);
-  const bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+  const bool idle = !in_transaction_ && PQtransactionStatus(conn) == PQTRANS_IDLE;
   PGresult* r = PQexec(conn, text.c_str());
   if (idle && PQstatus(conn) == CONNECTION_BAD) {  // as in PostgresStatement::execute
     PQclear(r);
@@ -197,6 +209,8 @@ std::string PostgresDb::exec(std::string_view sql) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) err = trimmed_message(PQresultErrorMessage(r));
   PQclear(r);
   if (!err.empty()) error_ = err;
+  if (text.starts_with("BEGIN")) in_transaction_ = err.empty();
+  if (text == "COMMIT") in_transaction_ = false;
   return err;
 }
 

@@ -33,12 +33,14 @@ class PostgresDb final : public Database {
   pg_conn* connection();
   void set_error(std::string message) { error_ = std::move(message); }
   void set_changes(std::int64_t n) { changes_ = n; }
+  bool in_transaction() const { return in_transaction_; }
 
  private:
   explicit PostgresDb(pg_conn* conn) : conn_(conn) {}
   pg_conn* conn_;
   std::string error_;
   std::int64_t changes_ = 0;
+  bool in_transaction_ = false;  // between a BEGIN that worked and its COMMIT or ROLLBACK
 };
 
 // ?N -> $N and ? -> $k (k counting them in order), outside '...' literals.

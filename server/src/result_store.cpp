@@ -110,7 +110,8 @@ std::string ResultStore::insert_rows(const NewResult& r, TelemetryRow& row, cons
     // A full outbox drops its oldest event (counted), never the new one and
     // never the test: the receiver has been away for a long time.
     auto& count = count_events_.fresh().bind(1, server_id_);
-    const std::int64_t waiting = count.step() == Step::Row ? count.integer(0) : 0;
+    if (count.step() != Step::Row) return db_->error_text("count webhook events");
+    const std::int64_t waiting = count.integer(0);
     count.reset();
     for (std::int64_t i = waiting; i >= kWebhookOutboxMax; --i) {
       if (!drop_oldest_event_.fresh().bind(1, server_id_).run() || !count_drop_.fresh().bind(1, server_id_).run())

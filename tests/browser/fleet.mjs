@@ -77,7 +77,9 @@ export async function fleetTests(browser, args, shot) {
         .some((b) => b.textContent === 'Show every test server' && b.getAttribute('aria-pressed') === 'true'), null, { timeout: 5000 });
       await page.waitForTimeout(300);
       await page.screenshot({ path: shot('fleet-start-desktop.png') });
+      const askedHome = page.waitForRequest(`${home}/api/health`, { timeout: 10000 }).then(() => true, () => false);
       await clickControl(page, 'Use Home', { prefix: true });
+      check(await askedHome, 'picking another server asks that server for its health');
       await page.waitForFunction(() => /Test server ready\..*Test server: Home/.test(document.getElementById('status-mirror').textContent),
         null, { timeout: 10000 }).then(() => check(true, 'picking another server asks it and names it'),
         async () => check(false, `picking another server asks it and names it (${await mirrorOf(page)})`));

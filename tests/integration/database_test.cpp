@@ -32,7 +32,13 @@ TEST_CASE("telemetry_database: a PostgreSQL URI, checked, its password never sho
   CHECK(masked_postgres_uri("postgresql://bm@db.example/fleet") == "postgresql://bm@db.example/fleet");
   CHECK(masked_postgres_uri("postgresql://db.example/fleet?user=bm&password=s3cret&sslmode=require") ==
         "postgresql://db.example/fleet?user=bm&password=******&sslmode=require");
+  CHECK(masked_postgres_uri("postgresql://bm:pa?ss@db.example/fleet") == "postgresql://bm:******@db.example/fleet");
+  CHECK(masked_postgres_uri("host=db password=k3yw0rd").find("k3yw0rd") == std::string::npos);
   CHECK(check_postgres_uri("postgresql://bm@127.0.0.1:5432/fleet").empty());
+  // Errors never echo the text: it may hold a password in any form.
+  CHECK(check_postgres_uri("host=db password=k3yw0rd").find("k3yw0rd") == std::string::npos);
+  CHECK(check_postgres_uri("postgresql://bm:p%zzword@db/fleet").find("p%zz") == std::string::npos);
+  CHECK_FALSE(check_postgres_uri("postgresql://bm:p%zzword@db/fleet").empty());
   CHECK(check_postgres_uri("mysql://x/y").find("expected a PostgreSQL URI") == 0);
   CHECK_FALSE(check_postgres_uri("postgresql://bm@127.0.0.1:5432/fleet?nosuchoption=1").empty());
 
@@ -107,6 +113,13 @@ TEST_CASE("an older SQLite file gains server_id, its rows this server's, and not
   CHECK(one("SELECT group_concat(server_id) FROM webhook_outbox") == "gamma");
   CHECK(one("SELECT group_concat(server_id || ':' || key || ':' || value) FROM webhook_status") == "gamma:delivered:7");
   CHECK(one("SELECT COUNT(*) FROM sqlite_master WHERE name = 'telemetry_by_server'") == "1");
+  // Renamed (a container made again gets a new host name): the box's own
+  // file goes on under the new name, its waiting events and their status
+  // too; its rows keep the name they were stored under.
+  REQUIRE(ensure_schema(*db.value(), "delta").empty());
+  CHECK(one("SELECT group_concat(server_id) FROM webhook_outbox") == "delta");
+  CHECK(one("SELECT group_concat(server_id || ':' || key || ':' || value) FROM webhook_status") == "delta:delivered:7");
+  CHECK(one("SELECT group_concat(server_id) FROM telemetry") == "gamma");
   fs::remove_all(dir);
 }
 

@@ -313,7 +313,7 @@ TEST_CASE("a fleet's page reads the API of servers that list its origin by name 
   const auto ok = preflight(page, "/api/results");
   CHECK(ok.result() == http::status::no_content);
   CHECK(ok[http::field::access_control_allow_origin] == page);
-  CHECK(ok[http::field::access_control_allow_methods] == "GET, HEAD, POST");
+  CHECK(ok[http::field::access_control_allow_methods] == "GET, HEAD, POST, DELETE");
   CHECK(std::string(ok[http::field::access_control_allow_headers]).find("Authorization") != std::string::npos);
   CHECK(ok[http::field::access_control_max_age] == "600");
   CHECK(ok.find(http::field::access_control_allow_credentials) == ok.end());

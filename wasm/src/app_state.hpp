@@ -20,6 +20,7 @@ struct ServerHealth {
   int active_connections = 0;
   bool restarting = false;  // it drains before a restart: no new test starts
   std::string error;  // why it is unreachable, in words
+  std::string asked;  // the URL asked last: an answer from another (a server picked before) is dropped
 };
 
 // A fleet's servers (servers.json) and the one the tests run against
@@ -36,6 +37,7 @@ struct ServerChoice {
 
 struct Sponsor {
   std::string name, url, city;
+  std::string asked;  // as ServerHealth::asked
 };
 
 // What the results view shows, prepared once from a Result.

@@ -173,8 +173,10 @@ void begin_test() {
 void start_test() {
   g_client->state.error.clear();
   g_client->state.servers.open = false;
-  http_request("GET", test_url(g_client->state.servers, "api/test-slot"), {}, [](const HttpReply& r) {
+  const int asked = g_client->state.servers.chosen;
+  http_request("GET", test_url(g_client->state.servers, "api/test-slot"), {}, [asked](const HttpReply& r) {
     AppState& s = g_client->state;
+    if (s.servers.chosen != asked) return;  // another server was picked meanwhile: its Start asks again
     if (const auto busy = busy_message(r)) {
       s.screen = Screen::Start;
       s.error = *busy;
@@ -250,6 +252,7 @@ void pick_server(int index) {
   AppState& s = g_client->state;
   ServerChoice& c = s.servers;
   if (s.screen != Screen::Start || c.measuring || index < 0 || index >= static_cast<int>(c.list.servers.size())) return;
+  if (!c.rtt_ms[static_cast<std::size_t>(index)]) return;  // it did not answer: no test could run there
   c.open = false;
   if (index == c.chosen) return;
   c.chosen = index;

@@ -52,7 +52,9 @@ void http_request(const char* method, const std::string& url, const std::string&
 
 void request_health(ServerHealth& out, const std::string& url) {
   out.status = ServerHealth::Status::Loading;
-  http_request("GET", url, {}, [&out](const HttpReply& r) {
+  out.asked = url;
+  http_request("GET", url, {}, [&out, url](const HttpReply& r) {
+    if (out.asked != url) return;  // another server was picked meanwhile
     const auto doc = nlohmann::json::parse(r.body, nullptr, false);
     if (r.status == 0) {
       out.status = ServerHealth::Status::Unreachable;
@@ -72,11 +74,13 @@ void request_health(ServerHealth& out, const std::string& url) {
 }
 
 void request_sponsor(Sponsor& out, const std::string& url) {
-  http_request("GET", url, {}, [&out](const HttpReply& r) {
+  out.asked = url;
+  http_request("GET", url, {}, [&out, url](const HttpReply& r) {
+    if (out.asked != url) return;  // another server was picked meanwhile
     const auto doc = nlohmann::json::parse(r.body, nullptr, false);
     if (r.status != 200 || !doc.is_object()) return;
     auto str = [&](const char* k) { return doc.contains(k) && doc[k].is_string() ? doc[k].get<std::string>() : std::string(); };
-    out = {str("name"), str("url"), str("city")};
+    out = {str("name"), str("url"), str("city"), url};
   });
 }
 
