@@ -17,10 +17,14 @@ using Response = http::response<http::string_body>;
 template <class Stream>
 asio::awaitable<void> exchange(Stream& stream, const ServerUrl& url, bool verify,
                                const http::request<http::string_body>& request, std::chrono::seconds timeout,
-                               std::size_t max_answer_bytes, std::optional<Response>& answer) {
+                               std::size_t max_answer_bytes, std::optional<Response>& answer,
+                               std::optional<asio::ip::address>& peer) {
   tcp::resolver resolver(co_await asio::this_coro::executor);
   const auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
   co_await open_stream(stream, endpoints, url, verify);
+  boost::system::error_code peer_error;
+  const auto remote = beast::get_lowest_layer(stream).socket().remote_endpoint(peer_error);
+  if (!peer_error) peer = remote.address();
   beast::get_lowest_layer(stream).expires_after(timeout);
   boost::system::error_code write_error;
   co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, write_error));
@@ -48,7 +52,7 @@ HttpExchange exchange_http(asio::io_context& io, StopSignals& stops, const Serve
       out.stopped = true;
       beast::get_lowest_layer(stream).close();
     });
-    asio::co_spawn(io, exchange(stream, url, verify, request, timeout, max_answer_bytes, out.answer),
+    asio::co_spawn(io, exchange(stream, url, verify, request, timeout, max_answer_bytes, out.answer, out.peer),
                    [&](std::exception_ptr e) {
                      stops.disarm();
                      if (e) out.failure = failure_text(e, timeout);

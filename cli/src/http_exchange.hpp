@@ -20,6 +20,9 @@ struct HttpExchange {
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> answer;  // the server answered
   bool stopped = false;  // Ctrl-C before it did
   std::string failure;   // neither: why (cannot connect, no answer in time)
+  // The address the request reached (a name may have several, of either
+  // family): a UDP lane the server ties to this client must go there too.
+  std::optional<boost::asio::ip::address> peer;
 };
 
 // Sends `request` to `url` (TLS with `tls` when the URL is https, `verify`

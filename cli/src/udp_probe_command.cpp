@@ -124,6 +124,7 @@ struct Session {
   uw::Token token{};
   std::uint16_t port = 0;
   double max_rate_pps = 0;
+  std::optional<asio::ip::address> server;  // the address the session was asked at
 };
 
 // POST /api/udp-session; the session, or nothing with why on `err`.
@@ -162,6 +163,7 @@ std::optional<Session> open_session(asio::io_context& io, StopSignals& stops, co
   s.token = *token;
   s.port = static_cast<std::uint16_t>(doc["port"].get<unsigned>());
   if (doc.contains("max_rate_pps") && doc["max_rate_pps"].is_number()) s.max_rate_pps = doc["max_rate_pps"].get<double>();
+  s.server = exchanged.peer;
   return s;
 }
 
@@ -291,16 +293,26 @@ int run_udp_probe(const std::vector<std::string>& args, std::ostream& out, std::
 
   udp::socket socket(io);
   boost::system::error_code ec;
-  udp::resolver resolver(io);
-  const auto found = resolver.resolve(url->host, std::to_string(session->port), ec);
+  // The address the session was asked at, not the name again: the server
+  // ties the session to the address it saw, and a name with IPv4 and IPv6
+  // addresses could resolve to the other family now.
+  udp::endpoint server;
+  if (session->server) {
+    server = udp::endpoint(*session->server, session->port);
+  } else {
+    udp::resolver resolver(io);
+    const auto found = resolver.resolve(url->host, std::to_string(session->port), ec);
+    if (!ec && !found.empty()) server = found.begin()->endpoint();
+    else if (!ec) ec = asio::error::host_not_found;
+  }
   // Connected: only the server's replies are read.
-  if (!ec && !found.empty()) socket.connect(*found.begin(), ec);
-  if (ec || found.empty()) {
+  if (!ec) socket.connect(server, ec);
+  if (ec) {
     err << "bloatmeter udp-probe: cannot reach " << url->host << " port " << session->port << " over UDP: "
-        << (ec ? ec.message() : "no address") << "\n";
+        << ec.message() << "\n";
     return kExitUnreachable;
   }
-  out << "UDP to " << found.begin()->endpoint() << ": a " << options->size << "-byte request every "
+  out << "UDP to " << server << ": a " << options->size << "-byte request every "
       << options->interval_ms << " ms for " << options->seconds << " s" << std::endl;  // seen at once, even in a pipe
 
   UdpLaneRules rules;

@@ -115,6 +115,8 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
                                              : masked_postgres_uri(x.telemetry_database);
        }},
       {"server_id", [](const ServerSettings& x) { return x.server_id; }},
+      {"servers_file",
+       [](const ServerSettings& x) { return x.servers_file.empty() ? std::string("(the web folder's servers.json)") : x.servers_file; }},
       {"webhook_retry_initial_ms", [](const ServerSettings& x) { return std::to_string(x.webhook_retry_initial_ms); }},
       {"udp_port", [](const ServerSettings& x) { return x.udp_port == 0 ? std::string("0 (off)") : std::to_string(x.udp_port); }},
       {"udp_max_rate_pps", [](const ServerSettings& x) { return std::to_string(x.udp_max_rate_pps); }},

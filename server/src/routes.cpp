@@ -133,6 +133,10 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
   if (path.starts_with("/api/") || path.starts_with("/ws/"))
     return reply(error_response(http::status::not_found, "no such endpoint", req));
   const auto& o = ctx.options;
+  if (!o.settings.servers_file.empty() && path == "/servers.json") {
+    if (!is_get_or_head(req)) return only("GET, HEAD");
+    return reply(serve_file(req, o.settings.servers_file));
+  }
   if (!o.acme_webroot.empty() && path.starts_with(kAcmeChallengePrefix)) {
     if (!is_get_or_head(req)) return only("GET, HEAD");
     return reply(acme_challenge(req, path.substr(kAcmeChallengePrefix.size()), o.acme_webroot));

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "bloatmeter/server_list.hpp"
 #include "run_guarded.hpp"
 #include "server_log.hpp"
 #include "service_notify.hpp"
@@ -68,6 +71,16 @@ std::string Server::start() {
   std::error_code ec;
   ctx_.web_root = fs::canonical(o.web_root, ec);
   if (ec || !fs::is_directory(ctx_.web_root)) return "web root not found: " + o.web_root.string();
+  if (const auto& list = o.settings.servers_file; !list.empty()) {
+    // Checked now, as the page will check it (except that it may name http
+    // servers: only an https page may not), so a mistake stops the start.
+    std::ifstream in(list, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) return "servers_file: cannot read " + list;
+    if (auto parsed = parse_server_list(text.str(), "http://localhost"); !parsed)
+      return "servers_file " + list + ": " + parsed.error();
+  }
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir.string() + ": " + ec.message();
 

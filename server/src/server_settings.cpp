@@ -124,7 +124,7 @@ const std::vector<std::string>& known_config_keys() {
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
       "webhook_secret", "webhook_retry_initial_ms", "metrics_token", "udp_port", "udp_max_rate_pps",
       "udp_max_sessions", "udp_max_sessions_per_address", "tls_reload_check_seconds", "telemetry_database",
-      "server_id"};
+      "server_id", "servers_file"};
   return keys;
 }
 
@@ -163,6 +163,7 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            text_setting(values, "webhook_url", s.webhook_url),
            text_setting(values, "webhook_secret", s.webhook_secret),
            text_setting(values, "metrics_token", s.metrics_token),
+           text_setting(values, "servers_file", s.servers_file),
            origin_list_setting(values, "allowed_origins", true, s.allowed_origins),
            origin_list_setting(values, "connect_origins", false, s.connect_origins),
        })

@@ -112,6 +112,9 @@ struct ServerSettings {
   // server_id: this server's name in the rows it stores (1-64 of A-Z a-z
   // 0-9 . _ -); the host name by default.
   std::string server_id;
+  // servers_file: a fleet's servers.json kept outside the web folder (which
+  // a package upgrade replaces), served as /servers.json; checked at start.
+  std::string servers_file;
 };
 
 // Every key a config file may hold (the settings above, sponsor_*), for the

@@ -94,6 +94,11 @@ Response serve_static(const Request& req, const fs::path& root) {
   const auto root_prefix = root.string() + "/";
   if (ec || canonical.string().compare(0, root_prefix.size(), root_prefix) != 0)
     return error_response(http::status::not_found, "not found", req);
+  return serve_file(req, canonical);
+}
+
+Response serve_file(const Request& req, const fs::path& canonical) {
+  std::error_code ec;
   if (!fs::is_regular_file(canonical, ec)) return error_response(http::status::not_found, "not found", req);
   const auto size = fs::file_size(canonical, ec);
   if (ec) return error_response(http::status::not_found, "not found", req);

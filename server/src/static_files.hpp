@@ -17,4 +17,8 @@ std::string_view cache_control_for(std::string_view path);
 // get 400, missing files 404, both as JSON; conditional requests get 304.
 Response serve_static(const Request& req, const std::filesystem::path& root);
 
+// Serves GET/HEAD for one file, wherever it is (the operator's
+// servers_file): 404 when it is missing, 304 for a conditional request.
+Response serve_file(const Request& req, const std::filesystem::path& file);
+
 }  // namespace bloatmeter::server

@@ -13,6 +13,7 @@
 #include "sample_run.hpp"
 #include "database_target.hpp"
 #include "postgres_db.hpp"
+#include "server.hpp"
 #include "server_options.hpp"
 #include "sqlite_db.hpp"
 #include "test_server.hpp"
@@ -144,4 +145,28 @@ TEST_CASE("a new SQLite file starts in the current layout; the API's rows and ex
   REQUIRE(q.ok());
   REQUIRE(q.value().step() == Step::Row);
   CHECK(q.value().integer(0) == 1);
+}
+
+TEST_CASE("servers_file: a fleet's list kept outside the web folder, served as /servers.json, checked at start") {
+  const auto dir = make_temp_dir("serversfile");
+  const std::string list =
+      R"({"format": "bloatmeter-servers", "version": 1, "servers": [{"name": "Fra", "url": "https://fra.example.net", )"
+      R"("telemetry_home": true}]})";
+  write_file(dir / "servers.json", list);
+  TestServer srv(false, {}, "servers_file = " + (dir / "servers.json").string() + "\n");
+  const auto got = request(srv.port(), http::verb::get, "/servers.json");
+  CHECK(got.result() == http::status::ok);
+  CHECK(got.body() == list);
+  CHECK(got[http::field::content_type] == "application/json");
+  CHECK(request(srv.port(), http::verb::post, "/servers.json", "x").result() == http::status::method_not_allowed);
+
+  write_file(dir / "bad.json", R"({"format": "bloatmeter-servers", "version": 1, "servers": [{"name": "Fra", "url": "fra"}]})");
+  write_file(dir / "bad.conf", "servers_file = " + (dir / "bad.json").string() + "\n");
+  auto opts = parse_server_options({"--listen", "127.0.0.1:0", "--web-root", srv.root().string() + "/web", "--data-dir",
+                                    (dir / "data").string(), "--config", (dir / "bad.conf").string()});
+  REQUIRE(opts.ok());
+  Server bad(std::move(opts.value()));
+  const auto err = bad.start();
+  CHECK(err.find("servers_file " + (dir / "bad.json").string() + ": servers.json: servers[0].url") == 0);
+  fs::remove_all(dir);
 }
