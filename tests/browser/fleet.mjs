@@ -3,13 +3,17 @@
 // one, and one that is down. The page measures them, proposes the nearest,
 // lets the visitor pick another, runs the test on the chosen one and stores
 // the result on the home; the share link belongs to the site and reopens
-// the result from the home. An invalid list is said plainly. Every server
+// the result from the home, whose operator view the site shows. An
+// invalid list is said plainly. Every server
 // is a real bloatmeter-server on loopback; each origin is its own port.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { check, clickAction, clickControl, controlLabels, openPage, startServer } from './harness.mjs';
+import { signIn } from './operator.mjs';
+
+const fleetKey = 'e2e-fleet-home-key-8d1c55e0';
 
 // A loopback port nobody listens on now (the site needs its origin before
 // it starts: the servers list it in allowed_origins).
@@ -44,7 +48,7 @@ export async function fleetTests(browser, args, shot) {
   const servers = [];
   const root = mkdtempSync(path.join(tmpdir(), 'bloatmeter-fleet-site-'));
   try {
-    const homeServer = await startServer(args.server, args['web-root'], [], listed);
+    const homeServer = await startServer(args.server, args['web-root'], [], listed + `telemetry_api_key=${fleetKey}\n`);
     servers.push(homeServer);
     const nearServer = await startServer(args.server, args['web-root'], [], listed);
     servers.push(nearServer);
@@ -128,6 +132,13 @@ export async function fleetTests(browser, args, shot) {
       await shared.waitForSelector('body[data-state="done"]', { timeout: 30000 });
       check((await mirrorOf(shared)).includes(`Result id ${id}.`), 'the share link reopens the result from the home');
       check(unexpected(sharedErrors).length === 0, `no other console errors (${unexpected(sharedErrors).join(' | ')})`);
+      // The operator view of the site is the home's: its key, its rows.
+      const { page: operator, errors: operatorErrors } = await openPage(browser, site + '/#operator', { width: 1280, height: 800 });
+      await operator.waitForSelector('body[data-state="operator-key"]', { timeout: 30000 });
+      await signIn(operator, fleetKey, false);
+      await operator.waitForSelector('body[data-state="operator"]', { timeout: 15000 });
+      check((await mirrorOf(operator)).includes(`result ${id}`), "the site's operator view lists the home's stored test");
+      check(unexpected(operatorErrors).length === 0, `no other console errors (${unexpected(operatorErrors).join(' | ')})`);
     }
 
     console.log('fleet: an invalid list');

@@ -21,7 +21,7 @@ async function waitForMirror(page, test, what, timeout = 10000) {
   });
 }
 
-async function signIn(page, key, viaEnter) {
+export async function signIn(page, key, viaEnter) {
   await page.waitForSelector('#operator-key:not([hidden])', { timeout: 10000 });
   await page.fill('#operator-key', key);
   if (viaEnter) await page.press('#operator-key', 'Enter');
