@@ -170,6 +170,14 @@ def check_dockerfile(repo, deb):
     health = " ".join(docker.lines(1, "HEALTHCHECK"))
     check("/api/health" in health, "its HEALTHCHECK asks /api/health")
     entry = json.loads((docker.lines(1, "ENTRYPOINT") or ["[]"])[-1])
+    # compose.yaml's mounts from the repository exist (./bloatmeter.conf and
+    # ./metrics-token are the operator's own, made beside it).
+    with open(os.path.join(repo, "docker", "compose.yaml")) as f:
+        mounts = re.findall(r"^\s+- (\.\.?/[^:]+):", f.read(), re.M)
+    theirs = {"./bloatmeter.conf", "./metrics-token"}
+    absent = [m for m in mounts if m not in theirs and not os.path.exists(os.path.join(repo, "docker", m))]
+    check(len(mounts) > len(theirs) and not absent,
+          f"every file compose.yaml mounts from the repository exists ({len(mounts)} mounts; missing {absent or 'none'})")
     return {"packages": [resolved if w.endswith(".deb") else w for w in wanted], "user": user,
             "entrypoint": entry, "health": health.split("CMD", 1)[-1].strip()}
 
