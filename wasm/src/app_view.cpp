@@ -41,12 +41,19 @@ Action draw_server_choice(const ServerChoice& c, const Theme& t, float inner, in
   }
   if (c.chosen < 0) return action;
   const std::string chosen = "Test server: " + describe_listed_server(c, static_cast<std::size_t>(c.chosen));
-  wrapped_muted(t, inner, chosen.c_str());
-  if (c.list.servers.size() < 2) return action;
   const char* toggle = c.open ? "Close the list" : "Change";
   // On a phone the button gets its own line: the name takes the width.
-  if (inner >= t.pt(420) && ImGui::CalcTextSize(chosen.c_str()).x + small_button_width(toggle, t) + t.pt(16) < inner)
+  // Beside it, the text sits at the middle of the button's height.
+  const bool beside = c.list.servers.size() > 1 && inner >= t.pt(420) &&
+                      ImGui::CalcTextSize(chosen.c_str()).x + small_button_width(toggle, t) + t.pt(16) < inner;
+  const float line_y = ImGui::GetCursorPosY();
+  if (beside) ImGui::SetCursorPosY(line_y + (t.pt(40) - ImGui::GetTextLineHeight()) * 0.5f);
+  wrapped_muted(t, inner, chosen.c_str());
+  if (c.list.servers.size() < 2) return action;
+  if (beside) {
     ImGui::SameLine(0, t.pt(12));
+    ImGui::SetCursorPosY(line_y);
+  }
   if (small_button(toggle, t)) action = Action::ToggleServers;
   if (!c.open) return action;
   ImGui::Dummy(ImVec2(0, t.pt(2)));
