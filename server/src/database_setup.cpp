@@ -18,6 +18,14 @@ bool has_column(Database& db, const char* table, const char* column) {
   return found;
 }
 
+// Runs `sql` with this server's id as ?1; "" or the error.
+std::string run_for_server(Database& db, const std::string& sql, const std::string& server_id, const char* what) {
+  auto q = db.prepare(sql);
+  if (!q) return q.error();
+  if (!q.value().bind(1, server_id).run()) return db.error_text(what);
+  return {};
+}
+
 std::int64_t user_version(Database& db) {
   auto q = db.prepare("PRAGMA user_version");
   if (!q || q.value().step() != Step::Row) return -1;
@@ -35,9 +43,8 @@ std::string migrate_sqlite_to_1(Database& db, const std::string& server_id) {
       return err;
   }
   for (const char* table : {"results", "telemetry", "webhook_outbox"}) {
-    auto q = db.prepare(std::string("UPDATE ") + table + " SET server_id = ?1 WHERE server_id = ''");
-    if (!q) return q.error();
-    if (!q.value().bind(1, server_id).run()) return db.error_text("backfill server_id");
+    const auto sql = std::string("UPDATE ") + table + " SET server_id = ?1 WHERE server_id = ''";
+    if (auto err = run_for_server(db, sql, server_id, "backfill server_id"); !err.empty()) return err;
   }
   if (!has_column(db, "webhook_status", "server_id")) {
     for (const char* sql : {"CREATE TABLE webhook_status_1 (server_id TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, "
@@ -46,9 +53,10 @@ std::string migrate_sqlite_to_1(Database& db, const std::string& server_id) {
                             "DROP TABLE webhook_status", "ALTER TABLE webhook_status_1 RENAME TO webhook_status"})
       if (auto err = db.exec(sql); !err.empty()) return err;
   }
-  auto q = db.prepare("UPDATE webhook_status SET server_id = ?1 WHERE server_id = ''");
-  if (!q) return q.error();
-  if (!q.value().bind(1, server_id).run()) return db.error_text("backfill webhook status");
+  if (auto err = run_for_server(db, "UPDATE webhook_status SET server_id = ?1 WHERE server_id = ''", server_id,
+                                "backfill webhook status");
+      !err.empty())
+    return err;
   return db.exec("PRAGMA user_version = 1");
 }
 
@@ -76,11 +84,8 @@ std::string ensure_schema(Database& db, const std::string& server_id) {
   return in_transaction(db, [&]() -> std::string {
     for (const char* sql : {"UPDATE webhook_outbox SET server_id = ?1 WHERE server_id <> ?1",
                             "UPDATE OR IGNORE webhook_status SET server_id = ?1 WHERE server_id <> ?1",
-                            "DELETE FROM webhook_status WHERE server_id <> ?1"}) {
-      auto q = db.prepare(sql);
-      if (!q) return q.error();
-      if (!q.value().bind(1, server_id).run()) return db.error_text("adopt the webhook events");
-    }
+                            "DELETE FROM webhook_status WHERE server_id <> ?1"})
+      if (auto err = run_for_server(db, sql, server_id, "adopt the webhook events"); !err.empty()) return err;
     return {};
   });
 }

@@ -30,12 +30,14 @@ std::int64_t steady_ms() {
       .count();
 }
 
-// One query's single integer; nothing on error.
-std::optional<std::int64_t> count_of(Database& db, const std::string& sql, const std::string& server_id) {
+// One query's single integer, `parameter` bound to its ?1 when given;
+// nothing on error.
+std::optional<std::int64_t> count_of(Database& db, const std::string& sql,
+                                     const std::optional<std::string>& parameter = std::nullopt) {
   auto q = db.prepare(sql);
   if (!q) return std::nullopt;
   auto& statement = q.value();
-  if (sql.find("?1") != std::string::npos) statement.bind(1, server_id);
+  if (parameter) statement.bind(1, *parameter);
   if (statement.step() != Step::Row) return std::nullopt;
   const auto n = statement.integer(0);
   statement.reset();  // ends the read: a reader held open would stall the log's checkpoints
@@ -221,11 +223,12 @@ void DatabaseGauges::refresh() {
   }
   // A fleet's servers share the tables: each counts its own rows, so a
   // dashboard summing the servers counts every row once.
-  const std::string mine = target_.shared() ? " WHERE server_id = ?1" : "";
   const auto& id = target_.server_id;
-  const auto results = count_of(*db_, "SELECT COUNT(*) FROM results" + mine, id);
-  const auto telemetry = count_of(*db_, "SELECT COUNT(*) FROM telemetry" + mine, id);
-  const auto outbox = count_of(*db_, "SELECT COUNT(*) FROM webhook_outbox" + mine, id);
+  const std::string mine = target_.shared() ? " WHERE server_id = ?1" : "";
+  const auto whose = target_.shared() ? std::optional<std::string>(id) : std::nullopt;
+  const auto results = count_of(*db_, "SELECT COUNT(*) FROM results" + mine, whose);
+  const auto telemetry = count_of(*db_, "SELECT COUNT(*) FROM telemetry" + mine, whose);
+  const auto outbox = count_of(*db_, "SELECT COUNT(*) FROM webhook_outbox" + mine, whose);
   if (!results || !telemetry || !outbox) {
     log_event(LogLevel::Warning, "metrics", db_->error_text("count rows"));
     return;
@@ -249,7 +252,7 @@ void DatabaseGauges::refresh() {
   webhook_dropped.store(dropped, std::memory_order_relaxed);
   if (target_.shared()) {
     file_bytes.store(static_cast<std::uint64_t>(
-                         count_of(*db_, "SELECT pg_database_size(current_database())", id).value_or(0)),
+                         count_of(*db_, "SELECT pg_database_size(current_database())").value_or(0)),
                      std::memory_order_relaxed);
   } else {
     auto wal = target_.sqlite_file;

@@ -79,11 +79,14 @@ std::string origin_list_setting(const std::map<std::string, std::string>& values
   return {};
 }
 
+constexpr std::size_t kMaxServerIdBytes = 64;
+
+bool server_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
 bool valid_server_id(const std::string& id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
-  });
+  return !id.empty() && id.size() <= kMaxServerIdBytes && std::all_of(id.begin(), id.end(), server_id_char);
 }
 
 // The host name, cut to what a server_id may hold.
@@ -91,11 +94,8 @@ std::string default_server_id() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "bloatmeter";
   std::string id;
-  for (const char* p = name; *p && id.size() < 64; ++p) {
-    const char c = *p;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-      id += c;
-  }
+  for (const char* p = name; *p && id.size() < kMaxServerIdBytes; ++p)
+    if (server_id_char(*p)) id += *p;
   return id.empty() ? "bloatmeter" : id;
 }
 

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { check, clickAction, clickControl, controlLabels, openPage, startServer } from './harness.mjs';
+import { check, clickAction, clickControl, controlLabels, mirrorOf, openPage, startServer } from './harness.mjs';
 import { signIn } from './operator.mjs';
 
 const fleetKey = 'e2e-fleet-home-key-8d1c55e0';
@@ -28,7 +28,6 @@ function freePort() {
   });
 }
 
-const mirrorOf = (page) => page.textContent('#status-mirror');
 // The home answers /ping 80 ms late, so the other server is the nearest.
 const slowHome = (home) => async (page) => {
   await page.route(`${home}/ping`, async (route) => {

@@ -177,6 +177,9 @@ export async function clickControl(page, label, { prefix = false } = {}) {
   }, [label, prefix]);
 }
 
+// The page's account of itself in text (the DOM mirror).
+export const mirrorOf = (page) => page.textContent('#status-mirror');
+
 // The labels of the view's accessible buttons, in order.
 export const controlLabels = (page) =>
   page.evaluate(() => [...document.querySelectorAll('#view-controls button')].map((b) => b.textContent));

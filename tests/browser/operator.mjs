@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, clickAction, clickControl, openPage } from './harness.mjs';
+import { check, clickAction, clickControl, mirrorOf, openPage } from './harness.mjs';
 
 export const operatorKey = 'e2e-operator-key-2f9c41d7';
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/quick-bloated.json');
-const mirrorOf = (page) => page.textContent('#status-mirror');
 
 async function waitForMirror(page, test, what, timeout = 10000) {
   await page.waitForFunction(([source]) => new RegExp(source).test(document.getElementById('status-mirror').textContent),

@@ -33,10 +33,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checks import OPENER, check, free_port, stop_process, summary  # noqa: E402
+from checks import check, free_port, http_call, stop_process, summary  # noqa: E402
 
 MIRRORS = ["deb http://deb.debian.org/debian bookworm main",
            "deb http://deb.debian.org/debian-security bookworm-security main"]
@@ -52,16 +51,7 @@ def run(cmd, **kw):
 
 
 def http(port, path, data=None, content_type="application/json"):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data)
-    if data is not None:
-        req.add_header("Content-Type", content_type)
-    try:
-        with OPENER.open(req, timeout=10) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-    except OSError as e:
-        return None, str(e).encode()
+    return http_call(port, path, body=data, headers={"Content-Type": content_type} if data is not None else None)
 
 
 def start_in_chroot(root, runtime, port, tls_port):

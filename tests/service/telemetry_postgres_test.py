@@ -34,11 +34,9 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checks import OPENER, check, free_port, stop_process, summary  # noqa: E402
+from checks import check, free_port, http_call, stop_process, summary  # noqa: E402
 
 KEY = "fleet-telemetry-key-0123456789"
 
@@ -130,18 +128,10 @@ def port_of(proc):
 
 
 def call(port, path, method="GET", body=None, key=KEY):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method=method)
-    if key:
-        req.add_header("Authorization", "Bearer " + key)
+    headers = {"Authorization": "Bearer " + key} if key else {}
     if body is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with OPENER.open(req, timeout=20) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-    except OSError as e:
-        return 0, str(e).encode()
+        headers["Content-Type"] = "application/json"
+    return http_call(port, path, method, body, headers, timeout=20)
 
 
 def rows_of(port, query=""):

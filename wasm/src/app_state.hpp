@@ -30,7 +30,8 @@ struct ServerChoice {
   std::vector<std::optional<double>> rtt_ms;  // per listed server: the least of its /ping round trips
   int answers = 0;                            // servers measured so far (answered or not)
   int chosen = -1;                            // index in list.servers; -1 while measuring, or without a list
-  bool measuring = false;
+  // Until every listed server has answered or not.
+  bool measuring() const { return answers < static_cast<int>(rtt_ms.size()); }
   bool picked = false;                        // by the visitor or the link, not by round trip
   bool open = false;                          // the start screen shows every server to pick from
 };

@@ -35,7 +35,7 @@ void wrapped_muted(const Theme& t, float width, const char* text) {
 Action draw_server_choice(const ServerChoice& c, const Theme& t, float inner, int& picked_server) {
   Action action = Action::None;
   if (c.list.servers.empty()) return action;
-  if (c.measuring) {
+  if (c.measuring()) {
     wrapped_muted(t, inner, "Finding the nearest test server\xE2\x80\xA6");
     return action;
   }
@@ -322,12 +322,12 @@ std::string mirror_text(const AppState& s, const Shells& shells) {
   if (!s.error.empty()) return s.error;
   // A fleet's page names the server and its round trip.
   const ServerChoice& c = s.servers;
-  const std::string fleet = c.chosen >= 0 && !c.measuring
+  const std::string fleet = c.chosen >= 0 && !c.measuring()
                                 ? " Test server: " + describe_listed_server(c, static_cast<std::size_t>(c.chosen)) + "."
                                 : "";
   switch (s.health.status) {
     case ServerHealth::Status::Loading:
-      return c.measuring ? "Finding the nearest test server." : "Connecting to the test server.";
+      return c.measuring() ? "Finding the nearest test server." : "Connecting to the test server.";
     case ServerHealth::Status::Ok:
       if (s.health.restarting) return "Test server restarting: try again in a minute." + fleet;
       return "Test server ready. Server version " + s.health.version + ". Client version " + kVersion + "." + fleet;

@@ -251,7 +251,7 @@ void ask_test_server() {
 void pick_server(int index) {
   AppState& s = g_client->state;
   ServerChoice& c = s.servers;
-  if (s.screen != Screen::Start || c.measuring || index < 0 || index >= static_cast<int>(c.list.servers.size())) return;
+  if (s.screen != Screen::Start || c.measuring() || index < 0 || index >= static_cast<int>(c.list.servers.size())) return;
   if (!c.rtt_ms[static_cast<std::size_t>(index)]) return;  // it did not answer: no test could run there
   c.open = false;
   if (index == c.chosen) return;
@@ -558,7 +558,7 @@ void sync_page_controls(Client& c) {
       c.control_actions.push_back({std::move(oc.action)});
     }
   const ServerChoice& servers = c.state.servers;
-  if (c.state.screen == Screen::Start && servers.list.servers.size() > 1 && !servers.measuring) {
+  if (c.state.screen == Screen::Start && servers.list.servers.size() > 1 && !servers.measuring()) {
     controls.push_back({"Show every test server", servers.open});
     c.control_actions.push_back({{}, -1, true});
     for (std::size_t i = 0; i < servers.list.servers.size(); ++i) {

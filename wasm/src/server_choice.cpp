@@ -57,7 +57,6 @@ void measured(int index, double ms) {
   if (index < 0 || index >= static_cast<int>(c.rtt_ms.size())) return;
   if (ms >= 0) c.rtt_ms[static_cast<std::size_t>(index)] = ms;
   if (++c.answers < static_cast<int>(c.rtt_ms.size())) return;
-  c.measuring = false;
   auto chosen = std::exchange(g_measuring, {}).chosen;
   if (!c.picked) {
     const auto nearest = nearest_server(c.list, c.rtt_ms);
@@ -88,7 +87,6 @@ void load_server_list(AppState& s, std::function<void()> listed, std::function<v
     listed();
     if (c.list.servers.empty()) return chosen();
     c.rtt_ms.assign(c.list.servers.size(), std::nullopt);
-    c.measuring = true;
     if (const auto name = url_param("server"); !name.empty()) {
       if (const auto named = find_server(c.list, name)) {
         c.chosen = static_cast<int>(*named);
@@ -130,12 +128,12 @@ std::string describe_listed_server(const ServerChoice& c, std::size_t index) {
   std::string text = server.name;
   if (!server.city.empty() && server.city != server.name) text += " (" + server.city + ")";
   const auto& rtt = index < c.rtt_ms.size() ? c.rtt_ms[index] : std::nullopt;
-  if (c.measuring && !rtt) return text + ", measuring";
+  if (c.measuring() && !rtt) return text + ", measuring";
   if (!rtt) return text + ", no answer";
   char ms[32];
   std::snprintf(ms, sizeof ms, *rtt < 10 ? ", %.1f ms" : ", %.0f ms", *rtt);
   text += ms;
-  if (!c.measuring && nearest_server(c.list, c.rtt_ms) == index)
+  if (!c.measuring() && nearest_server(c.list, c.rtt_ms) == index)
     text += c.list.servers.size() > 1 ? ", nearest of " + std::to_string(c.list.servers.size()) : "";
   return text;
 }
