@@ -4,6 +4,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_sentence.hpp"
 #include "bloatmeter/probe_lane.hpp"
+#include "bloatmeter/udp_series.hpp"
 #include "validity_flags.hpp"
 
 namespace bloatmeter {
@@ -103,6 +104,7 @@ Summary recompute_household(const Result& result) {
   if (baseline_invalid || (users && !users_valid)) summary.flags.push_back(Flag::TooFewProbes);
   if (result.raw.aborted) summary.flags.push_back(Flag::Aborted);
   summary.streams = result.raw.streams;
+  summary.udp = summarize_udp_series(result, lane);  // after the grade: it never moves it
   return summary;
 }
 

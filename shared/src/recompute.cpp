@@ -3,6 +3,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_recompute.hpp"
 #include "bloatmeter/probe_lane.hpp"
+#include "bloatmeter/udp_series.hpp"
 #include "phase_summary.hpp"
 #include "validity_flags.hpp"
 
@@ -61,6 +62,7 @@ Summary recompute(const Result& result) {
   summary.upload_mbps = headline_mbps(summary.phases, windows, PhaseLoad::Upload);
   summary.flags = detail::validity_flags(result, windows, summary.phases);
   summary.streams = result.raw.streams;
+  summary.udp = summarize_udp_series(result, lane);  // after the grade: it never moves it
   return summary;
 }
 

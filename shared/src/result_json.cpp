@@ -1,9 +1,11 @@
 #include "bloatmeter/result_json.hpp"
 
 #include "bloatmeter/household_plan.hpp"
+#include "bloatmeter/udp_probe_wire.hpp"
 #include "household_json.hpp"
 #include "json_reader.hpp"
 #include "json_values.hpp"
+#include "udp_json.hpp"
 
 namespace bloatmeter {
 
@@ -37,7 +39,10 @@ json plan_to_json(const PhasePlan& p) {
           {"stream_add_interval_us", p.stream_add_interval_us},
           {"min_answered_ratio", p.min_answered_ratio},
           {"client_lag_p95_limit_ms", p.client_lag_p95_limit_ms},
-          {"server_echo_p99_limit_ms", p.server_echo_p99_limit_ms}};
+          {"server_echo_p99_limit_ms", p.server_echo_p99_limit_ms},
+          {"udp_interval_us", p.udp_interval_us},
+          {"udp_datagram_bytes", p.udp_datagram_bytes},
+          {"udp_late_after_us", p.udp_late_after_us}};
 }
 
 json raw_to_json(const RawData& r) {
@@ -61,9 +66,12 @@ json raw_to_json(const RawData& r) {
               {"streams", {{"download", r.streams.download}, {"upload", r.streams.upload}}},
               {"aborted", r.aborted},
               {"abort_reason", r.abort_reason},
-              {"server_shed_load", r.server_shed_load}};
+              {"server_shed_load", r.server_shed_load},
+              {"probe_transport", r.probe_transport}};
   // Household mode only: a single-user document stays exactly as it was.
   if (r.household) out["household"] = detail::household_raw_to_json(*r.household);
+  // Native clients only: a browser's document has no UDP series.
+  if (r.udp) out["udp"] = detail::udp_raw_to_json(*r.udp);
   return out;
 }
 
@@ -95,6 +103,14 @@ PhasePlan plan_from(const JsonReader& in) {
   p.min_answered_ratio = in.number("min_answered_ratio");
   p.client_lag_p95_limit_ms = in.number("client_lag_p95_limit_ms");
   p.server_echo_p99_limit_ms = in.number("server_echo_p99_limit_ms");
+  // Absent from files written before the UDP series: the defaults.
+  if (in.has("udp_interval_us"))
+    p.udp_interval_us = in.integer_in("udp_interval_us", kMinProbeIntervalUs, kMaxProbeIntervalUs);
+  if (in.has("udp_datagram_bytes"))
+    p.udp_datagram_bytes = static_cast<int>(in.integer_in("udp_datagram_bytes", udp_probe_wire::kMinDatagramBytes,
+                                                          udp_probe_wire::kMaxDatagramBytes));
+  if (in.has("udp_late_after_us"))
+    p.udp_late_after_us = in.integer_in("udp_late_after_us", kMinProbeIntervalUs, kMaxLateAfterUs);
   return p;
 }
 
@@ -128,6 +144,9 @@ RawData raw_from(const JsonReader& in) {
   r.abort_reason = in.string_or("abort_reason", "");
   r.server_shed_load = in.boolean_or("server_shed_load", false);
   if (in.has("household")) r.household = detail::household_raw_from(in.object("household"));
+  if (in.string_or("probe_transport", "websocket") != "websocket")
+    in.fail("probe_transport", "expected \"websocket\" (the probe lane that grades)");
+  if (in.has("udp")) r.udp = detail::udp_raw_from(in.object("udp"));
   return r;
 }
 
@@ -170,6 +189,7 @@ Summary summary_from(const JsonReader& in) {
   s.streams.download = static_cast<int>(st.non_negative("download"));
   s.streams.upload = static_cast<int>(st.non_negative("upload"));
   if (in.has("household")) s.household = detail::household_summary_from(in.object("household"));
+  if (in.has("udp")) s.udp = detail::udp_summary_from(in.object("udp"));
   return s;
 }
 
@@ -218,6 +238,7 @@ json to_json(const Summary& s) {
               {"flags", flags},
               {"streams", {{"download", s.streams.download}, {"upload", s.streams.upload}}}};
   if (s.household) out["household"] = detail::household_summary_to_json(*s.household);
+  if (s.udp) out["udp"] = detail::udp_summary_to_json(*s.udp);
   return out;
 }
 

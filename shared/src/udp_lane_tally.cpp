@@ -54,13 +54,15 @@ UdpLaneTally::ReplyKind UdpLaneTally::on_reply(const udp_probe_wire::Reply& repl
     if (earlier->seq != reply.seq || earlier->requests_received != reply.requests_received)
       return ReplyKind::Ignored;
     ++down_duplicated_;
+    ++replies_[reply.reply_seq]->copies;
     return ReplyKind::DuplicatedDownstream;
   }
   if (reply.reply_seq >= replies_.size()) replies_.resize(std::size_t{reply.reply_seq} + 1);
-  replies_[reply.reply_seq] =
-      Arrival{reply.seq, reply.reply_seq, reply.requests_received, now_us, reply.server_recv_us, reply.server_send_us};
+  const bool reordered = highest_reply_seq_ && reply.reply_seq < *highest_reply_seq_;
+  replies_[reply.reply_seq] = Arrival{reply.seq,    reply.reply_seq,       reply.requests_received, now_us,
+                                      reply.server_recv_us, reply.server_send_us, reordered, 0};
   arrival_order_.push_back(reply.reply_seq);
-  if (highest_reply_seq_ && reply.reply_seq < *highest_reply_seq_) ++down_reordered_;
+  if (reordered) ++down_reordered_;
   highest_reply_seq_ = std::max(highest_reply_seq_.value_or(0), reply.reply_seq);
 
   if (request.first_reply) {
@@ -136,6 +138,101 @@ UdpLaneCounts UdpLaneTally::counts(Micros now_us) const {
   return c;
 }
 
+UdpLaneCounts UdpLaneTally::counts_for(std::uint32_t first_seq, std::uint32_t end_seq, Micros now_us) const {
+  UdpLaneCounts c;
+  const auto end = std::min<std::size_t>(end_seq, sent_.size());
+  const auto first = std::min<std::size_t>(first_seq, end);
+  c.requests_sent = end - first;
+  const auto in_range = [&](std::uint32_t seq) { return seq >= first && seq < end; };
+
+  // The whole flow's fastest one-way delays (offset-free: late is relative)
+  // and, per request, whether it arrived at the server out of order.
+  std::optional<Micros> fastest_up, fastest_down;
+  std::vector<const Arrival*> by_arrival;
+  by_arrival.reserve(arrival_order_.size());
+  for (const auto reply_seq : arrival_order_) {
+    const auto& a = *replies_[reply_seq];
+    by_arrival.push_back(&a);
+    const auto down = a.client_recv_us - a.server_send_us;
+    fastest_down = std::min(fastest_down.value_or(down), down);
+    const auto up = a.server_recv_us - sent_[a.seq].sent_us;
+    fastest_up = std::min(fastest_up.value_or(up), up);
+  }
+  std::sort(by_arrival.begin(), by_arrival.end(),
+            [](const Arrival* a, const Arrival* b) { return a->requests_received < b->requests_received; });
+  std::vector<bool> seen(sent_.size(), false);
+  std::optional<std::uint32_t> highest_seq;
+  for (const auto* a : by_arrival) {
+    if (seen[a->seq]) {
+      if (in_range(a->seq)) ++c.up.duplicated;  // the server answered a second copy of it
+      continue;
+    }
+    seen[a->seq] = true;
+    if (in_range(a->seq) && highest_seq && a->seq < *highest_seq) ++c.up.reordered;
+    highest_seq = std::max(highest_seq.value_or(0), a->seq);
+  }
+
+  // Every datagram that arrived here, filed under its request.
+  for (const auto reply_seq : arrival_order_) {
+    const auto& a = *replies_[reply_seq];
+    if (!in_range(a.seq)) continue;
+    ++c.down.received;
+    c.down.duplicated += a.copies;
+    if (a.reordered_down) ++c.down.reordered;
+    if (a.client_recv_us - a.server_send_us - *fastest_down > rules_.late_after_us) ++c.down.late;
+  }
+  for (std::size_t seq = first; seq < end; ++seq) {
+    if (!sent_[seq].first_reply) continue;
+    ++c.answered;
+    const auto& a = *replies_[*sent_[seq].first_reply];
+    if (a.server_recv_us - sent_[seq].sent_us - *fastest_up > rules_.late_after_us) ++c.up.late;
+  }
+  c.up.received = c.answered;  // and, below, the gaps' requests that reached the server
+
+  // The gaps, each counted whole in the range of its first request.
+  const auto answered = [&](std::size_t seq) { return sent_[seq].first_reply.has_value(); };
+  std::size_t seq = first;
+  if (seq > 0 && !answered(seq - 1)) {  // a gap begun in an earlier range is that range's
+    auto next = seq;
+    while (next < sent_.size() && !answered(next)) ++next;
+    if (next < sent_.size()) seq = std::min<std::size_t>(next, end);
+  }
+  while (seq < end) {
+    if (answered(seq)) {
+      ++seq;
+      continue;
+    }
+    const auto gap_start = seq;
+    auto next = seq;
+    while (next < sent_.size() && !answered(next)) ++next;
+    if (next == sent_.size()) {
+      // After the last answered request: each one judged alone, by age.
+      for (; seq < end; ++seq)
+        if (now_us - sent_[seq].sent_us >= rules_.give_up_after_us) ++c.lost_unattributed;
+        else ++c.in_flight;
+      break;
+    }
+    const auto gap = static_cast<std::int64_t>(next - gap_start);
+    const auto& after = *replies_[*sent_[next].first_reply];
+    std::int64_t reply_before = -1, received_before = 0;
+    if (gap_start > 0) {
+      const auto& before = *replies_[*sent_[gap_start - 1].first_reply];
+      reply_before = before.reply_seq;
+      received_before = before.requests_received;
+    }
+    const auto lost_down = std::clamp<std::int64_t>(std::int64_t{after.reply_seq} - reply_before - 1, 0, gap);
+    const auto reached = std::clamp<std::int64_t>(std::int64_t{after.requests_received} - received_before - 1, lost_down, gap);
+    c.down.lost += static_cast<std::uint64_t>(lost_down);
+    c.server_unanswered += static_cast<std::uint64_t>(reached - lost_down);
+    c.up.received += static_cast<std::uint64_t>(reached);
+    c.up.lost += static_cast<std::uint64_t>(gap - reached);
+    seq = next;
+  }
+  c.up.sent = c.up.received + c.up.lost;
+  c.down.sent = c.down.received + c.down.lost;
+  return c;
+}
+
 std::optional<ClockOffset> UdpLaneTally::clock_offset(std::uint32_t first_seq, std::uint32_t end_seq) const {
   std::vector<ProbeRecord> records;
   for (std::size_t seq = first_seq; seq < std::min<std::size_t>(end_seq, sent_.size()); ++seq) {
@@ -157,10 +254,13 @@ std::optional<ClockOffset> UdpLaneTally::clock_offset(std::uint32_t first_seq, s
   return estimate_clock_offset(pointers);
 }
 
-UdpOneWayDelays UdpLaneTally::one_way_delays(const ClockOffset& offset) const {
+UdpOneWayDelays UdpLaneTally::one_way_delays(const ClockOffset& offset, std::uint32_t first_seq,
+                                             std::uint32_t end_seq) const {
   UdpOneWayDelays out;
+  const auto end = std::min<std::size_t>(end_seq, sent_.size());
   // Integer differences first: the two clocks' epochs may be far apart.
-  for (const auto& request : sent_) {
+  for (std::size_t seq = first_seq; seq < end; ++seq) {
+    const auto& request = sent_[seq];
     if (!request.first_reply) continue;
     const auto& a = *replies_[*request.first_reply];
     out.up_ms.push_back((static_cast<double>(a.server_recv_us - request.sent_us) - offset.server_minus_client_us) /
@@ -168,6 +268,7 @@ UdpOneWayDelays UdpLaneTally::one_way_delays(const ClockOffset& offset) const {
   }
   for (const auto reply_seq : arrival_order_) {
     const auto& a = *replies_[reply_seq];
+    if (a.seq < first_seq || a.seq >= end) continue;
     out.down_ms.push_back((static_cast<double>(a.client_recv_us - a.server_send_us) + offset.server_minus_client_us) /
                           1000.0);
   }

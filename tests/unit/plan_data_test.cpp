@@ -41,6 +41,9 @@ void check_parameters(const PhasePlan& plan) {
   CHECK(plan.min_answered_ratio == 0.5);
   CHECK(plan.client_lag_p95_limit_ms == 20.0);
   CHECK(plan.server_echo_p99_limit_ms == 2.0);
+  CHECK(plan.udp_interval_us == 20 * kMs);
+  CHECK(plan.udp_datagram_bytes == 172);
+  CHECK(plan.udp_late_after_us == 60 * kMs);
 }
 
 void check_single_user(const PhasePlan& p, const char* name, Micros baseline, Micros warmup, Micros saturation,

@@ -171,3 +171,104 @@ TEST_CASE("numbers outside what a real plan produces are refused, naming the fie
   // The plans this project runs are inside every bound.
   CHECK(refused([](json&) {}) == "accepted");
 }
+
+namespace {
+// sample_result() with a UDP series: three requests, the second lost, the
+// third's reply arrived twice.
+Result sample_with_udp() {
+  auto r = sample_result();
+  UdpRaw udp;
+  udp.interval_us = 20'000;
+  udp.datagram_bytes = 172;
+  udp.ended_us = 2'000'000;
+  udp.send_failed = 1;
+  udp.request_sent_us = {0, 20'000, 40'000};
+  udp.replies = {{0, 0, 1, 9'000, 5'000'004'000, 5'000'004'030},
+                 {2, 1, 2, 49'000, 5'000'044'000, 5'000'044'030},
+                 {2, 1, 2, 49'500, 5'000'044'000, 5'000'044'030}};
+  r.raw.udp = udp;
+  UdpSeriesSummary s;
+  s.offset_from = "probe_lane";
+  s.requests = 3;
+  s.answered = 2;
+  s.up.sent = 3;
+  s.up.received = 2;
+  s.up.lost = 1;
+  s.up.loss_percent = 100.0 / 3;
+  s.down.duplicated = 1;
+  s.down.one_way_ms = summarize(std::vector<double>{4.5, 4.5});
+  UdpPhaseSummary phase;
+  phase.name = "baseline";
+  phase.requests = 3;
+  s.phases.push_back(phase);
+  r.summary.udp = s;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("a UDP series survives serialization; a document without one reads as before") {
+  const auto r = sample_with_udp();
+  const auto text = serialize_result(r);
+  const auto back = parse_result(text);
+  REQUIRE_MESSAGE(back.ok(), back.error());
+  CHECK(serialize_result(back.value()) == text);
+  const auto& b = back.value();
+  REQUIRE(b.raw.udp);
+  CHECK(b.raw.udp->request_sent_us.size() == 3);
+  CHECK(b.raw.udp->replies.size() == 3);
+  CHECK(b.raw.udp->replies[1].server_send_us == 5'000'044'030);
+  CHECK(b.raw.udp->send_failed == 1);
+  REQUIRE(b.summary.udp);
+  CHECK(b.summary.udp->up.lost == 1);
+  CHECK(b.summary.udp->phases.size() == 1);
+  const auto doc = json::parse(text);
+  CHECK(doc["raw"]["probe_transport"] == "websocket");
+  CHECK(doc["raw"]["udp"]["transport"] == "udp");
+  CHECK(doc["raw"]["udp"]["status"] == "measured");
+  CHECK(doc["summary"]["udp"]["grades"] == false);
+  CHECK(doc["plan"]["udp_interval_us"] == 20'000);
+
+  // A file written before the UDP series: no probe_transport, no plan keys.
+  auto old = to_json(sample_result());
+  old["raw"].erase("probe_transport");
+  for (const char* key : {"udp_interval_us", "udp_datagram_bytes", "udp_late_after_us"}) old["plan"].erase(key);
+  const auto read = parse_result(old.dump());
+  REQUIRE_MESSAGE(read.ok(), read.error());
+  CHECK_FALSE(read.value().raw.udp);
+  CHECK_FALSE(read.value().summary.udp);
+  CHECK(read.value().raw.probe_transport == "websocket");
+  CHECK(read.value().plan.udp_interval_us == PhasePlan{}.udp_interval_us);
+  CHECK(read.value().plan.udp_late_after_us == PhasePlan{}.udp_late_after_us);
+  CHECK_FALSE(json::parse(serialize_result(sample_result()))["raw"].contains("udp"));
+}
+
+TEST_CASE("a malformed UDP series is refused, naming the field") {
+  const auto refused = [](const std::function<void(json&)>& edit) {
+    auto doc = to_json(sample_with_udp());
+    edit(doc);
+    const auto parsed = parse_result(doc.dump());
+    REQUIRE_FALSE(parsed.ok());
+    return parsed.error();
+  };
+  CHECK(refused([](json& d) { d["raw"]["udp"]["replies"][2]["seq"] = 3; }) == "raw.udp.replies[2].seq: no such request");
+  CHECK(refused([](json& d) { d["raw"]["udp"]["requests"][1]["seq"] = 5; }) ==
+        "raw.udp.requests[1].seq: expected the request's place in the list");
+  CHECK(refused([](json& d) { d["raw"]["udp"]["requests"][2]["sent_us"] = 10; }) ==
+        "raw.udp.requests[2].sent_us: earlier than the request before");
+  CHECK(refused([](json& d) { d["raw"]["udp"]["replies"][0]["received_us"] = -1; }) ==
+        "raw.udp.replies[0].received_us: earlier than its request's sent_us");
+  CHECK(refused([](json& d) { d["raw"]["udp"]["replies"][0]["server_send_us"] = 0; }) ==
+        "raw.udp.replies[0].server_send_us: earlier than server_recv_us");
+  CHECK(refused([](json& d) { d["raw"]["udp"]["replies"][1]["reply_seq"] = 2; }) ==
+        "raw.udp.replies[1].reply_seq: not below requests_received");
+  CHECK(refused([](json& d) { d["raw"]["udp"]["status"] = "maybe"; }).find("raw.udp.status: expected measured") == 0);
+  CHECK(refused([](json& d) { d["raw"]["udp"]["transport"] = "tcp"; }) == "raw.udp.transport: expected \"udp\"");
+  CHECK(refused([](json& d) { d["raw"]["probe_transport"] = "udp"; }).find("raw.probe_transport") == 0);
+  CHECK(refused([](json& d) { d["raw"]["udp"]["datagram_bytes"] = 9000; }).find("raw.udp.datagram_bytes") == 0);
+  CHECK(refused([](json& d) { d["plan"]["udp_interval_us"] = 5; }).find("plan.udp_interval_us") == 0);
+  CHECK(refused([](json& d) { d["summary"]["udp"]["up"]["lost"] = -1; }) == "summary.udp.up.lost: must not be negative");
+  CHECK(refused([](json& d) {
+          auto& replies = d["raw"]["udp"]["replies"];
+          for (int i = 0; i < 70; ++i) replies.push_back(replies[0]);
+        }).find("raw.udp.replies: too many items") == 0);
+}

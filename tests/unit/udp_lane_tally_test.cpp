@@ -365,3 +365,110 @@ TEST_CASE("a request duplicated on the way out and its copy left unanswered is a
   CHECK(w.up.lost == 0);
   CHECK(w.up.duplicated == 2);
 }
+
+TEST_CASE("counts_for: a phase's requests, each gap filed by its make-up in the phase of its first request") {
+  Lane lane;
+  auto& t = lane.tally;
+  auto& server = lane.server;
+  // 12 requests, 20 ms apart, 5 ms each way. Seq 2 is lost on the way out,
+  // 3's reply on the way back, 4 is received but not answered, 5 and 6 are
+  // lost on the way out: one gap, 2 to 6, between the answered 1 and 7,
+  // which straddles the ranges' border at 6.
+  const auto exchange = [&](bool reaches, bool answered, bool reply_arrives) {
+    const auto sent = lane.clock.now_us();
+    const auto seq = t.next_request(sent);
+    if (reaches) {
+      const auto reply = server.arrive(seq, sent, sent + 5'000, answered);
+      if (reply && reply_arrives) REQUIRE(t.on_reply(*reply, sent + 10'020) == UdpLaneTally::ReplyKind::First);
+    }
+    lane.clock.advance_us(20'000);
+  };
+  exchange(true, true, true);     // 0
+  exchange(true, true, true);     // 1
+  exchange(false, true, true);    // 2: lost up
+  exchange(true, true, false);    // 3: lost down
+  exchange(true, false, false);   // 4: not answered
+  exchange(false, true, true);    // 5: lost up
+  exchange(false, true, true);    // 6: lost up (a gap begun in the first range)
+  for (int i = 7; i < 12; ++i) exchange(true, true, true);
+  const auto now = lane.clock.now_us() + 3'000'000;
+
+  const auto first = t.counts_for(0, 6, now);
+  CHECK(first.requests_sent == 6);
+  CHECK(first.answered == 2);
+  CHECK(first.up.lost == 3);  // 2, 5 and 6: the whole gap is the first range's
+  CHECK(first.down.lost == 1);
+  CHECK(first.server_unanswered == 1);
+  CHECK(first.up.received == 4);  // 0, 1, 3 and 4 reached the server
+  CHECK(first.up.sent == 7);
+  CHECK(first.down.sent == 3);
+  const auto second = t.counts_for(6, 12, now);
+  CHECK(second.requests_sent == 6);
+  CHECK(second.answered == 5);
+  CHECK(second.up.lost == 0);
+  CHECK(second.down.lost == 0);
+  CHECK(second.server_unanswered == 0);
+
+  // The ranges' sums are the whole flow's, which counts() reads its own way.
+  const auto whole = t.counts(now);
+  CHECK(first.up.lost + second.up.lost == whole.up.lost);
+  CHECK(first.down.lost + second.down.lost == whole.down.lost);
+  CHECK(first.server_unanswered + second.server_unanswered == whole.server_unanswered);
+  CHECK(first.answered + second.answered == whole.answered);
+  CHECK(first.up.received + second.up.received == whole.up.received);
+  CHECK(first.down.received + second.down.received == whole.down.received);
+  const auto all = t.counts_for(0, 12, now);
+  CHECK(all.up.lost == whole.up.lost);
+  CHECK(all.down.lost == whole.down.lost);
+  CHECK(all.server_unanswered == whole.server_unanswered);
+}
+
+TEST_CASE("counts_for: requests after the last answer are judged each in its own range, by age") {
+  Lane lane;
+  lane.run(4, 5'000, 5'000);
+  for (int i = 0; i < 4; ++i) {  // unanswered, 20 ms apart
+    lane.tally.next_request(lane.clock.now_us());
+    lane.clock.advance_us(20'000);
+  }
+  // At the last request's send time + 2 s - 1 µs: the last is in flight,
+  // the three before it are past give_up_after_us.
+  const auto now = lane.clock.now_us() - 20'000 + 2'000'000 - 1;
+  const auto a = lane.tally.counts_for(0, 6, now);
+  CHECK(a.answered == 4);
+  CHECK(a.lost_unattributed == 2);
+  CHECK(a.in_flight == 0);
+  CHECK(a.up.lost == 0);
+  const auto b = lane.tally.counts_for(6, 8, now);
+  CHECK(b.lost_unattributed == 1);
+  CHECK(b.in_flight == 1);
+  const auto whole = lane.tally.counts(now);
+  CHECK(whole.lost_unattributed == a.lost_unattributed + b.lost_unattributed);
+  CHECK(whole.in_flight == a.in_flight + b.in_flight);
+}
+
+TEST_CASE("counts_for: reordering, duplicates and lateness count in the range of the datagram's request") {
+  UdpLaneRules rules;
+  rules.late_after_us = 10'000;
+  Lane lane(rules);
+  auto replies = lane.answered_not_delivered(6);
+  auto& t = lane.tally;
+  const auto at = lane.clock.now_us();
+  // Downstream: 4's reply arrives before 3's (3 reordered); 1's twice; 5's
+  // 30 ms late.
+  for (const int i : {0, 1, 2, 4, 3}) REQUIRE(t.on_reply(replies[i], at + i) == UdpLaneTally::ReplyKind::First);
+  CHECK(t.on_reply(replies[1], at + 10) == UdpLaneTally::ReplyKind::DuplicatedDownstream);
+  REQUIRE(t.on_reply(replies[5], at + 30'000) == UdpLaneTally::ReplyKind::First);
+  const auto now = at + 3'000'000;
+  const auto a = t.counts_for(0, 3, now);
+  const auto b = t.counts_for(3, 6, now);
+  CHECK(a.down.reordered == 0);
+  CHECK(b.down.reordered == 1);
+  CHECK(a.down.duplicated == 1);
+  CHECK(b.down.duplicated == 0);
+  CHECK(a.down.late == 0);
+  CHECK(b.down.late == 1);
+  const auto whole = t.counts(now);
+  CHECK(whole.down.reordered == 1);
+  CHECK(whole.down.duplicated == 1);
+  CHECK(whole.down.late == 1);
+}

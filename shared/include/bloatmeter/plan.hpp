@@ -35,6 +35,11 @@ struct PhasePlan {
   double min_answered_ratio = 0.5;          // below: phase invalid
   double client_lag_p95_limit_ms = 20.0;    // above: "client busy"
   double server_echo_p99_limit_ms = 2.0;    // above: "server busy"
+  // The native clients' UDP series (udp_samples.hpp): a call's pace and
+  // datagram, and the jitter buffer a datagram is late for.
+  Micros udp_interval_us = 20'000;          // 50 Hz
+  int udp_datagram_bytes = 172;             // G.711's payload with its RTP header
+  Micros udp_late_after_us = 60'000;
 
   Micros total_duration_us() const;
   const PhaseSpec* find(const std::string& phase_name) const;

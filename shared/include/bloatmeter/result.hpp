@@ -12,6 +12,7 @@
 #include "bloatmeter/plan.hpp"
 #include "bloatmeter/stats.hpp"
 #include "bloatmeter/throughput_interval.hpp"
+#include "bloatmeter/udp_samples.hpp"
 
 namespace bloatmeter {
 
@@ -61,6 +62,11 @@ struct RawData {
   // Household mode only (meta.mode "household"): every simulated user's
   // own samples. The probes above then hold the baseline's probe lane.
   std::optional<HouseholdRaw> household;
+  // The probe lane above, the series that grades: always the WebSocket
+  // lane (docs/method.md §3), written so a reader need not assume it.
+  std::string probe_transport = "websocket";
+  // Native clients only: the second series, over UDP (udp_samples.hpp).
+  std::optional<UdpRaw> udp;
 };
 
 // ---- Summary: derived from raw samples alone by recompute(). ------------
@@ -103,6 +109,9 @@ struct Summary {
   // Household mode only: per-user figures, grades, fairness. `overall` is
   // then the household grade.
   std::optional<HouseholdSummary> household;
+  // Present when raw.udp is: loss, reordering and one-way delay each way.
+  // Never latency; no grade, figure or flag above depends on it.
+  std::optional<UdpSeriesSummary> udp;
   bool low_confidence() const { return !flags.empty(); }
   const PhaseSummary* phase(const std::string& name) const;
   // Over the graded phases: probes held up by loss recovery (left out of

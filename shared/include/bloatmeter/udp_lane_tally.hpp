@@ -93,14 +93,32 @@ class UdpLaneTally {
   // give_up_after_us has passed since the last request.
   UdpLaneCounts counts(Micros now_us) const;
 
+  // The figures of the requests with seq in [first_seq, end_seq) (a
+  // phase's), as of `now_us`. Answered requests, and the datagrams that
+  // answer them, count in the range of their request. An unanswered request
+  // lies in a gap between two answered ones, p and n; the replies' counters
+  // tell the gap's make-up: reply_seq(n) - reply_seq(p) - 1 replies were
+  // sent in it and lost downstream, requests_received(n) -
+  // requests_received(p) - 1 requests reached the server (those not
+  // answered are server_unanswered), and the rest were lost upstream. A gap
+  // counts whole in the range of its first request. Requests after the last
+  // answered one are in flight or lost_unattributed, each in its own range.
+  // Late is judged against the direction's fastest over the whole flow (the
+  // idle path), not the range's. Exact when nothing was reordered across a
+  // gap, as counts() is; the ranges' sums then equal counts()'.
+  UdpLaneCounts counts_for(std::uint32_t first_seq, std::uint32_t end_seq, Micros now_us) const;
+
   // The server's clock against the client's, the method's way
   // (estimate_clock_offset: the fastest third, split symmetrically), from
   // the answered requests with seq in [first_seq, end_seq). The time the
   // server held each request is taken out of its round trip first.
   std::optional<ClockOffset> clock_offset(std::uint32_t first_seq, std::uint32_t end_seq) const;
 
-  // Each answered request's one-way delay each way under `offset`.
-  UdpOneWayDelays one_way_delays(const ClockOffset& offset) const;
+  // Each answered request's one-way delay each way under `offset`; of the
+  // requests with seq in [first_seq, end_seq) only, when given (a reply is
+  // filed under its request).
+  UdpOneWayDelays one_way_delays(const ClockOffset& offset, std::uint32_t first_seq = 0,
+                                 std::uint32_t end_seq = UINT32_MAX) const;
 
  private:
   struct Arrival {  // one reply the server sent, received at least once
@@ -110,6 +128,8 @@ class UdpLaneTally {
     Micros client_recv_us = 0;
     Micros server_recv_us = 0;
     Micros server_send_us = 0;
+    bool reordered_down = false;  // arrived after a reply with a higher reply_seq
+    std::uint32_t copies = 0;     // further copies of it that arrived
   };
   struct Sent {
     Micros sent_us = 0;

@@ -1,0 +1,166 @@
+#include "udp_json.hpp"
+
+#include "bloatmeter/result_limits.hpp"
+#include "bloatmeter/udp_probe_wire.hpp"
+#include "json_values.hpp"
+
+namespace bloatmeter::detail {
+
+using nlohmann::json;
+
+namespace {
+
+// An hour of requests at the fastest probe rate a plan may have.
+constexpr std::size_t kMaxUdpRequests = kMaxTestUs / kMinProbeIntervalUs;
+// A server answers each arrival at most once, and copies made on the way
+// add no more than that again (udp_lane_tally.cpp's counter ceiling).
+std::size_t max_replies(std::size_t requests) { return 2 * requests + 64; }
+
+UdpSeriesStatus udp_status_from(const JsonReader& in) {
+  const auto text = in.string("status");
+  const auto status = udp_series_status_from_string(text);
+  if (!status) in.fail("status", "expected measured, blocked, refused, unavailable or off");
+  return *status;
+}
+
+json udp_direction_to_json(const UdpDirectionSummary& d) {
+  return {{"sent", d.sent},
+          {"received", d.received},
+          {"lost", d.lost},
+          {"reordered", d.reordered},
+          {"duplicated", d.duplicated},
+          {"late", d.late},
+          {"loss_percent", opt(d.loss_percent)},
+          {"late_percent", opt(d.late_percent)},
+          {"one_way_ms", stats_or_null(d.one_way_ms)}};
+}
+
+UdpDirectionSummary udp_direction_from(const JsonReader& in) {
+  UdpDirectionSummary d;
+  d.sent = static_cast<std::uint64_t>(in.non_negative("sent"));
+  d.received = static_cast<std::uint64_t>(in.non_negative("received"));
+  d.lost = static_cast<std::uint64_t>(in.non_negative("lost"));
+  d.reordered = static_cast<std::uint64_t>(in.non_negative("reordered"));
+  d.duplicated = static_cast<std::uint64_t>(in.non_negative("duplicated"));
+  d.late = static_cast<std::uint64_t>(in.non_negative("late"));
+  d.loss_percent = in.optional_number("loss_percent");
+  d.late_percent = in.optional_number("late_percent");
+  d.one_way_ms = stats_from(in, "one_way_ms");
+  return d;
+}
+
+// The counts a phase and the whole series both carry.
+template <typename T>
+void udp_counts_to_json(const T& c, json& out) {
+  out["requests"] = c.requests;
+  out["answered"] = c.answered;
+  out["server_unanswered"] = c.server_unanswered;
+  out["in_flight"] = c.in_flight;
+  out["lost_unattributed"] = c.lost_unattributed;
+  out["up"] = udp_direction_to_json(c.up);
+  out["down"] = udp_direction_to_json(c.down);
+}
+
+template <typename T>
+void udp_counts_from(const JsonReader& in, T& c) {
+  c.requests = static_cast<std::uint64_t>(in.non_negative("requests"));
+  c.answered = static_cast<std::uint64_t>(in.non_negative("answered"));
+  c.server_unanswered = static_cast<std::uint64_t>(in.non_negative("server_unanswered"));
+  c.in_flight = static_cast<std::uint64_t>(in.non_negative("in_flight"));
+  c.lost_unattributed = static_cast<std::uint64_t>(in.non_negative("lost_unattributed"));
+  c.up = udp_direction_from(in.object("up"));
+  c.down = udp_direction_from(in.object("down"));
+}
+
+}  // namespace
+
+json udp_raw_to_json(const UdpRaw& raw) {
+  json requests = json::array();
+  for (std::size_t seq = 0; seq < raw.request_sent_us.size(); ++seq)
+    requests.push_back({{"seq", seq}, {"sent_us", raw.request_sent_us[seq]}});
+  json replies = json::array();
+  for (const auto& r : raw.replies)
+    replies.push_back({{"seq", r.seq},
+                       {"reply_seq", r.reply_seq},
+                       {"requests_received", r.requests_received},
+                       {"received_us", r.received_us},
+                       {"server_recv_us", r.server_recv_us},
+                       {"server_send_us", r.server_send_us}});
+  return {{"transport", "udp"},
+          {"status", to_string(raw.status)},
+          {"reason", raw.reason},
+          {"interval_us", raw.interval_us},
+          {"datagram_bytes", raw.datagram_bytes},
+          {"ended_us", raw.ended_us},
+          {"send_failed", raw.send_failed},
+          {"requests", requests},
+          {"replies", replies}};
+}
+
+UdpRaw udp_raw_from(const JsonReader& in) {
+  UdpRaw raw;
+  if (in.string_or("transport", "udp") != "udp") in.fail("transport", "expected \"udp\"");
+  raw.status = udp_status_from(in);
+  raw.reason = in.string_or("reason", "");
+  raw.interval_us = in.integer_in("interval_us", 0, kMaxProbeIntervalUs);
+  raw.datagram_bytes = static_cast<std::uint32_t>(in.integer_in("datagram_bytes", 0, udp_probe_wire::kMaxDatagramBytes));
+  raw.ended_us = in.time_us("ended_us");
+  raw.send_failed = static_cast<std::uint64_t>(in.non_negative("send_failed"));
+  in.each("requests", [&](const JsonReader& r) {
+    if (r.uint32("seq") != raw.request_sent_us.size()) r.fail("seq", "expected the request's place in the list");
+    const auto sent = r.time_us("sent_us");
+    if (!raw.request_sent_us.empty() && sent < raw.request_sent_us.back()) r.fail("sent_us", "earlier than the request before");
+    raw.request_sent_us.push_back(sent);
+  }, kMaxUdpRequests);
+  in.each("replies", [&](const JsonReader& r) {
+    UdpReplyRecord rec;
+    rec.seq = r.uint32("seq");
+    if (rec.seq >= raw.request_sent_us.size()) r.fail("seq", "no such request");
+    rec.reply_seq = r.uint32("reply_seq");
+    rec.requests_received = r.uint32("requests_received");
+    if (rec.reply_seq >= rec.requests_received) r.fail("reply_seq", "not below requests_received");
+    rec.received_us = r.time_us("received_us");
+    if (rec.received_us < raw.request_sent_us[rec.seq]) r.fail("received_us", "earlier than its request's sent_us");
+    rec.server_recv_us = r.time_us("server_recv_us");
+    rec.server_send_us = r.time_us("server_send_us");
+    if (rec.server_send_us < rec.server_recv_us) r.fail("server_send_us", "earlier than server_recv_us");
+    raw.replies.push_back(rec);
+  }, max_replies(raw.request_sent_us.size()));
+  return raw;
+}
+
+json udp_summary_to_json(const UdpSeriesSummary& s) {
+  json phases = json::array();
+  for (const auto& p : s.phases) {
+    json phase = {{"name", p.name}};
+    udp_counts_to_json(p, phase);
+    phases.push_back(std::move(phase));
+  }
+  json out = {{"transport", "udp"},
+              {"status", to_string(s.status)},
+              {"reason", s.reason},
+              {"grades", false},
+              {"offset_from", opt(s.offset_from)},
+              {"send_failed", s.send_failed},
+              {"phases", phases}};
+  udp_counts_to_json(s, out);
+  return out;
+}
+
+UdpSeriesSummary udp_summary_from(const JsonReader& in) {
+  UdpSeriesSummary s;
+  s.status = udp_status_from(in);
+  s.reason = in.string_or("reason", "");
+  if (in.has("offset_from")) s.offset_from = in.string("offset_from");
+  s.send_failed = static_cast<std::uint64_t>(in.non_negative("send_failed"));
+  udp_counts_from(in, s);
+  in.each("phases", [&](const JsonReader& p) {
+    UdpPhaseSummary phase;
+    phase.name = p.string("name");
+    udp_counts_from(p, phase);
+    s.phases.push_back(std::move(phase));
+  }, kMaxPhases);
+  return s;
+}
+
+}  // namespace bloatmeter::detail

@@ -1,0 +1,18 @@
+#pragma once
+// Internal to the JSON code: the UDP series' parts of a result document
+// (raw.udp, summary.udp), read through JsonReader so errors name the field.
+// Throw JsonFieldError.
+#include <nlohmann/json.hpp>
+
+#include "bloatmeter/udp_samples.hpp"
+#include "json_reader.hpp"
+
+namespace bloatmeter::detail {
+
+nlohmann::json udp_raw_to_json(const UdpRaw& raw);
+UdpRaw udp_raw_from(const JsonReader& in);
+
+nlohmann::json udp_summary_to_json(const UdpSeriesSummary& summary);
+UdpSeriesSummary udp_summary_from(const JsonReader& in);
+
+}  // namespace bloatmeter::detail
