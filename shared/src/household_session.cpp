@@ -10,6 +10,18 @@ HouseholdSession::HouseholdSession(HouseholdPlan plan, HouseholdTransport& trans
   users_end_us_ = plan_.baseline_us() + plan_.users_us();
 }
 
+void HouseholdSession::set_udp_lane(UdpLaneStart start) {
+  if (state_ == State::Ready) udp_.emplace(std::move(start), plan_.phases.late_after_us);
+}
+
+void HouseholdSession::on_udp_reply(const udp_probe_wire::Reply& reply, Micros t) {
+  if (udp_ && running()) udp_->on_reply(reply, t);
+}
+
+void HouseholdSession::on_udp_refused(Micros t) {
+  if (udp_ && running()) udp_->on_refused(t);
+}
+
 void HouseholdSession::begin() {
   if (state_ != State::Ready) return;
   state_ = State::Baseline;
@@ -47,6 +59,7 @@ void HouseholdSession::tick(Micros t) {
   if (state_ == State::Baseline && t >= plan_.baseline_us()) start_users();
   if (state_ == State::Users && t >= users_end_us_) return stop_users(users_end_us_);
   if (state_ != State::Baseline && state_ != State::Users) return;
+  if (udp_) udp_->send_due(t, [&](std::uint32_t seq, Micros at) { return transport_.send_udp_request(seq, at); });
   const Micros phase_end = state_ == State::Users ? users_end_us_ : plan_.baseline_us();
   live_.users_running = state_ == State::Users;
   live_.elapsed_s = static_cast<double>(t) / 1e6;
@@ -71,6 +84,7 @@ void HouseholdSession::start_users() {
 void HouseholdSession::stop_users(Micros end_us) {
   stopped_at_us_ = end_us;
   state_ = State::HandingOver;
+  if (udp_) udp_->stop_sending(end_us);
   transport_.stop_users(end_us);
   // The samples may have come during that call, or before it (a worker
   // that ended the users on its own clock).
@@ -92,6 +106,7 @@ void HouseholdSession::abort(const std::string& reason, Micros t) {
   abort_reason_ = reason;
   if (state_ == State::Users) return stop_users(t);
   if (state_ == State::Baseline) phases_.push_back({kHouseholdBaselinePhase, 0, t});
+  if (udp_) udp_->stop_sending(t);
   finish();
 }
 
@@ -107,7 +122,8 @@ Micros HouseholdSession::next_due_us() const {
     case State::Baseline:
     case State::Users: {
       const Micros boundary = state_ == State::Users ? users_end_us_ : plan_.baseline_us();
-      return transport_.schedules_probes() ? boundary : std::min(boundary, schedule_.next_due_us());
+      const Micros next = transport_.schedules_probes() ? boundary : std::min(boundary, schedule_.next_due_us());
+      return udp_ ? std::min(next, udp_->next_due_us()) : next;
     }
     case State::HandingOver:
       return stopped_at_us_ + kHandOverTimeoutUs;
@@ -132,6 +148,7 @@ Result HouseholdSession::result() const {
   const bool samples_lost = state_ == State::Finished && users_started() && !users_;
   r.raw.aborted = aborted_ || samples_lost;
   r.raw.abort_reason = aborted_ ? abort_reason_ : (samples_lost ? "the users' samples were lost" : "");
+  if (udp_) r.raw.udp = udp_->raw();
   return r;
 }
 

@@ -19,6 +19,23 @@ SingleUserSession::SingleUserSession(PhasePlan plan, SingleUserTransport& transp
     : plan_(std::move(plan)), transport_(transport), schedule_(plan_.probe_interval_us),
       meter_(plan_.throughput_interval_us) {}
 
+void SingleUserSession::set_udp_lane(UdpLaneStart start) {
+  if (state_ == State::Ready) udp_.emplace(std::move(start), plan_.late_after_us);
+}
+
+void SingleUserSession::on_udp_reply(const udp_probe_wire::Reply& reply, Micros t) {
+  if (udp_ && state_ == State::Running) udp_->on_reply(reply, t);
+}
+
+void SingleUserSession::on_udp_refused(Micros t) {
+  if (udp_ && state_ == State::Running) udp_->on_refused(t);
+}
+
+Micros SingleUserSession::next_due_us() const {
+  if (draining_) return drain_until_us_;
+  return std::min(schedule_.next_due_us(), udp_ ? udp_->next_due_us() : schedule_.next_due_us());
+}
+
 void SingleUserSession::begin() {
   if (state_ != State::Ready) return;
   state_ = State::Running;
@@ -123,7 +140,7 @@ void SingleUserSession::on_probe_sent(std::uint32_t seq, Micros due_us, Micros s
 void SingleUserSession::tick(Micros t) {
   if (state_ != State::Running) return;
   if (draining_) {
-    if (probes_.outstanding() == 0 || t >= drain_until_us_) finish(t);
+    if (drained(t)) finish(t);
     return;
   }
   if (!transport_.schedules_probes()) send_due_probes(t);
@@ -132,6 +149,7 @@ void SingleUserSession::tick(Micros t) {
   while (!draining_ && phase_ < plan_.phases.size() && t - phase_start_us_ >= plan_.phases[phase_].duration_us)
     enter_phase(phase_ + 1, phase_start_us_ + plan_.phases[phase_].duration_us);
   if (state_ != State::Running || draining_) return;
+  if (udp_) udp_->send_due(t, [&](std::uint32_t seq, Micros at) { return transport_.send_udp_request(seq, at); });
   live_.elapsed_s = static_cast<double>(t) / 1e6;
   live_.phase_left_s = static_cast<double>(phase_start_us_ + plan_.phases[phase_].duration_us - t) / 1e6;
   if (last_live_us_ < 0 || t - last_live_us_ >= kLiveStepUs) {
@@ -176,12 +194,22 @@ void SingleUserSession::begin_drain(Micros t) {
   draining_ = true;
   const auto& sent = probes_.records();
   drain_until_us_ = sent.empty() ? t : std::max(t, sent.back().sent_us + plan_.late_after_us);
-  if (probes_.outstanding() == 0) finish(t);
+  if (udp_) {
+    // The UDP series' last replies are awaited the same way.
+    udp_->stop_sending(t);
+    if (const auto deadline = udp_->settle_deadline_us()) drain_until_us_ = std::max(drain_until_us_, *deadline);
+  }
+  if (drained(t)) finish(t);
+}
+
+bool SingleUserSession::drained(Micros t) const {
+  return t >= drain_until_us_ || (probes_.outstanding() == 0 && (!udp_ || udp_->settled(t)));
 }
 
 void SingleUserSession::finish(Micros t) {
   if (raw_.aborted && !raw_.phases.empty()) raw_.phases.back().end_us = t;  // the phase ended here
   if (!draining_) stop_load(t);
+  if (udp_) udp_->stop_sending(t);
   state_ = State::Finished;
 }
 
@@ -192,6 +220,7 @@ Result SingleUserSession::result() const {
   r.raw.probes = probes_.records();
   r.raw.client_lag = lag_.samples();
   r.raw.throughput = meter_.intervals();
+  if (udp_) r.raw.udp = udp_->raw();
   return r;
 }
 

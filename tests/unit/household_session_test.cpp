@@ -263,3 +263,65 @@ TEST_CASE("a worker that schedules probes and hands the users over later; a lost
     CHECK(s.result().raw.phases.back().end_us == end);
   }
 }
+
+TEST_CASE("the household runs the UDP series through the baseline and the users, and stops with them") {
+  const auto plan = quick();
+  FakeHousehold link;
+  // Answers every UDP request but the tenth at once, 2 ms later on the
+  // client's clock.
+  struct UdpAnswering : FakeHousehold {
+    bool send_udp_request(std::uint32_t seq, Micros at) override {
+      udp.push_back({seq, at});
+      if (seq == 10) return true;
+      udp_probe_wire::Reply r;
+      r.seq = seq;
+      r.reply_seq = replies++;
+      r.requests_received = ++received;
+      r.client_send_us = static_cast<std::uint64_t>(at);
+      r.server_recv_us = at + 1'000 + kServerAheadUs;
+      r.server_send_us = r.server_recv_us;
+      session->on_udp_reply(r, at + 2'000);
+      return true;
+    }
+    std::vector<Sent> udp;
+    std::uint32_t replies = 0, received = 0;
+  } udp_link;
+  HouseholdSession s(plan, udp_link);
+  udp_link.session = &s;
+  UdpLaneStart start;
+  start.port = 9;
+  s.set_udp_lane(start);
+  s.begin();
+  SimClock clock{s, udp_link};
+  clock.run(0, plan.baseline_us() + plan.users_us() + 10'000);
+  CHECK(s.state() == HouseholdSession::State::Finished);
+  const auto end = plan.baseline_us() + plan.users_us();
+  REQUIRE_FALSE(udp_link.udp.empty());
+  CHECK(udp_link.udp.size() == static_cast<std::size_t>(end / start.interval_us));
+  CHECK(udp_link.udp.back().at < end);
+  const auto r = s.result();
+  REQUIRE(r.raw.udp);
+  CHECK(r.raw.udp->status == UdpSeriesStatus::Measured);
+  CHECK(r.raw.udp->request_sent_us.size() == udp_link.udp.size());
+  CHECK(r.raw.udp->replies.size() == udp_link.udp.size() - 1);
+  (void)link;
+}
+
+TEST_CASE("a household whose UDP gets no answer: blocked 2 s after the first request, sending stops") {
+  const auto plan = quick();
+  struct UdpSilent : FakeHousehold {
+    bool send_udp_request(std::uint32_t, Micros) override { return ++sent_udp, true; }
+    int sent_udp = 0;
+  } link;
+  HouseholdSession s(plan, link);
+  link.session = &s;
+  s.set_udp_lane(UdpLaneStart{});
+  s.begin();
+  SimClock clock{s, link};
+  clock.run(0, plan.baseline_us() + plan.users_us() + 10'000);
+  CHECK(link.sent_udp == 100);
+  const auto r = s.result();
+  REQUIRE(r.raw.udp);
+  CHECK(r.raw.udp->status == UdpSeriesStatus::Blocked);
+  CHECK_FALSE(r.raw.aborted);  // the test itself ran as ever
+}

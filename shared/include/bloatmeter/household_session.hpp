@@ -20,6 +20,7 @@
 #include "bloatmeter/probe_schedule.hpp"
 #include "bloatmeter/probe_tracker.hpp"
 #include "bloatmeter/result.hpp"
+#include "bloatmeter/udp_probe_lane.hpp"
 
 namespace bloatmeter {
 
@@ -42,6 +43,13 @@ class HouseholdSession {
 
   HouseholdSession(HouseholdPlan plan, HouseholdTransport& transport);
 
+  // Before begin(), by a native client: the UDP series runs beside the
+  // probe lane through the baseline and the users (open), or the result
+  // records why not. It stops with the users: its last requests count as
+  // in flight, as the users' own last messages do.
+  void set_udp_lane(UdpLaneStart start);
+  void on_udp_reply(const udp_probe_wire::Reply& reply, Micros t);
+  void on_udp_refused(Micros t);
   // Starts the clock: t = 0 is now, the baseline begins.
   void begin();
   // Advances to client time `t` (µs since begin): sends the probes due,
@@ -96,6 +104,7 @@ class HouseholdSession {
   bool aborted_ = false;
   std::string abort_reason_;
   HouseholdStatus live_;
+  std::optional<UdpProbeLane> udp_;
 };
 
 }  // namespace bloatmeter

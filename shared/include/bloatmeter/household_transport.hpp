@@ -32,6 +32,9 @@ class HouseholdTransport {
   virtual void stop_users(Micros end_us) = 0;
   // Closes the probe lane (the test is over).
   virtual void close() {}
+  // As SingleUserTransport::send_udp_request: only after
+  // HouseholdSession::set_udp_lane().
+  virtual bool send_udp_request(std::uint32_t, Micros) { return false; }
 };
 
 }  // namespace bloatmeter

@@ -21,6 +21,7 @@
 #include "bloatmeter/stream_discovery.hpp"
 #include "bloatmeter/single_user_transport.hpp"
 #include "bloatmeter/throughput_meter.hpp"
+#include "bloatmeter/udp_probe_lane.hpp"
 
 namespace bloatmeter {
 
@@ -43,6 +44,10 @@ class SingleUserSession {
 
   SingleUserSession(PhasePlan plan, SingleUserTransport& transport);
 
+  // Before begin(), by a native client: the UDP series runs beside the
+  // probe lane (open) or the result records why not. Without this call
+  // the result has no UDP series.
+  void set_udp_lane(UdpLaneStart start);
   // Starts the clock: t = 0 is now, the first phase begins.
   void begin();
   // Advances to client time `t` (µs since begin): sends the probes due,
@@ -57,6 +62,9 @@ class SingleUserSession {
   // RTT in ms when the echo matched a probe.
   std::optional<double> on_echo(std::uint32_t seq, Micros t, std::optional<Micros> server_recv_us,
                                 std::optional<Micros> echo_delay_us);
+  // A UDP reply, or the system's word that the port refused a request.
+  void on_udp_reply(const udp_probe_wire::Reply& reply, Micros t);
+  void on_udp_refused(Micros t);
   // Ends the test early: the result is partial and says why.
   void abort(const std::string& reason, Micros t);
 
@@ -71,7 +79,7 @@ class SingleUserSession {
   const std::optional<ClockOffset>& clock_offset() const { return offset_; }
   const std::vector<ProbeRecord>& probes() const { return probes_.records(); }
   // When the next probe is due: callers may sleep until then.
-  Micros next_due_us() const { return draining_ ? drain_until_us_ : schedule_.next_due_us(); }
+  Micros next_due_us() const;
   // The raw samples so far (all of them once Finished); the summary is
   // left to recompute().
   Result result() const;
@@ -88,6 +96,8 @@ class SingleUserSession {
   void stop_load(Micros t);
   // After the last phase: no load, no new probes, echoes still counted.
   void begin_drain(Micros t);
+  // Every echo in (both lanes), or nothing more worth waiting for.
+  bool drained(Micros t) const;
   void finish(Micros t);
 
   PhasePlan plan_;
@@ -108,6 +118,7 @@ class SingleUserSession {
   int found_streams_[2] = {0, 0};
   RawData raw_;
   LiveStatus live_;
+  std::optional<UdpProbeLane> udp_;
 };
 
 }  // namespace bloatmeter

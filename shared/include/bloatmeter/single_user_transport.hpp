@@ -38,6 +38,11 @@ class SingleUserTransport {
   // True once a stream failed to connect or was closed by the other side.
   virtual bool stream_lost(int id) = 0;
   virtual void close_stream(int id) = 0;
+  // Sends UDP request `seq` of the second series (udp_probe_lane.hpp),
+  // stamped with the client's send time; false when it could not leave.
+  // Only called after SingleUserSession::set_udp_lane(): a transport
+  // without UDP (the browser's) never gets the call.
+  virtual bool send_udp_request(std::uint32_t, Micros) { return false; }
 };
 
 }  // namespace bloatmeter

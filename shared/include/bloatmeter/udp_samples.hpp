@@ -99,7 +99,7 @@ struct UdpSeriesSummary {
   std::uint64_t lost_unattributed = 0;
   std::uint64_t send_failed = 0;
   UdpDirectionSummary up, down;
-  std::vector<UdpPhaseSummary> phases;  // one per phase that ran; empty unless measured
+  std::vector<UdpPhaseSummary> phases;  // one per phase that ran
   const UdpPhaseSummary* phase(std::string_view name) const;
 };
 
