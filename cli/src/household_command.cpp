@@ -31,6 +31,7 @@
 #include "run_start.hpp"
 #include "probe_connection.hpp"
 #include "server_url.hpp"
+#include "report.hpp"
 #include "session_loop.hpp"
 #include "tls_client.hpp"
 #include "ws_connect.hpp"
@@ -51,6 +52,9 @@ for what it needs; then the household grade and network fairness.
   --plan NAME      quick (2 s + 10 s) or standard (5 s + 30 s, the default)
   --greedy         the computer's download takes all it can get
   --json FILE      write the result file (the browser's format) to FILE
+  --no-udp         no UDP series (by default one runs beside the test when
+                   the server has a UDP lane: loss and one-way delay each
+                   way, not graded)
   --submit         after the test, hand the result to the server's operator
                    (POST /api/results; the server stores it and answers with
                    its id and grade; an aborted run's partial result too)
@@ -223,9 +227,9 @@ class NativeHouseholdTransport : public HouseholdTransport {
  public:
   NativeHouseholdTransport(asio::io_context& io, const HouseholdPlan& plan, ProbeConnection& probe,
                            const ServerUrl& url, const tcp::resolver::results_type& endpoints, ssl::context* tls,
-                           bool verify, bool greedy, const TestClock& clock)
+                           bool verify, bool greedy, const TestClock& clock, NativeUdpLane& udp)
       : io_(io), plan_(plan), probe_(probe), url_(url), endpoints_(endpoints), tls_(tls), verify_(verify),
-        greedy_(greedy), clock_(clock) {}
+        greedy_(greedy), clock_(clock), udp_(udp) {}
 
   void attach(HouseholdSession& session) { session_ = &session; }
   const std::vector<std::shared_ptr<UserLane>>& lanes() const { return lanes_; }
@@ -266,6 +270,7 @@ class NativeHouseholdTransport : public HouseholdTransport {
   }
 
   void close() override { probe_.close(); }
+  bool send_udp_request(std::uint32_t seq, Micros sent_us) override { return udp_.send(seq, sent_us); }
 
  private:
   asio::io_context& io_;
@@ -277,6 +282,7 @@ class NativeHouseholdTransport : public HouseholdTransport {
   bool verify_;
   bool greedy_;
   const TestClock& clock_;
+  NativeUdpLane& udp_;
   HouseholdSession* session_ = nullptr;
   std::vector<std::shared_ptr<UserLane>> lanes_;
 };
@@ -385,6 +391,7 @@ void print_household(const Result& result, std::ostream& out) {
     out << "\n    " << u.sentence << "\n";
   }
   out << "\n" << h.fairness_sentence << "\n";
+  print_udp_series(result, out);
   for (const auto f : s.flags) out << "note: " << describe(f) << "\n";
 }
 
@@ -397,7 +404,7 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
     err << "bloatmeter household: unknown plan '" << options->plan << "' (quick or standard)\n";
     return kExitUsage;
   }
-  const auto run = start_run(*options, "household", err, exit_code);
+  const auto run = start_run(*options, plan.phases, "household", err, exit_code);
   if (!run) return exit_code;
   const auto& url = run->url;
   auto& probe = run->lane.probe;
@@ -411,11 +418,11 @@ int run_household(const std::vector<std::string>& args, std::ostream& out, std::
   {
     TestClock clock;
     NativeHouseholdTransport transport(run->io, plan, *probe, url, run->lane.endpoints, run->tls_context(),
-                                       !options->insecure, options->greedy, clock);
+                                       !options->insecure, options->greedy, clock, *run->udp);
     HouseholdSession session(plan, transport);
     transport.attach(session);
     HouseholdProgress progress(session, transport, out, tty);
-    SessionLoop<HouseholdSession> driver(run->io, clock, session, *probe, run->stops,
+    SessionLoop<HouseholdSession> driver(run->io, clock, session, *probe, *run->udp, run->stops,
                                          [&](Micros n) { progress.show(n); });
     driver.run();
     result = session.result();

@@ -81,6 +81,36 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
     const auto probes = s.held_probes();
     return std::to_string(probes.held) + " of " + std::to_string(probes.answered);
   });
+  // The UDP series (native clients): loss and one-way delay each way,
+  // never latency, never graded; so its rows say UDP and sit apart.
+  bool udp = false;
+  for (const auto& r : runs) udp = udp || r.result.summary.udp.has_value();
+  if (udp) {
+    row("UDP series", [](const Summary& s, const Result&) {
+      return s.udp ? std::string(to_string(s.udp->status)) : std::string("-");
+    });
+    std::vector<std::string> phases;
+    for (const auto& r : runs)
+      if (r.result.summary.udp && r.result.summary.udp->status == UdpSeriesStatus::Measured)
+        for (const auto& p : r.result.summary.udp->phases) {
+          const auto* spec = r.result.plan.find(p.name);
+          if (spec && spec->warmup) continue;  // the graded phases' rows only, as above
+          if (std::find(phases.begin(), phases.end(), p.name) == phases.end()) phases.push_back(p.name);
+        }
+    for (const auto& name : phases) {
+      row("UDP " + name + " lost up/down (%)", [&](const Summary& s, const Result&) {
+        const auto* p = s.udp ? s.udp->phase(name) : nullptr;
+        return p ? num(p->up.loss_percent, "%.2f") + "/" + num(p->down.loss_percent, "%.2f") : std::string("-");
+      });
+      row("UDP " + name + " one-way up/down (ms)", [&](const Summary& s, const Result&) {
+        const auto* p = s.udp ? s.udp->phase(name) : nullptr;
+        const auto median = [](const UdpDirectionSummary& d) {
+          return d.one_way_ms ? std::optional<double>(d.one_way_ms->median) : std::nullopt;
+        };
+        return p ? num(median(p->up), "%.2f") + "/" + num(median(p->down), "%.2f") : std::string("-");
+      });
+    }
+  }
   row("streams down/up", [](const Summary& s, const Result&) {
     return std::to_string(s.streams.download) + "/" + std::to_string(s.streams.upload);
   });
@@ -107,6 +137,30 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
     for (std::size_t c = 0; c < cells.size(); ++c) out << "  " << std::setw(static_cast<int>(col_w[c])) << cells[c];
     out << "\n";
   }
+  if (udp) {
+    out << "UDP rows: the path's own loss and one-way delay each way (UDP never resends); not latency, never graded.\n";
+    for (const auto& r : runs)
+      if (r.result.summary.udp && r.result.summary.udp->status != UdpSeriesStatus::Measured)
+        out << (runs.size() > 1 ? r.title + ": " : std::string()) << "UDP series "
+            << to_string(r.result.summary.udp->status) << ": " << r.result.summary.udp->reason << "\n";
+  }
+}
+
+void print_udp_series(const Result& result, std::ostream& out) {
+  if (!result.summary.udp) return;
+  const auto& udp = *result.summary.udp;
+  if (udp.status != UdpSeriesStatus::Measured) {
+    out << "UDP series " << to_string(udp.status) << ": " << udp.reason << "\n";
+    return;
+  }
+  out << "UDP series: the path's own loss and one-way delay each way (UDP never resends); not latency, never graded\n";
+  const auto median = [](const UdpDirectionSummary& d) {
+    return d.one_way_ms ? std::optional<double>(d.one_way_ms->median) : std::nullopt;
+  };
+  for (const auto& p : udp.phases)
+    out << "  " << std::left << std::setw(14) << p.name << "lost up " << num(p.up.loss_percent, "%.2f") << " % down "
+        << num(p.down.loss_percent, "%.2f") << " %   one-way up " << num(median(p.up), "%.2f") << " ms down "
+        << num(median(p.down), "%.2f") << " ms\n";
 }
 
 int run_report(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {

@@ -20,6 +20,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     if (a == "--help" || a == "-h") o.help = true;
     else if (a == "--insecure") o.insecure = true;
     else if (a == "--submit") o.submit = true;
+    else if (a == "--no-udp") o.udp = false;
     else if (allow_greedy && a == "--greedy") o.greedy = true;
     else if (a == "--plan") {
       auto v = value("--plan");

@@ -1,6 +1,6 @@
 #pragma once
 // The options `bloatmeter test` and `bloatmeter household` share, parsed in
-// one place: URL [--plan NAME] [--json FILE] [--submit] [--insecure] [--help], and
+// one place: URL [--plan NAME] [--json FILE] [--submit] [--no-udp] [--insecure] [--help], and
 // --greedy where the command takes it.
 #include <chrono>
 #include <optional>
@@ -16,6 +16,7 @@ struct RunOptions {
   bool greedy = false;
   bool insecure = false;
   bool submit = false;  // --submit: hand the result to the server's operator
+  bool udp = true;      // --no-udp: no UDP series (the result says it was off)
   bool help = false;
 };
 

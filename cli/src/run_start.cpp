@@ -5,16 +5,32 @@
 #include "exit_codes.hpp"
 #include "result_file.hpp"
 #include "tls_client.hpp"
+#include "udp_lane.hpp"
 
 namespace bloatmeter::cli {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-StopSignals::StopSignals(asio::io_context& io) : io_(io), signals_(io, SIGINT, SIGTERM) {}
+RunStart::RunStart(ServerUrl u) : url(std::move(u)) {}
+RunStart::~RunStart() = default;
+
+StopSignals::StopSignals(asio::io_context& io) : io_(io) { signals_.emplace(io, SIGINT, SIGTERM); }
+
+StopSignals::~StopSignals() {
+  // The set's end gives the signals their default action back. After a
+  // stop the process is ending: a Ctrl-C's echo (the second copy `timeout`
+  // sends its process group) that comes this late must not kill it and
+  // turn the exit code into 130; the result is already written.
+  signals_.reset();
+  if (received_) {
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
+  }
+}
 
 void StopSignals::arm(std::function<void()> on_stop) {
-  signals_.async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) mutable {
+  signals_->async_wait([this, on_stop = std::move(on_stop)](const boost::system::error_code& ec, int) mutable {
     if (ec) return;  // disarmed
     const auto now = std::chrono::steady_clock::now();
     if (received_ && now - last_ < kEcho) return arm(std::move(on_stop));
@@ -26,7 +42,7 @@ void StopSignals::arm(std::function<void()> on_stop) {
 
 void StopSignals::disarm() {
   boost::system::error_code ec;
-  signals_.cancel(ec);
+  signals_->cancel(ec);
 }
 
 void StopSignals::forget_pending() {
@@ -39,9 +55,9 @@ void StopSignals::forget_pending() {
   io_.restart();
   asio::signal_set hold(io_, SIGINT, SIGTERM);
   boost::system::error_code ec;
-  signals_.clear(ec);
-  signals_.add(SIGINT, ec);
-  signals_.add(SIGTERM, ec);
+  signals_->clear(ec);
+  signals_->add(SIGINT, ec);
+  signals_->add(SIGTERM, ec);
 }
 
 std::optional<StartedLane> start_probe_lane(asio::io_context& io, StopSignals& stops, const ServerUrl& url,
@@ -111,8 +127,8 @@ std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args
   return options;
 }
 
-std::unique_ptr<RunStart> start_run(const RunOptions& options, const char* command, std::ostream& err,
-                                    int& exit_code) {
+std::unique_ptr<RunStart> start_run(const RunOptions& options, const PhasePlan& plan, const char* command,
+                                    std::ostream& err, int& exit_code) {
   std::string error;
   auto url = parse_server_url(options.url, error);
   if (!url) {
@@ -131,6 +147,19 @@ std::unique_ptr<RunStart> start_run(const RunOptions& options, const char* comma
                                exit_code);
   if (!lane) return nullptr;
   run->lane = std::move(*lane);
+  if (!options.udp) {
+    UdpLaneStart off;
+    off.status = UdpSeriesStatus::Off;
+    off.reason = "turned off (--no-udp)";
+    run->udp = std::make_unique<NativeUdpLane>(run->io, std::move(off));
+    return run;
+  }
+  run->udp = NativeUdpLane::open(run->io, run->stops, run->url, run->tls_context(), !options.insecure, plan);
+  if (!run->udp) {
+    err << "bloatmeter " << command << ": stopped by the user before the test started\n";
+    exit_code = kExitAborted;
+    return nullptr;
+  }
   return run;
 }
 

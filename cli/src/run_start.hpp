@@ -14,6 +14,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "bloatmeter/plan.hpp"
 #include "probe_connection.hpp"
 #include "run_options.hpp"
 #include "server_url.hpp"
@@ -30,6 +31,7 @@ namespace bloatmeter::cli {
 class StopSignals {
  public:
   explicit StopSignals(boost::asio::io_context& io);
+  ~StopSignals();
   void arm(std::function<void()> on_stop);
   void disarm();
   // Drops signals that arrived while disarmed, so that the next arm waits
@@ -43,7 +45,7 @@ class StopSignals {
 
  private:
   boost::asio::io_context& io_;
-  boost::asio::signal_set signals_;
+  std::optional<boost::asio::signal_set> signals_;  // always set until the destructor
   bool received_ = false;
   std::chrono::steady_clock::time_point last_;
 };
@@ -69,22 +71,29 @@ std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args
 // Everything a run command has before its test starts: the server's URL,
 // the I/O context, Ctrl-C caught, TLS when the URL asks for it, and the
 // probe lane connected. Not movable (it owns the I/O context).
+class NativeUdpLane;
+
 struct RunStart {
   ServerUrl url;
   boost::asio::io_context io{1};
   StopSignals stops{io};
   std::optional<boost::asio::ssl::context> tls;
   StartedLane lane;
+  // The UDP series (udp_lane.hpp): open, or saying why not.
+  std::unique_ptr<NativeUdpLane> udp;
 
-  explicit RunStart(ServerUrl u) : url(std::move(u)) {}
+  explicit RunStart(ServerUrl u);
+  ~RunStart();
   boost::asio::ssl::context* tls_context() { return tls ? &*tls : nullptr; }
 };
 
 // Checks the URL and that the result file (--json) can be written, then
-// connects the probe lane. Why the file first: a test that cannot save its
-// result should fail before it runs, not after. Nothing and `exit_code` set
-// on failure, with the reason (prefixed with `command`) on `err`.
-std::unique_ptr<RunStart> start_run(const RunOptions& options, const char* command, std::ostream& err,
-                                    int& exit_code);
+// connects the probe lane and asks for the UDP series' session (for the
+// length of `plan`; never fatal: a lane that cannot open says why in the
+// result). Why the file first: a test that cannot save its result should
+// fail before it runs, not after. Nothing and `exit_code` set on failure,
+// with the reason (prefixed with `command`) on `err`.
+std::unique_ptr<RunStart> start_run(const RunOptions& options, const PhasePlan& plan, const char* command,
+                                    std::ostream& err, int& exit_code);
 
 }  // namespace bloatmeter::cli

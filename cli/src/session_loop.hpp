@@ -15,6 +15,7 @@
 #include "bloatmeter/clock.hpp"
 #include "probe_connection.hpp"
 #include "run_start.hpp"
+#include "udp_lane.hpp"
 
 namespace bloatmeter::cli {
 
@@ -40,10 +41,14 @@ class SessionLoop {
 
   // `show` redraws the progress; it is called every 250 ms while the
   // session runs, and once more when it has finished.
+  // `udp`: the UDP series' socket, whose replies go to the session; its
+  // UdpLaneStart is handed to the session here.
   SessionLoop(boost::asio::io_context& io, TestClock& clock, Session& session, ProbeConnection& probe,
-                StopSignals& stops, Show show)
-      : io_(io), clock_(clock), session_(session), probe_(probe), stops_(stops), show_(std::move(show)),
-        tick_timer_(io), show_timer_(io) {}
+                NativeUdpLane& udp, StopSignals& stops, Show show)
+      : io_(io), clock_(clock), session_(session), probe_(probe), udp_(udp), stops_(stops), show_(std::move(show)),
+        tick_timer_(io), show_timer_(io) {
+    session_.set_udp_lane(udp_.start());
+  }
 
   // Runs the test until the session has finished and every connection has
   // closed.
@@ -54,6 +59,8 @@ class SessionLoop {
           session_.on_echo(e.seq, clock_.at(e.received), e.server_recv_us, static_cast<Micros>(e.echo_delay_us));
         },
         [this](const std::string& why) { stop(why); });  // lane_end.hpp's words
+    udp_.listen([this](const udp_probe_wire::Reply& r, TestClock::Clock::time_point at) { session_.on_udp_reply(r, clock_.at(at)); },
+                [this](TestClock::Clock::time_point at) { session_.on_udp_refused(clock_.at(at)); });
     stops_.arm([this] { stop("stopped by the user"); });
     session_.begin();
     on_tick();
@@ -93,6 +100,7 @@ class SessionLoop {
     show_timer_.cancel();
     stops_.disarm();
     probe_.close();
+    udp_.close();
     show_(clock_.now());
   }
 
@@ -100,6 +108,7 @@ class SessionLoop {
   TestClock& clock_;
   Session& session_;
   ProbeConnection& probe_;
+  NativeUdpLane& udp_;
   StopSignals& stops_;
   Show show_;
   boost::asio::steady_timer tick_timer_;

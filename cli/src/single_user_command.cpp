@@ -23,6 +23,7 @@
 #include "server_url.hpp"
 #include "session_loop.hpp"
 #include "tls_client.hpp"
+#include "udp_lane.hpp"
 
 namespace bloatmeter::cli {
 
@@ -39,6 +40,9 @@ latency, then latency while downloading, uploading and both, graded A+ to F.
   URL              the server, http://host[:port] or https://host[:port]
   --plan NAME      quick (17 s) or standard (40 s, the default)
   --json FILE      write the result file (the browser's format) to FILE
+  --no-udp         no UDP series (by default one runs beside the test when
+                   the server has a UDP lane: loss and one-way delay each
+                   way, not graded)
   --submit         after the test, hand the result to the server's operator
                    (POST /api/results; the server stores it and answers with
                    its id and grade; an aborted run's partial result too)
@@ -55,17 +59,20 @@ constexpr int kLoadThreads = 2;
 // The session's transport: probes on the probe lane, load on LoadStreams.
 class NativeSingleUserTransport : public SingleUserTransport {
  public:
-  NativeSingleUserTransport(ProbeConnection& probe, LoadStreams& load) : probe_(probe), load_(load) {}
+  NativeSingleUserTransport(ProbeConnection& probe, LoadStreams& load, NativeUdpLane& udp)
+      : probe_(probe), load_(load), udp_(udp) {}
   void send_probe(std::uint32_t seq, Micros sent_us) override { probe_.send(seq, static_cast<std::uint64_t>(sent_us)); }
   int open_stream(Direction d) override { return load_.open(d); }
   std::uint64_t take_stream_bytes(int id) override { return load_.take_bytes(id); }
   std::optional<ServerSpan> stream_server_span(int id) override { return load_.server_span(id); }
   bool stream_lost(int id) override { return load_.lost(id); }
   void close_stream(int id) override { load_.close(id); }
+  bool send_udp_request(std::uint32_t seq, Micros sent_us) override { return udp_.send(seq, sent_us); }
 
  private:
   ProbeConnection& probe_;
   LoadStreams& load_;
+  NativeUdpLane& udp_;
 };
 
 }  // namespace
@@ -79,7 +86,7 @@ int run_single_user(const std::vector<std::string>& args, std::ostream& out, std
     err << "bloatmeter test: unknown plan '" << options->plan << "' (quick or standard)\n";
     return kExitUsage;
   }
-  const auto run = start_run(*options, "test", err, exit_code);
+  const auto run = start_run(*options, plan, "test", err, exit_code);
   if (!run) return exit_code;
   const auto& url = run->url;
   auto& probe = run->lane.probe;
@@ -91,11 +98,11 @@ int run_single_user(const std::vector<std::string>& args, std::ostream& out, std
   std::string started_at;
   {
     LoadStreams load(url, run->lane.endpoints, run->tls_context(), !options->insecure, kLoadThreads);
-    NativeSingleUserTransport transport(*probe, load);
+    NativeSingleUserTransport transport(*probe, load, *run->udp);
     SingleUserSession session(plan, transport);
     ProgressPrinter progress(out, tty);
     TestClock clock;
-    SessionLoop<SingleUserSession> driver(run->io, clock, session, *probe, run->stops, [&](Micros) {
+    SessionLoop<SingleUserSession> driver(run->io, clock, session, *probe, *run->udp, run->stops, [&](Micros) {
       if (session.running()) progress.update(session.live());
       else progress.finish();
     });

@@ -9,16 +9,13 @@
 
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
 #include "bloatmeter/stats.hpp"
 #include "bloatmeter/udp_lane_tally.hpp"
 #include "bloatmeter/udp_probe_wire.hpp"
-#include "bloatmeter/version.hpp"
 #include "exit_codes.hpp"
-#include "http_exchange.hpp"
 #include "tls_client.hpp"
-#include "ws_connect.hpp"
+#include "udp_lane.hpp"
 
 namespace bloatmeter::cli {
 
@@ -59,8 +56,6 @@ struct Options {
 
 // Replies that come after the last request are waited for this long.
 constexpr Micros kGiveUpUs = 2'000'000;
-// The session outlives the sending by the wait for the last replies.
-constexpr int kSessionMarginSeconds = 3;
 
 Micros now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -120,58 +115,11 @@ std::optional<Options> parse(const std::vector<std::string>& args, std::ostream&
   return o;
 }
 
-struct Session {
-  uw::Token token{};
-  std::uint16_t port = 0;
-  double max_rate_pps = 0;
-  std::optional<asio::ip::address> server;  // the address the session was asked at
-};
-
-// POST /api/udp-session; the session, or nothing with why on `err`.
-std::optional<Session> open_session(asio::io_context& io, StopSignals& stops, const ServerUrl& url,
-                                    ssl::context* tls, bool verify, int seconds, std::ostream& err) {
-  http::request<http::string_body> request{
-      http::verb::post, "/api/udp-session?seconds=" + std::to_string(seconds + kSessionMarginSeconds), 11};
-  request.set(http::field::host, url.host_header());
-  request.set(http::field::user_agent, std::string(kToolName) + "/" + kVersion + " (native)");
-  request.keep_alive(false);
-  request.prepare_payload();
-  const auto exchanged = exchange_http(io, stops, url, tls, verify, request, std::chrono::seconds(10), 64 * 1024);
-  if (!exchanged.answer) {
-    err << "bloatmeter udp-probe: "
-        << (exchanged.stopped ? "stopped before the server answered" : "cannot reach " + url.origin() + ": " +
-                                                                            exchanged.failure)
-        << "\n";
-    return std::nullopt;
-  }
-  const auto& answer = *exchanged.answer;
-  const auto doc = nlohmann::json::parse(answer.body(), nullptr, false);
-  if (answer.result() != http::status::ok) {
-    err << "bloatmeter udp-probe: no UDP session: " << refusal_text(answer) << "\n";
-    return std::nullopt;
-  }
-  Session s;
-  const auto token = doc.is_object() && doc.contains("token") && doc["token"].is_string()
-                         ? uw::token_from_text(doc["token"].get<std::string>())
-                         : std::nullopt;
-  const bool has_port = doc.is_object() && doc.contains("port") && doc["port"].is_number_unsigned() &&
-                        doc["port"].get<unsigned>() > 0 && doc["port"].get<unsigned>() <= 65535;
-  if (!token || !has_port) {
-    err << "bloatmeter udp-probe: the server's session answer has no token or port\n";
-    return std::nullopt;
-  }
-  s.token = *token;
-  s.port = static_cast<std::uint16_t>(doc["port"].get<unsigned>());
-  if (doc.contains("max_rate_pps") && doc["max_rate_pps"].is_number()) s.max_rate_pps = doc["max_rate_pps"].get<double>();
-  s.server = exchanged.peer;
-  return s;
-}
-
 // Sends on a schedule and files every reply, until the sending is over
 // and the last replies had kGiveUpUs to come, or Ctrl-C.
 class ProbeRun {
  public:
-  ProbeRun(asio::io_context& io, StopSignals& stops, udp::socket& socket, const Options& o, const Session& s,
+  ProbeRun(asio::io_context& io, StopSignals& stops, udp::socket& socket, const Options& o, const UdpSessionGrant& s,
            UdpLaneTally& tally)
       : stops_(stops), socket_(socket), timer_(io), options_(o), session_(s), tally_(tally), request_(o.size) {}
 
@@ -226,7 +174,7 @@ class ProbeRun {
   udp::socket& socket_;
   asio::steady_timer timer_;
   const Options& options_;
-  const Session& session_;
+  const UdpSessionGrant& session_;
   UdpLaneTally& tally_;
   std::vector<std::uint8_t> request_;
   std::array<std::uint8_t, 2048> reply_{};
@@ -285,40 +233,31 @@ int run_udp_probe(const std::vector<std::string>& args, std::ostream& out, std::
   StopSignals stops(io);
   std::optional<ssl::context> tls;
   if (url->secure) tls.emplace(make_tls_context(!options->insecure));
-  const auto session = open_session(io, stops, *url, tls ? &*tls : nullptr, !options->insecure, options->seconds, err);
-  if (!session) return stops.received() ? kExitAborted : kExitUnreachable;
-  if (session->max_rate_pps > 0 && 1000.0 / options->interval_ms > session->max_rate_pps)
+  const auto ask = ask_udp_session(io, stops, *url, tls ? &*tls : nullptr, !options->insecure,
+                                   options->seconds + kUdpSessionMarginSeconds);
+  if (!ask.grant) {
+    err << "bloatmeter udp-probe: " << (ask.stopped ? "stopped before the server answered" : ask.reason) << "\n";
+    return ask.stopped ? kExitAborted : kExitUnreachable;
+  }
+  const auto& session = *ask.grant;
+  if (session.max_rate_pps > 0 && 1000.0 / options->interval_ms > session.max_rate_pps)
     err << "note: " << 1000 / options->interval_ms << " requests a second is over this server's "
-        << session->max_rate_pps << ": it will drop some\n";
+        << session.max_rate_pps << ": it will drop some\n";
 
   udp::socket socket(io);
-  boost::system::error_code ec;
-  // The address the session was asked at, not the name again: the server
-  // ties the session to the address it saw, and a name with IPv4 and IPv6
-  // addresses could resolve to the other family now.
-  udp::endpoint server;
-  if (session->server) {
-    server = udp::endpoint(*session->server, session->port);
-  } else {
-    udp::resolver resolver(io);
-    const auto found = resolver.resolve(url->host, std::to_string(session->port), ec);
-    if (!ec && !found.empty()) server = found.begin()->endpoint();
-    else if (!ec) ec = asio::error::host_not_found;
-  }
-  // Connected: only the server's replies are read.
-  if (!ec) socket.connect(server, ec);
-  if (ec) {
-    err << "bloatmeter udp-probe: cannot reach " << url->host << " port " << session->port << " over UDP: "
+  if (const auto ec = connect_udp(io, socket, session, *url)) {
+    err << "bloatmeter udp-probe: cannot reach " << url->host << " port " << session.port << " over UDP: "
         << ec.message() << "\n";
     return kExitUnreachable;
   }
+  const auto server = socket.remote_endpoint();
   out << "UDP to " << server << ": a " << options->size << "-byte request every "
       << options->interval_ms << " ms for " << options->seconds << " s" << std::endl;  // seen at once, even in a pipe
 
   UdpLaneRules rules;
   rules.give_up_after_us = kGiveUpUs;
   UdpLaneTally tally(rules);
-  ProbeRun run(io, stops, socket, *options, *session, tally);
+  ProbeRun run(io, stops, socket, *options, session, tally);
   bool stopped = false;
   stops.forget_pending();
   stops.arm([&] {

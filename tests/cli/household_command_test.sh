@@ -14,7 +14,11 @@ source "$(dirname "$0")/expect.sh"
 source "$(dirname "$0")/servers.sh"
 trap 'stop_servers; rm -rf "$tmp"' EXIT
 
-start_server server
+# With the UDP lane, four sessions at most per address: the five
+# households at once below cannot all have one.
+udp_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'udp_port=%s\nudp_max_sessions_per_address=4\n' "$udp_port" >"$tmp/udp.conf"
+start_server server --config "$tmp/udp.conf"
 server_pid=$started_pid; http=$started_http
 expect "the server started ($http)" '[ -n "$http" ]' || { expect_summary; exit 1; }
 
@@ -46,6 +50,18 @@ for u in users:
 sys.exit(0 if ok else 1)
 PY
 expect "mode household, four users, each within 10 % of its demand both ways" '[ $? -eq 0 ]'
+python3 - "$tmp/household.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+udp = d["summary"].get("udp", {})
+phases = {p["name"]: p for p in udp.get("phases", [])}
+print(f"    UDP: {udp.get('status')}, {udp.get('requests')} requests, phases {sorted(phases)}")
+ok = (udp.get("status") == "measured" and udp["requests"] >= 550 and udp["up"]["lost"] == 0 and udp["down"]["lost"] == 0
+      and set(phases) == {"baseline", "household"} and phases["household"]["down"]["one_way_ms"] is not None)
+sys.exit(0 if ok else 1)
+PY
+expect "the household's UDP series: through the baseline and the users, nothing lost" '[ $? -eq 0 ]'
+expect "the household's summary shows the UDP series per phase" 'echo "$out" | grep -q "^UDP series: .*never graded" && echo "$out" | grep -Eq "^  household +lost up 0.00 % down 0.00 %"'
 
 out=$(timeout 60 "$bin" household "$http" --plan quick --greedy --json "$tmp/greedy.json" </dev/null); code=$?
 expect "a greedy quick household completes with exit 0" '[ $code -eq 0 ]'
@@ -85,6 +101,16 @@ for k, v in worst.items(): print(f"    {k:18s} at most {v * 100:.2f} % off its p
 sys.exit(0 if ok and len(worst) == 8 and all(v <= 0.05 for v in worst.values()) else 1)
 PY
 expect "20 sessions: every user's rate within 5 % of its profile, both ways" '[ $? -eq 0 ]'
+python3 - "$tmp"/many*.json <<'PY'
+import json, sys
+udp = [json.load(open(f))["summary"] for f in sys.argv[1:]]
+statuses = [s["udp"]["status"] for s in udp]
+refused = [s["udp"] for s in udp if s["udp"]["status"] == "refused"]
+print(f"    UDP series: {statuses}; refused because: {sorted({r['reason'] for r in refused})}")
+sys.exit(0 if refused and statuses.count("measured") >= 3 and all("busy" in r["reason"] for r in refused)
+         and all(s["household"]["grade"] for s in udp) else 1)
+PY
+expect "over the server's UDP sessions per address: a household's UDP series is refused, says why, and the test is graded as ever" '[ $? -eq 0 ]'
 
 # Ctrl-C in the users' phase (the quick plan's baseline is 2 s) and in the
 # baseline: exit 4, a partial result file that says why, the users' samples

@@ -13,7 +13,10 @@ source "$(dirname "$0")/expect.sh"
 source "$(dirname "$0")/servers.sh"
 trap 'stop_servers; rm -rf "$tmp"' EXIT
 
-start_server server --tls-listen 127.0.0.1:0
+# With the UDP lane: the test's UDP series runs beside it.
+udp_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'udp_port=%s\n' "$udp_port" >"$tmp/udp.conf"
+start_server server --tls-listen 127.0.0.1:0 --config "$tmp/udp.conf"
 server_pid=$started_pid; http=$started_http; https=$started_https
 expect "the server started ($http, $https)" '[ -n "$http" ] && [ -n "$https" ]' || { expect_summary; exit 1; }
 
@@ -40,9 +43,28 @@ print(f"    {len(probes)} probes, {len(answered)} answered, phases {names}")
 sys.exit(0 if ok else 1)
 PY
 expect "the file holds 20 Hz probes, nearly all answered, every phase, a ms-precise start" '[ $? -eq 0 ]'
+python3 - "$tmp/native.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+raw, udp = d["raw"].get("udp", {}), d["summary"].get("udp", {})
+phases = {p["name"]: p for p in udp.get("phases", [])}
+print(f"    UDP: {udp.get('status')}, {udp.get('requests')} requests, {udp.get('answered')} answered, "
+      f"lost up {udp.get('up', {}).get('lost')} down {udp.get('down', {}).get('lost')}, offset from {udp.get('offset_from')}")
+ok = (d["raw"]["probe_transport"] == "websocket" and raw.get("transport") == "udp" and udp.get("status") == "measured"
+      and raw.get("interval_us") == 20000 and raw.get("datagram_bytes") == 172
+      and udp["requests"] >= 800 and udp["up"]["lost"] == 0 and udp["down"]["lost"] == 0
+      and udp["grades"] is False and udp["offset_from"] == "probe_lane"
+      and all(phases[n]["up"]["one_way_ms"] and phases[n]["down"]["one_way_ms"] for n in ("baseline", "download", "upload", "bidirectional")))
+sys.exit(0 if ok else 1)
+PY
+expect "a UDP series beside the test: 50 Hz of 172 bytes, nothing lost either way, one-way delays per phase, not grading" '[ $? -eq 0 ]'
+expect "the summary table shows the UDP rows as loss and one-way delay, never latency" \
+  'echo "$out" | grep -Eq "^UDP series +measured" && echo "$out" | grep -Eq "^UDP download lost up/down \(%\) +0\.00/0\.00" && echo "$out" | grep -q "^UDP rows: .*not latency, never graded" && ! echo "$out" | grep "^UDP" | grep -qi "rtt\|latency (ms)"'
 
-out=$(timeout 60 "$bin" test "$https" --plan quick --insecure </dev/null); code=$?
+out=$(timeout 60 "$bin" test "$https" --plan quick --insecure --no-udp --json "$tmp/https.json" </dev/null); code=$?
 expect "a quick test over HTTPS with --insecure completes" '[ $code -eq 0 ] && echo "$out" | grep -Eq "^overall grade +(A\+|A|B|C|D|F)"'
+expect "--no-udp: the result says the UDP series was off, and sent none" \
+  'python3 -c "import json,sys; u=json.load(open(sys.argv[1]))[\"raw\"][\"udp\"]; sys.exit(0 if u[\"status\"] == \"off\" and not u[\"requests\"] else 1)" "$tmp/https.json"'
 err=$(timeout 30 "$bin" test "$https" --plan quick 2>&1 >/dev/null </dev/null); code=$?
 expect "a self-signed certificate is refused by default (exit 3, hint)" '[ $code -eq 3 ] && echo "$err" | grep -q "certificate" && echo "$err" | grep -q -- "--insecure"'
 
@@ -73,7 +95,7 @@ expect "Ctrl-C while connecting exits 4 and says the test never started, leaving
 printf 'max_tests=1\n' >"$tmp/one-test.conf"
 start_server busy --config "$tmp/one-test.conf"
 busy_pid=$started_pid; busy=$started_http
-timeout 60 "$bin" test "$busy" --plan quick >"$tmp/first.out" 2>&1 </dev/null &
+timeout 60 "$bin" test "$busy" --plan quick --json "$tmp/first.json" >"$tmp/first.out" 2>&1 </dev/null &
 first_pid=$!
 for _ in $(seq 100); do grep -q "^Baseline" "$tmp/first.out" && break; sleep 0.1; done
 err=$(timeout 30 "$bin" test "$busy" --plan quick 2>&1 >/dev/null); code=$?
@@ -81,6 +103,9 @@ expect "a test the server has no room for exits 3: busy, try again in 5 s" \
   '[ $code -eq 3 ] && echo "$err" | grep -q "the test server is busy" && echo "$err" | grep -q "try again in 5 s"' ||
   { echo "    exit code $code; the client printed:"; echo "$err" | sed 's/^/    /'; }
 kill -INT $first_pid 2>/dev/null; wait $first_pid 2>/dev/null
+# That server has no UDP lane: the test ran without a UDP series, and says why.
+expect "a server without a UDP lane: the result's UDP series is unavailable, naming udp_port" \
+  'python3 -c "import json,sys; u=json.load(open(sys.argv[1]))[\"raw\"][\"udp\"]; sys.exit(0 if u[\"status\"] == \"unavailable\" and \"udp_port\" in u[\"reason\"] else 1)" "$tmp/first.json"'
 expect "the server logged the refusal" 'grep -q "warning \[limits\] refused a test" "$tmp/busy.err"'
 kill $busy_pid; wait $busy_pid 2>/dev/null
 

@@ -36,7 +36,15 @@ with urllib.request.urlopen(f"{base}/api/results/{rid}", context=ctx, timeout=10
     status, doc = r.status, json.load(r)
 mine = json.load(open(path))
 got = doc["result"]
-same = all(got[k] == mine[k] for k in ("plan", "raw")) and all(
+# Everything sent is stored as sent; the server's copy may add keys a newer
+# format writes with their defaults (a file from an older client).
+def within(sent, kept):
+    if isinstance(sent, dict):
+        return isinstance(kept, dict) and all(k in kept and within(v, kept[k]) for k, v in sent.items())
+    if isinstance(sent, list):
+        return isinstance(kept, list) and len(sent) == len(kept) and all(map(within, sent, kept))
+    return sent == kept
+same = all(within(mine[k], got[k]) for k in ("plan", "raw")) and all(
     got["meta"][k] == mine["meta"][k] for k in ("client", "started_at", "mode", "server"))
 print(f"    GET /api/results/{rid}: {status}, {len(got['raw'].get('probes', []))} probes, "
       f"aborted {got['raw'].get('aborted')}, same document: {same}")
