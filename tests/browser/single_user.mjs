@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withHeldProbes } from '../fixtures/held_probes.mjs';
+import { withUdpSeries } from '../fixtures/udp_series.mjs';
 import { check, clickAction, measured, openPage, startServer } from './harness.mjs';
 
 const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
@@ -129,6 +130,22 @@ export async function singleUserTests(browser, server, args, shot) {
   for (let i = 0; i < 12; i++) await replay.mouse.wheel(0, 400);
   await replay.waitForTimeout(600);
   await replay.screenshot({ path: shot('single-replay-held-probes.png') });
+
+  // A native client's file with its UDP series (tests/fixtures/udp_series.mjs):
+  // shown as loss and one-way delay each way, apart, and the grade unmoved.
+  console.log('single user: a replayed native result with a UDP series');
+  await replay.setInputFiles('#file-input', { name: 'udp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withUdpSeries())) });
+  const udpText = await replay.waitForFunction(() => {
+    const t = document.getElementById('status-mirror').textContent;
+    return document.body.dataset.state === 'replayed' && t.includes('Over UDP') ? t : null;
+  }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => '');
+  check(udpText.includes('Overall grade C.'), 'the UDP series leaves the grade as it was (C)');
+  check(/Over UDP, not graded: .*Download: upstream lost 0\.0 %, downstream lost 2\.0 %, one-way delay up 6\.0 ms, down 6\.0 ms\./.test(udpText),
+    `the page reports the download's UDP loss per direction and its one-way delays (${udpText.slice(udpText.indexOf('Over UDP'), udpText.indexOf('Over UDP') + 160)}…)`);
+  check(!/Download warm-up: upstream/.test(udpText), 'warm-ups are left out of the UDP figures, as of the latency figures');
+  for (let i = 0; i < 8; i++) await replay.mouse.wheel(0, 400);
+  await replay.waitForTimeout(600);
+  await replay.screenshot({ path: shot('single-replay-udp-series.png') });
 }
 
 // A server that dies mid-test: the test stops, the partial result is shown

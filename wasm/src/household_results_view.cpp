@@ -13,6 +13,7 @@
 #include "bloatmeter/throughput_window.hpp"
 #include "bloatmeter/user_grading.hpp"
 #include "results_view.hpp"
+#include "udp_series_view.hpp"
 #include "widgets.hpp"
 
 namespace bloatmeter::web {
@@ -472,6 +473,8 @@ Action draw_household_results(const ShownResult& shown, const Theme& t, float wi
     }
     row.finish();
   }
+
+  draw_udp_series(r, t, width);
 
   // How the grades are chosen.
   section_title(t, "How the grades are chosen");

@@ -9,6 +9,7 @@
 #include "bloatmeter/grade.hpp"
 #include "bloatmeter/throughput_window.hpp"
 #include "household_results_view.hpp"
+#include "udp_series_view.hpp"
 #include "widgets.hpp"
 
 namespace bloatmeter::web {
@@ -198,6 +199,7 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
     section_title(t, "Latency distribution per phase");
     draw_box_chart("boxes", shown.view.boxes, t, width);
   }
+  draw_udp_series(shown.result, t, width);
 
   // How the grade was chosen.
   section_title(t, "How the grade is chosen");
@@ -325,7 +327,7 @@ std::string describe_result(const ShownResult& shown) {
 
 std::string describe_confidence_and_origin(const ShownResult& shown) {
   const auto& s = shown.result.summary;
-  std::string out;
+  std::string out = udp_sentence(shown.result);
   if (s.low_confidence()) {
     out += " Low confidence:";
     for (Flag f : s.flags) out += " " + std::string(describe(f));
