@@ -19,13 +19,16 @@ The bloatmeter native client: bufferbloat and latency-under-load tests from
 a terminal.
 
 Commands:
-  test URL [--plan quick|standard] [--json FILE] [--submit] [--insecure]
+  test URL [--plan quick|standard] [--json FILE] [--submit] [--no-udp]
+           [--insecure]
                    run the single-user test against a bloatmeter server
                    (http:// or https://); live progress, then the summary;
                    --json writes the result file (the browser's format);
-                   --submit hands the result to the server's operator
+                   --submit hands the result to the server's operator;
+                   beside it, loss and one-way delay over UDP (not graded)
+                   when the server has a UDP lane, unless --no-udp
   household URL [--plan quick|standard] [--greedy] [--json FILE] [--submit]
-                [--insecure]
+                [--no-udp] [--insecure]
                    run the virtual household: four simulated users at once
                    (gaming, video call, streaming, a computer's updates),
                    each graded, then the household grade and fairness

@@ -43,6 +43,7 @@ const failures = [];
 const byCc = new Map();  // TCP congestion controls (client/server) -> [passed, failed]
 let currentCc = null;
 function check(ok, what, label) {
+  ok = Boolean(ok);
   if (ok) passed++; else { failed++; failures.push(`${label}: ${what}`); }
   if (currentCc) {
     const n = byCc.get(currentCc) ?? [0, 0];
@@ -50,6 +51,7 @@ function check(ok, what, label) {
     byCc.set(currentCc, n);
   }
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  return ok;
 }
 
 function evaluate(run) {
@@ -140,6 +142,7 @@ function evaluate(run) {
     }
   }
   if (clean) c(sum.flags.length === 0, `clean scenario: no validity flag raised (${sum.flags.length ? sum.flags.join(', ') : 'none'})`);
+  if (run.client === 'native') checkUdpSeries(sum.udp, rows, refBase, down, up, c);
   // run.sh --capture: where the client's RTTs went (no check, a diagnosis).
   const pcap = path.join(path.dirname(run.result), 'probe.pcap');
   if (existsSync(pcap)) {
@@ -148,6 +151,44 @@ function evaluate(run) {
     } catch (e) {
       console.log(`  probe path: the capture could not be read (${e.message})`);
     }
+  }
+}
+
+// The native client's UDP series (docs/method.md §3), beside its test
+// through the same queues: "blocked" behind a path that drops UDP (noudp),
+// measured otherwise; its one-way delays, up plus down, rise as ping's
+// round trip does (the tolerance of the RTT checks); an idle path without
+// random loss loses nothing, and a lossy direction shows its loss.
+function checkUdpSeries(udp, rows, refBase, down, up, c) {
+  if (!udp) { c(false, 'the native result has a UDP series'); return; }
+  if (down?.noUdp || up?.noUdp) {
+    c(udp.status === 'blocked' && /no UDP reply/.test(udp.reason),
+      `a path that drops UDP: the UDP series says it was blocked and why (${udp.status}: ${udp.reason})`);
+    return;
+  }
+  if (!c(udp.status === 'measured', `the UDP series was measured (${udp.status}${udp.reason ? ': ' + udp.reason : ''})`)) return;
+  const byName = Object.fromEntries(udp.phases.map((p) => [p.name, p]));
+  const trip = (p) => (p?.up?.one_way_ms && p?.down?.one_way_ms ? p.up.one_way_ms.median + p.down.one_way_ms.median : null);
+  const base = trip(byName.baseline);
+  console.log('  UDP series: ' + udp.phases.map((p) => `${p.name} one-way ${fmt(p.up.one_way_ms?.median, 1)}+${fmt(p.down.one_way_ms?.median, 1)} ms, ` +
+    `lost ${fmt(p.up.loss_percent, 2)}%/${fmt(p.down.loss_percent, 2)}% (up/down)`).join(' · '));
+  for (const row of rows.filter((x) => x.loaded && x.refInc !== null && x.r.count >= 0.5 * x.r.expected)) {
+    const t = trip(byName[row.name]);
+    const inc = t !== null && base !== null ? t - base : null;
+    const near = inc !== null && Math.abs(inc - row.refInc) <= row.tol;
+    const inRange = inc !== null && refBase !== null && inc >= row.r.low - refBase - row.tol && inc <= row.r.high - refBase + row.tol;
+    c(near || inRange, `${row.name}: UDP one-way delays (up + down) rose ${fmt(inc, 1)} ms, within ${fmt(row.tol, 1)} ms of ping's ${fmt(row.refInc, 1)} ms` +
+      (near ? '' : ` (or of its 95% range)`));
+  }
+  if (!down?.lossPct && !up?.lossPct) {
+    const b = byName.baseline;
+    c(b && b.up.lost === 0 && b.down.lost === 0, `idle path without random loss: no UDP datagram lost in the baseline (${b?.up.lost ?? '-'} up, ${b?.down.lost ?? '-'} down)`);
+  }
+  for (const [way, shape, name] of [['down', down, 'downstream'], ['up', up, 'upstream']]) {
+    if (!shape?.lossPct) continue;
+    const got = udp[way].loss_percent;
+    c(got !== null && got >= 0.3 * shape.lossPct,
+      `${way} loses ${shape.lossPct}% at random: the UDP series shows ${name} loss (${fmt(got, 2)}% of ${udp[way].sent})`);
   }
 }
 

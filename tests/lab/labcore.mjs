@@ -34,7 +34,10 @@ export function parseShape(spec) {
   const [rate, latency, burst, ...rest] = spec.split(',');
   const mbit = parseRate(rate), latencyMs = parseLatency(latency);
   const loss = rest.map((w) => /^loss=([0-9.]+)%$/.exec(w)).find(Boolean);
-  return { spec, mbit, latencyMs, burst, fq: rest.includes('fq'), lossPct: loss ? Number(loss[1]) : 0, bloated: latencyMs >= BLOATED_MIN_MS };
+  return {
+    spec, mbit, latencyMs, burst, fq: rest.includes('fq'), lossPct: loss ? Number(loss[1]) : 0, noUdp: rest.includes('noudp'),
+    bloated: latencyMs >= BLOATED_MIN_MS,
+  };
 }
 
 // A run's label in the checks' lines: SCENARIO/CLIENT, and the TCP

@@ -7,7 +7,7 @@
 #
 #   lab_require          why the lab cannot run here (non-zero + message)
 #   lab_up               create namespaces, links, addresses; installs the trap
-#   lab_shape DIR SPEC   DIR = down|up; SPEC = none | RATE,LATENCY,BURST[,fq][,loss=P%]
+#   lab_shape DIR SPEC   DIR = down|up; SPEC = none | RATE,LATENCY,BURST[,fq][,loss=P%][,noudp]
 #   lab_allow_cc NAME    let the namespaces select TCP congestion control NAME
 #   lab_srv CMD...       run CMD in the server namespace
 #   lab_cli CMD...       run CMD in the client namespace
@@ -187,7 +187,7 @@ lab_queue_of() {
   esac
 }
 
-# lab_shape down|up none|RATE,LATENCY,BURST[,fq][,loss=P%]
+# lab_shape down|up none|RATE,LATENCY,BURST[,fq][,loss=P%][,noudp]
 #   RATE,LATENCY,BURST      one drop-tail queue: tbf, holding RATE x LATENCY
 #                           + BURST bytes.
 #   RATE,LATENCY,BURST,fq   flow-fair queuing at RATE: one queue per TCP
@@ -195,6 +195,9 @@ lab_queue_of() {
 #                           bytes (lab_shape_fq).
 #   ...,loss=P%             and P% of the direction's IPv4 packets lost at
 #                           random after the queue (lab_loss).
+#   ...,noudp               and every UDP datagram that way dropped: a
+#                           firewall or NAT that lets no UDP through (the
+#                           native clients' UDP series must say "blocked").
 lab_shape() {
   local dir="$1" spec="$2" q ns dev
   q="$(lab_queue_of "$dir")" || { echo "lab_shape: direction must be down or up" >&2; return 2; }
@@ -204,21 +207,33 @@ lab_shape() {
     lab_loss "$dir" ""
     return 0
   fi
-  local rate latency burst rest kind="" loss="" word
+  local rate latency burst rest kind="" loss="" noudp="" word
   IFS=, read -r rate latency burst rest <<<"$spec"
   [ -n "$rate" ] && [ -n "$latency" ] && [ -n "$burst" ] || { echo "lab_shape: bad spec '$spec'" >&2; return 2; }
   for word in ${rest//,/ }; do
     case "$word" in
       fq) kind=fq ;;
       loss=*%) loss="${word#loss=}"; loss="${loss%\%}" ;;
-      *) echo "lab_shape: unknown word '$word' in '$spec' (fq, loss=P%)" >&2; return 2 ;;
+      noudp) noudp=1 ;;
+      *) echo "lab_shape: unknown word '$word' in '$spec' (fq, loss=P%, noudp)" >&2; return 2 ;;
     esac
   done
   case "$kind" in
     "") tc -n "$ns" qdisc replace dev "$dev" root tbf rate "$rate" burst "$burst" latency "$latency" ;;
     fq) lab_shape_fq "$dir" "$ns" "$dev" "$rate" "$latency" "$burst" ;;
   esac || return 2
-  lab_loss "$dir" "$loss"
+  lab_loss "$dir" "$loss" || return 2
+  [ -z "$noudp" ] || lab_block_udp "$dir"
+}
+
+# lab_block_udp down|up: drops every UDP datagram travelling that way, in
+# the receiving namespace's INPUT chain, after lab_loss's rule (lab_loss
+# flushes the chain first, with or without a loss of its own).
+lab_block_udp() {
+  local ns
+  if [ "$1" = down ]; then ns="$LAB_NS_CLI"; else ns="$LAB_NS_SRV"; fi
+  command -v iptables >/dev/null 2>&1 || { echo "lab_shape: noudp needs iptables (apt-get install iptables)" >&2; return 2; }
+  ip netns exec "$ns" iptables -A INPUT -p udp -j DROP
 }
 
 # lab_loss down|up P: random loss of P% of the IPv4 packets travelling that
@@ -351,6 +366,7 @@ lab_show_shaping() {
         "$(tc -n "$ns" class show dev "$dev" parent 1:1 | grep -c 'parent 1:1 ')" "$(tc -n "$ns" qdisc show dev "$dev" parent 1:2 | cut -d' ' -f1-2,6-)"
     fi
     lab_loss_rule "$dir" | sed 's/^/         random loss, /'
+    lab_udp_rule "$dir" | sed 's/^/         /'
   done
 }
 
@@ -361,7 +377,17 @@ lab_loss_rule() {
   [ "$1" = down ] && ns="$LAB_NS_CLI" || ns="$LAB_NS_SRV"
   command -v iptables >/dev/null 2>&1 || return 0
   ip netns exec "$ns" iptables -L INPUT -v -n -x 2>/dev/null |
-    awk '$3 == "DROP" { printf "probability %.4f (iptables statistic): %d packets, %d bytes dropped\n", $NF, $1, $2 }'
+    awk '$3 == "DROP" && /statistic/ { printf "probability %.4f (iptables statistic): %d packets, %d bytes dropped\n", $NF, $1, $2 }'
+}
+
+# The direction's UDP block (lab_block_udp) with its counters; nothing
+# when it has none.
+lab_udp_rule() {
+  local ns
+  [ "$1" = down ] && ns="$LAB_NS_CLI" || ns="$LAB_NS_SRV"
+  command -v iptables >/dev/null 2>&1 || return 0
+  ip netns exec "$ns" iptables -L INPUT -v -n -x 2>/dev/null |
+    awk '$3 == "DROP" && $4 == "udp" { printf "every UDP datagram dropped (noudp): %d so far\n", $1 }'
 }
 
 # Each direction's queue counters (tc -s), for a run's log: the qdisc, and

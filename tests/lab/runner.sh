@@ -115,8 +115,11 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP [CC_PAIR]
   fi
   local idle
   idle="$(idle_pct)"
+  # With the UDP probe lane, as a deployment has it: the native clients'
+  # UDP series runs beside their tests (compare.mjs checks it).
+  printf 'udp_port=8081\n' >"$dir/server.conf"
   timeout $((client_limit + 30)) ip netns exec "$LAB_NS_SRV" "$server" --listen "$LAB_SRV_ADDR:8080" \
-    --web-root "$web" --data-dir "$dir/data" >"$dir/server.log" 2>&1 &
+    --web-root "$web" --data-dir "$dir/data" --config "$dir/server.conf" >"$dir/server.log" 2>&1 &
   srv_pid=$!
   for i in $(seq 100); do
     grep -q "listening on $url/" "$dir/server.log" 2>/dev/null && break
