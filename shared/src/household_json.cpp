@@ -99,6 +99,7 @@ json direction_to_json(const DirectionFigures& f) {
           {"late", f.late},
           {"lost", f.lost},
           {"dropped", f.dropped},
+          {"held", f.held},
           {"added_delay_ms", stats_or_null(f.added_delay_ms)},
           {"one_way_median_ms", opt(f.one_way_median_ms)},
           {"achieved_mbps", opt(f.achieved_mbps)},
@@ -113,6 +114,8 @@ DirectionFigures direction_from(const JsonReader& in) {
   f.late = in.count("late");
   f.lost = in.count("lost");
   f.dropped = in.count("dropped");
+  // Absent from files written before it was counted: recomputed anyway.
+  if (in.has("held")) f.held = in.count("held");
   f.added_delay_ms = stats_from(in, "added_delay_ms");
   f.one_way_median_ms = in.optional_number("one_way_median_ms");
   f.achieved_mbps = in.optional_number("achieved_mbps");

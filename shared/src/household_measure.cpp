@@ -5,6 +5,7 @@
 #include <map>
 
 #include "bloatmeter/household_sentence.hpp"
+#include "bloatmeter/probe_holds.hpp"
 #include "bloatmeter/stats.hpp"
 #include "bloatmeter/throughput_window.hpp"
 #include "bloatmeter/user_grading.hpp"
@@ -29,6 +30,20 @@ std::vector<const TimedMessage*> by_seq(const std::vector<TimedMessage>& records
 
 Micros transit_us(const TimedMessage& m) { return *m.received_us - m.sent_us; }
 
+// Which of a flow's messages (by_seq order) its connection's loss recovery
+// held up (probe_holds.hpp). An upload message was delivered at the server
+// and its acknowledgement back at the client; a download message only at
+// the client (sent on the server's clock, which the rule never compares
+// with the client's).
+std::vector<bool> held_messages(Direction d, const std::vector<const TimedMessage*>& messages) {
+  std::vector<TimedDelivery> deliveries;
+  deliveries.reserve(messages.size());
+  for (const auto* m : messages)
+    deliveries.push_back(
+        {m->sent_us, m->received_us, d == Direction::Upload ? m->echoed_us : std::optional<Micros>{}});
+  return held_in_transport(deliveries);
+}
+
 void measure_timed(Direction d, const std::vector<TimedMessage>& records,
                    const SenderCounts& sender, const HouseholdReference& ref, Micros late_budget_us,
                    DirectionFigures& f) {
@@ -40,7 +55,9 @@ void measure_timed(Direction d, const std::vector<TimedMessage>& records,
       if (m->received_us) idle = std::min(idle.value_or(static_cast<double>(transit_us(*m))), static_cast<double>(transit_us(*m)));
   }
   std::vector<double> added_ms, one_way_ms;
-  for (const auto* m : messages) {
+  const auto held = held_messages(d, messages);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto* m = messages[i];
     if (!m->received_us) {
       // Upload: sent on the client's clock, so "still in flight" is decidable.
       const bool in_flight = d == Direction::Upload && m->sent_us + ref.in_flight_grace_us > ref.window_end_us;
@@ -51,6 +68,10 @@ void measure_timed(Direction d, const std::vector<TimedMessage>& records,
     }
     ++f.sent;
     ++f.received;
+    if (held[i]) {
+      ++f.held;
+      continue;
+    }
     const double added_us = static_cast<double>(transit_us(*m)) - *idle;
     added_ms.push_back(added_us / 1000.0);
     if (added_us > static_cast<double>(late_budget_us)) ++f.late;
@@ -181,10 +202,16 @@ UserSummary summarize_user(const UserProfile& p, const UserSamples& samples, con
   }
   if (demanded > 0 && ref.window_end_us > ref.window_start_us) s.demand_ratio = achieved_capped / demanded;
 
-  // Round trips: the upload messages' acknowledgements, in send order.
+  // Round trips: the upload messages' acknowledgements, in send order, but
+  // those the connection's loss recovery held up.
   std::vector<double> rtt;
-  for (const auto* m : by_seq(samples.upload))
-    if (m->echoed_us && *m->echoed_us >= m->sent_us) rtt.push_back(static_cast<double>(*m->echoed_us - m->sent_us) / 1000.0);
+  const auto uploads = by_seq(samples.upload);
+  const auto held = held_messages(Direction::Upload, uploads);
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    const auto* m = uploads[i];
+    if (!held[i] && m->echoed_us && *m->echoed_us >= m->sent_us)
+      rtt.push_back(static_cast<double>(*m->echoed_us - m->sent_us) / 1000.0);
+  }
   s.rtt_ms = summarize(rtt);
   if (s.rtt_ms && ref.baseline_rtt_ms) {
     s.rtt_increase_ms = s.rtt_ms->median - *ref.baseline_rtt_ms;

@@ -63,8 +63,14 @@ std::string format_figure(double value) {
 
 std::string user_sentence(const UserProfile& profile, const UserSummary& s) {
   if (!s.grade || !s.deciding_metric || !s.deciding_value) return profile.role + ": too few samples to judge";
-  return profile.role + ": " + clause(profile, s, *s.deciding_metric, *s.deciding_value) + " — " +
-         profile.verdict(*s.grade);
+  std::string out = profile.role + ": " + clause(profile, s, *s.deciding_metric, *s.deciding_value) + " — " +
+                    profile.verdict(*s.grade);
+  // Said whenever it happened: figures that leave messages out say how many.
+  const auto held = s.upload.held + s.download.held;
+  if (held > 0)
+    out += " (" + std::to_string(held) + " of " + std::to_string(s.upload.received + s.download.received) +
+           " messages waited behind a lost packet, the connection's own loss recovery, and are left out)";
+  return out;
 }
 
 std::string fairness_sentence(std::optional<double> index, std::optional<Grade> grade) {

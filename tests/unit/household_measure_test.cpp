@@ -332,3 +332,38 @@ TEST_CASE("the household grade is the worst latency-sensitive user's; fairness i
   add_rate(raw.users[1], profile("sarah"));
   CHECK(summarize_household(profiles(), raw, ref).grade == Grade::APlus);
 }
+
+TEST_CASE("ticks held up by the connection's loss recovery are counted, and left out of the delays and round trips") {
+  const auto probes = baseline();
+  const auto& alex = profile("alex");
+  auto samples = ticking(alex, 10 * kMs);
+  // Upload ticks 100-105: the first was lost and sent again 200 ms later;
+  // it and the five sent meanwhile reach the server together (1 µs apart)
+  // and their acknowledgements come back together too.
+  const Micros release = samples.upload[100].sent_us + 210 * kMs;
+  for (std::uint32_t i = 100; i <= 105; ++i) {
+    auto& m = samples.upload[i];
+    m.received_us = release + kServerAhead + (i - 100);
+    m.echoed_us = release + kEcho + kIdleDown + (i - 100);
+  }
+  // Download ticks 40-43: delivered to the client together.
+  const Micros arrival = samples.download[40].received_us.value() + 150 * kMs;
+  for (std::uint32_t i = 40; i <= 43; ++i) samples.download[i].received_us = arrival + (i - 40);
+  const auto u = summarize_user(alex, samples, reference(probes));
+  CHECK(u.upload.held == 6);
+  CHECK(u.download.held == 4);
+  CHECK(u.upload.received == samples.upload.size());  // held ticks arrived
+  CHECK(u.upload.late == 0);                          // the rest were 10 ms over: within the 30 ms budget
+  CHECK(u.download.late == 0);
+  REQUIRE(u.rtt_ms);
+  CHECK(u.rtt_ms->count == samples.upload.size() - 6);
+  CHECK(u.rtt_ms->max == doctest::Approx(10 + (kIdleUp + kEcho + kIdleDown) / 1000.0));
+  REQUIRE(u.download.added_delay_ms);
+  CHECK(u.download.added_delay_ms->max == doctest::Approx(10));
+
+  // A steady queue that delivers every tick late but a tick interval apart
+  // holds nothing.
+  const auto steady = summarize_user(alex, ticking(alex, 150 * kMs), reference(probes));
+  CHECK(steady.upload.held == 0);
+  CHECK(steady.download.held == 0);
+}

@@ -22,6 +22,11 @@ struct DirectionFigures {
   std::size_t late = 0;      // arrived, but delayed more than the late budget
   std::size_t lost = 0;      // sent, never arrived (by the end of the test)
   std::size_t dropped = 0;   // never sent: the sender fell behind
+  // Arrived, but held up by the connection's loss recovery (probe_holds.hpp:
+  // delivered together with the message sent before or after it): counted
+  // here and in `received`, left out of the delays, the lateness and the
+  // round trips, as the probe lane's held probes are.
+  std::size_t held = 0;
   // Delay over the idle path's, ms, in send order (jitter = mean absolute
   // difference of consecutive ones, the offset-free one-way jitter).
   std::optional<SeriesStats> added_delay_ms;

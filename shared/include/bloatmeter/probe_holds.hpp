@@ -13,6 +13,7 @@
 // samples: probes sent a probe interval apart that reached the server, or
 // came back to the client, at the same instant.
 #include <cstdint>
+#include <optional>
 #include <unordered_set>
 #include <vector>
 
@@ -27,6 +28,24 @@ inline constexpr Micros kHeldSentApartUs = 10'000;
 // client receive times): released together from a reassembly queue. A FIFO
 // queue under load cannot close a 10 ms gap to under 1 ms.
 inline constexpr Micros kHeldTogetherUs = 1'000;
+
+// One message of any timed flow, as the rule reads it: when it was sent,
+// and up to two instants it was delivered (a probe: at the server, and its
+// echo back at the client; a household tick: the same, or for a download
+// tick only its arrival at the client). Sent and delivered stamps may be on
+// different clocks: only differences on one clock are compared.
+struct TimedDelivery {
+  Micros sent_us = 0;
+  std::optional<Micros> first_arrival_us;
+  std::optional<Micros> second_arrival_us;
+};
+
+// For each message (in send order), whether it was delivered together with
+// the delivered message sent before or after it although they were sent at
+// least kHeldSentApartUs apart (first arrivals within kHeldTogetherUs, or
+// second arrivals). Undelivered messages (no arrival at all) are never held
+// and do not break a run.
+std::vector<bool> held_in_transport(const std::vector<TimedDelivery>& in_send_order);
 
 // The sequence numbers of every answered probe that was delivered together
 // with the probe sent before or after it. `by_send_time`: the test's probes
