@@ -72,6 +72,21 @@ void print_table(const std::vector<NamedResult>& runs, std::ostream& out) {
       });
     }
   }
+  // The client's own delay (docs/method.md §10): shown when some result
+  // says it was over its limit, with the grade the phase would have had
+  // without it; under the limit it is noise and the rows stay out.
+  bool own_delay = false;
+  for (const auto& r : runs) {
+    const auto& f = r.result.summary.flags;
+    own_delay = own_delay || std::find(f.begin(), f.end(), Flag::ClientDelay) != f.end();
+  }
+  if (own_delay)
+    for (const char* phase : {"download", "upload"})
+      row(std::string(phase) + " client's own delay (ms)", [&](const Summary& s, const Result&) {
+        const auto* p = s.phase(phase);
+        return p && p->own_delay_ms ? num(p->own_delay_ms) + " (" + grade(p->grade_without_own_delay) + " without it)"
+                                    : std::string("-");
+      });
   row("download (Mbit/s)", [](const Summary& s, const Result&) { return num(s.download_mbps); });
   row("upload (Mbit/s)", [](const Summary& s, const Result&) { return num(s.upload_mbps); });
   row("RPM", [](const Summary& s, const Result&) { return num(s.rpm, "%.0f"); });

@@ -9,12 +9,15 @@ struct FlagText {
   std::string_view id;
   std::string_view sentence;
 };
-constexpr std::array<FlagText, 5> kFlags = {{
+constexpr std::array<FlagText, 6> kFlags = {{
     {Flag::ClientBusy, "client_busy", "This device was too busy: its timers ran late, so it partly measured itself."},
     {Flag::ServerBusy, "server_busy", "The test server was too busy to answer probes at once."},
     {Flag::TooFewProbes, "too_few_probes", "Fewer than half of the latency probes were answered in a graded phase."},
     {Flag::NotSaturated, "not_saturated", "Throughput was still rising at the end of warm-up: the link may not have been filled."},
     {Flag::Aborted, "aborted", "The test ended early; this is a partial result."},
+    {Flag::ClientDelay, "client_delay",
+     "While one direction was loaded, the other direction's delay rose too: part of the latency measured was this "
+     "device's own (or other traffic), not the line's queue."},
 }};
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include "bloatmeter/household_recompute.hpp"
 #include "bloatmeter/probe_lane.hpp"
 #include "bloatmeter/udp_series.hpp"
+#include "own_delay.hpp"
 #include "phase_summary.hpp"
 #include "validity_flags.hpp"
 
@@ -56,6 +57,8 @@ Summary recompute(const Result& result) {
     phase.grade = grade_for_increase(*phase.increase_ms);
     summary.overall = summary.overall ? worst(*summary.overall, *phase.grade) : *phase.grade;
   }
+
+  if (lane.baseline) detail::fill_own_delays(summary.phases, windows, *lane.baseline);
 
   summary.rpm = loaded_rpm(windows, lane.probes_per_window, lane.held);
   summary.download_mbps = headline_mbps(summary.phases, windows, PhaseLoad::Download);

@@ -40,6 +40,7 @@ json plan_to_json(const PhasePlan& p) {
           {"min_answered_ratio", p.min_answered_ratio},
           {"client_lag_p95_limit_ms", p.client_lag_p95_limit_ms},
           {"server_echo_p99_limit_ms", p.server_echo_p99_limit_ms},
+          {"own_delay_limit_ms", p.own_delay_limit_ms},
           {"udp_interval_us", p.udp_interval_us},
           {"udp_datagram_bytes", p.udp_datagram_bytes},
           {"udp_late_after_us", p.udp_late_after_us}};
@@ -103,6 +104,8 @@ PhasePlan plan_from(const JsonReader& in) {
   p.min_answered_ratio = in.number("min_answered_ratio");
   p.client_lag_p95_limit_ms = in.number("client_lag_p95_limit_ms");
   p.server_echo_p99_limit_ms = in.number("server_echo_p99_limit_ms");
+  // Absent from files written before the client's own delay was judged.
+  if (in.has("own_delay_limit_ms")) p.own_delay_limit_ms = in.number("own_delay_limit_ms");
   // Absent from files written before the UDP series: the defaults.
   if (in.has("udp_interval_us"))
     p.udp_interval_us = in.integer_in("udp_interval_us", kMinProbeIntervalUs, kMaxProbeIntervalUs);
@@ -170,6 +173,8 @@ Summary summary_from(const JsonReader& in) {
     ps.increase_ms = p.optional_number("increase_ms");
     ps.increase_p95_ms = p.optional_number("increase_p95_ms");
     ps.grade = grade_from(p, "grade");
+    ps.own_delay_ms = p.optional_number("own_delay_ms");
+    ps.grade_without_own_delay = grade_from(p, "grade_without_own_delay");
     ps.download_mbps = p.optional_number("download_mbps");
     ps.upload_mbps = p.optional_number("upload_mbps");
     ps.valid = p.boolean("valid");
@@ -222,6 +227,8 @@ json to_json(const Summary& s) {
                       {"increase_ms", opt(p.increase_ms)},
                       {"increase_p95_ms", opt(p.increase_p95_ms)},
                       {"grade", grade_or_null(p.grade)},
+                      {"own_delay_ms", opt(p.own_delay_ms)},
+                      {"grade_without_own_delay", grade_or_null(p.grade_without_own_delay)},
                       {"download_mbps", opt(p.download_mbps)},
                       {"upload_mbps", opt(p.upload_mbps)},
                       {"valid", p.valid}});

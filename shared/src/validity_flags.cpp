@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bloatmeter/stats.hpp"
+#include "own_delay.hpp"
 
 namespace bloatmeter::detail {
 namespace {
@@ -98,6 +99,7 @@ std::vector<Flag> validity_flags(const Result& result, const std::vector<PhaseWi
   if (too_few_probes(summaries)) flags.push_back(Flag::TooFewProbes);
   if (not_saturated(result, windows)) flags.push_back(Flag::NotSaturated);
   if (result.raw.aborted) flags.push_back(Flag::Aborted);
+  if (client_delay(summaries, result.plan)) flags.push_back(Flag::ClientDelay);
   return flags;
 }
 

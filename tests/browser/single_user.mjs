@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withHeldProbes } from '../fixtures/held_probes.mjs';
 import { withUdpSeries } from '../fixtures/udp_series.mjs';
+import { withOwnDelay } from '../fixtures/own_delay.mjs';
 import { check, clickAction, measured, openPage, startServer } from './harness.mjs';
 
 const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
@@ -146,6 +147,26 @@ export async function singleUserTests(browser, server, args, shot) {
   for (let i = 0; i < 8; i++) await replay.mouse.wheel(0, 400);
   await replay.waitForTimeout(600);
   await replay.screenshot({ path: shot('single-replay-udp-series.png') });
+
+  // A client that delayed its own probes under upload (tests/fixtures/own_delay.mjs):
+  // the grade stays the measured one (A), and the page says how much was the
+  // device's and that the phase would be A+ without it.
+  console.log('single user: a replayed result whose client added its own delay');
+  await replay.setInputFiles('#file-input', { name: 'own.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withOwnDelay())) });
+  const ownText = await replay.waitForFunction(() => {
+    const t = document.getElementById('status-mirror').textContent;
+    // The fixture's grade (A), so not the replay before it (C).
+    return document.body.dataset.state === 'replayed' && t.includes('Overall grade A.') && t.includes('own delay') ? t : null;
+  }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => '');
+  check(ownText.includes('Overall grade A.') && /Upload latency increase 6\.3 ms, grade A\./.test(ownText),
+    'the measured grade stands (upload +6.3 ms, A)');
+  check(/Upload: this device's own delay rose 3\.9 ms \(the download direction, which carried no load, slowed as much\); without it the grade would be A\+, not A\./.test(ownText),
+    `the page says how much was the device's own and the grade without it (${ownText.slice(ownText.indexOf('Low confidence'), ownText.indexOf('Low confidence') + 260)}…)`);
+  check(!/Download: this device's own delay/.test(ownText), 'a phase whose idle direction kept its delay says nothing of the kind');
+  await replay.mouse.move(640, 400);
+  for (let i = 0; i < 30; i++) await replay.mouse.wheel(0, -400);
+  await replay.waitForTimeout(600);
+  await replay.screenshot({ path: shot('single-replay-own-delay.png') });
 }
 
 // A server that dies mid-test: the test stops, the partial result is shown

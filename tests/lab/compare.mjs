@@ -80,6 +80,8 @@ function evaluate(run) {
   const base = byName.baseline;
 
   // The table.
+  const own = sum.phases.filter((p) => p.own_delay_ms != null).map((p) => `${p.name} ${fmt(p.own_delay_ms, 2)}`);
+  if (own.length) console.log(`  client's own delay (the idle direction's rise, ms): ${own.join(', ')}`);
   console.log(`  flags: ${sum.flags.length ? sum.flags.join(', ') : 'none'} · streams ${sum.streams.download} down / ${sum.streams.upload} up · baseline ping ${fmt(refBase, 2)} ms, client ${fmt(sum.baseline_ms, 2)} ms`);
   console.log('  ' + [padR('phase', 14), pad('ping ms', 8), pad('n', 4), pad('client ms', 10), pad('diff', 7), pad('tol', 5),
     pad('ref inc', 8), pad('ref', 4), pad('cli inc', 8), pad('cli', 4), pad('Mbit/s', 7), pad('expect', 7),
@@ -140,6 +142,19 @@ function evaluate(run) {
       const share = Math.max(b, 0) / (Math.max(b, 0) + Math.max(o, 0));
       c(share > 0.5, `${row.name}: the ${dir} direction carries most of the one-way increase (${dir} +${fmt(b, 1)} ms, other +${fmt(o, 1)} ms, ${Number.isNaN(share) ? 'none' : fmt(share * 100, 0) + '%'})`);
     }
+  }
+  // The client's own delay (docs/method.md §9): a phase loading one
+  // direction whose median is over ping's by more than the tolerance must
+  // say that part of it was the client's: own_delay_ms over the plan's
+  // limit and the client_delay flag. (The median check above still fails:
+  // the result says it, it does not hide it.)
+  const ownLimit = result.plan.own_delay_limit_ms ?? 2.0;
+  for (const row of rows) {
+    if ((row.w.spec.load !== 'download' && row.w.spec.load !== 'upload') || row.cliMed === null || row.r.median === null) continue;
+    if (!(row.cliMed - row.r.median > row.tol && row.cliMed > row.r.high + row.tol)) continue;
+    const own = row.p?.own_delay_ms ?? null;
+    c(own !== null && own > ownLimit && sum.flags.includes('client_delay'),
+      `${row.name}: ${fmt(row.cliMed - row.r.median, 2)} ms over ping's median, and the result says part of it is the client's own (own delay ${fmt(own, 2)} ms, limit ${fmt(ownLimit, 1)}; flags ${sum.flags.join(', ') || 'none'})`);
   }
   if (clean) c(sum.flags.length === 0, `clean scenario: no validity flag raised (${sum.flags.length ? sum.flags.join(', ') : 'none'})`);
   if (run.client === 'native') checkUdpSeries(sum.udp, rows, refBase, down, up, c);

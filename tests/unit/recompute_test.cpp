@@ -30,14 +30,16 @@ PhasePlan test_plan() {
   return p;
 }
 
-SyntheticRun bloated_run() {
+// `upload_phase_down_us`: the download direction's one-way delay while only
+// the upload is loaded (the baseline's 5 ms unless the client adds its own).
+SyntheticRun bloated_run(Micros upload_phase_down_us = 5 * kMs) {
   SyntheticRun run(test_plan());
   run.server_minus_client_us = kThreeHours;
   run.probes("baseline", constant_rtt(5 * kMs, 5 * kMs))
       .probes("download_warmup", constant_rtt(5 * kMs, 60 * kMs))
       .probes("download", constant_rtt(5 * kMs, 105 * kMs))   // 110 ms, queue downstream
       .probes("upload_warmup", constant_rtt(30 * kMs, 5 * kMs))
-      .probes("upload", constant_rtt(45 * kMs, 5 * kMs))       // 50 ms, queue upstream
+      .probes("upload", constant_rtt(45 * kMs, upload_phase_down_us))  // 50 ms, queue upstream
       .probes("bidirectional", [](Micros sent, int) {
         // The settling half-second is far worse and must not be graded.
         const bool settling = sent < 12'500 * kMs;
@@ -358,8 +360,48 @@ TEST_CASE("not saturated: the last warm-up second is held against the best earli
   CHECK(has_flag(recompute(dip_then_rise.result), Flag::NotSaturated));
 }
 
+TEST_CASE("client delay: the idle direction's rise in a phase loading one direction") {
+  // A clean line (1 ms each way) and a client that adds its own delay under
+  // upload: its echo comes in 3.9 ms late, its request leaves 2.4 ms late.
+  SyntheticRun run(test_plan());
+  run.server_minus_client_us = kThreeHours;
+  run.probes("baseline", constant_rtt(1 * kMs, 1 * kMs))
+      .probes("download_warmup", constant_rtt(1 * kMs, 1 * kMs))
+      .probes("download", constant_rtt(1'100, 3 * kMs))  // the queue is downstream: nothing is the client's
+      .probes("upload_warmup", constant_rtt(1 * kMs, 1 * kMs))
+      .probes("upload", constant_rtt(3'400, 4'900))
+      .probes("bidirectional", constant_rtt(3 * kMs, 3 * kMs));
+  auto s = recompute(run.result);
+  const auto& up = phase(s, "upload");
+  REQUIRE(up.increase_ms);
+  CHECK(*up.increase_ms == doctest::Approx(6.3));
+  CHECK(up.grade == Grade::A);
+  REQUIRE(up.own_delay_ms);
+  CHECK(*up.own_delay_ms == doctest::Approx(3.9));
+  CHECK(up.grade_without_own_delay == Grade::APlus);  // 6.3 - 3.9 = 2.4 ms
+  const auto& down = phase(s, "download");
+  REQUIRE(down.own_delay_ms);
+  CHECK(*down.own_delay_ms == doctest::Approx(0.1));
+  CHECK(down.grade_without_own_delay == down.grade);
+  // Both directions loaded: no idle direction to tell the client's part.
+  CHECK_FALSE(phase(s, "bidirectional").own_delay_ms);
+  CHECK_FALSE(phase(s, "baseline").own_delay_ms);
+  CHECK(s.flags == std::vector<Flag>{Flag::ClientDelay});
+
+  // Under the limit (2 ms by default, plan data): figures, no flag.
+  run.result.plan.own_delay_limit_ms = 4.0;
+  s = recompute(run.result);
+  CHECK(*phase(s, "upload").own_delay_ms == doctest::Approx(3.9));
+  CHECK(s.flags.empty());
+
+  // A faster idle direction than the baseline's is no negative delay.
+  auto faster = bloated_run(4 * kMs);
+  CHECK(*phase(recompute(faster.result), "upload").own_delay_ms == 0.0);
+  CHECK_FALSE(has_flag(recompute(bloated_run().result), Flag::ClientDelay));
+}
+
 TEST_CASE("every flag at once comes once each, in the enum's order") {
-  auto run = bloated_run();
+  auto run = bloated_run(8 * kMs);
   run.result.raw.aborted = true;
   run.result.raw.server_shed_load = true;
   for (Micros t = 4 * kSecond; t < 7 * kSecond; t += 100 * kMs) run.result.raw.client_lag.push_back({t, 50.0});
@@ -372,7 +414,7 @@ TEST_CASE("every flag at once comes once each, in the enum's order") {
     if (p.sent_us >= 4 * kSecond && p.sent_us < 7 * kSecond) p.received_us.reset();
   const auto s = recompute(run.result);
   CHECK(s.flags == std::vector<Flag>{Flag::ClientBusy, Flag::ServerBusy, Flag::TooFewProbes, Flag::NotSaturated,
-                                     Flag::Aborted});
+                                     Flag::Aborted, Flag::ClientDelay});
   CHECK(s.low_confidence());
 }
 

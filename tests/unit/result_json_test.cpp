@@ -32,6 +32,14 @@ Result sample_result() {
   ps.rtt_ms = summarize(std::vector<double>{12.0});
   ps.grade = Grade::B;
   r.summary.phases.push_back(ps);
+  PhaseSummary upload;
+  upload.name = "upload";
+  upload.graded = true;
+  upload.increase_ms = 6.3;
+  upload.grade = Grade::A;
+  upload.own_delay_ms = 3.9;
+  upload.grade_without_own_delay = Grade::APlus;
+  r.summary.phases.push_back(upload);
   r.summary.overall = Grade::B;
   r.summary.flags = {Flag::Aborted, Flag::TooFewProbes};
   r.summary.streams = {5, 4};
@@ -54,6 +62,10 @@ TEST_CASE("a result survives serialization unchanged") {
   CHECK(b.raw.throughput[0].bytes == 123456);
   CHECK(b.raw.aborted);
   CHECK(b.summary.overall == Grade::B);
+  REQUIRE(b.summary.phases.size() == 2);
+  CHECK(b.summary.phases[1].own_delay_ms == 3.9);
+  CHECK(b.summary.phases[1].grade_without_own_delay == Grade::APlus);
+  CHECK_FALSE(b.summary.phases[0].own_delay_ms);
   CHECK(b.summary.flags.size() == 2);
   CHECK(b.summary.low_confidence());
   CHECK(b.plan.total_duration_us() == quick_plan().total_duration_us());
@@ -128,7 +140,8 @@ TEST_CASE("a document without a summary still parses, for recomputation") {
 }
 
 TEST_CASE("flags have stable ids and sentences") {
-  for (auto f : {Flag::ClientBusy, Flag::ServerBusy, Flag::TooFewProbes, Flag::NotSaturated, Flag::Aborted}) {
+  for (auto f : {Flag::ClientBusy, Flag::ServerBusy, Flag::TooFewProbes, Flag::NotSaturated, Flag::Aborted,
+                 Flag::ClientDelay}) {
     CHECK(flag_from_string(to_string(f)) == f);
     CHECK_FALSE(describe(f).empty());
   }

@@ -53,6 +53,26 @@ std::string held_probes_sentence(const Summary& s) {
          "connection's recovery, not the queue, so they are left out of the latency figures.";
 }
 
+// A phase whose idle direction's delay rose over the plan's limit
+// (docs/method.md §10, "client delay"): how much, and the grade without it
+// when that differs. The grade shown stays the measured one; this says how
+// much of it may be this device's.
+std::vector<std::string> own_delay_sentences(const Result& r) {
+  std::vector<std::string> out;
+  for (const char* name : {"download", "upload"}) {
+    const auto* ps = r.summary.phase(name);
+    if (!ps || !ps->own_delay_ms || *ps->own_delay_ms <= r.plan.own_delay_limit_ms) continue;
+    const std::string idle = std::string(name) == "download" ? "upload" : "download";
+    std::string line = std::string(phase_title(name)) + fmt(": this device's own delay rose %.1f ms", *ps->own_delay_ms) +
+                       " (the " + idle + " direction, which carried no load, slowed as much)";
+    if (ps->grade && ps->grade_without_own_delay && *ps->grade_without_own_delay != *ps->grade)
+      line += "; without it the grade would be " + std::string(to_string(*ps->grade_without_own_delay)) + ", not " +
+              std::string(to_string(*ps->grade));
+    out.push_back(line + ".");
+  }
+  return out;
+}
+
 }  // namespace
 
 void metric_card(const char* id, const Theme& t, float w, const char* title, const std::string& value,
@@ -173,6 +193,8 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
       } else if (ps->increase_ms) {
         value = fmt("%+.1f ms", *ps->increase_ms);
         caption = ps->increase_p95_ms ? fmt("p95 %+.0f ms", *ps->increase_p95_ms) : "";
+        if (ps->own_delay_ms && *ps->own_delay_ms > shown.result.plan.own_delay_limit_ms)
+          caption = fmt("this device %.1f ms", *ps->own_delay_ms);
         grade = ps->grade;
       }
     }
@@ -262,6 +284,8 @@ void draw_grade_card(const ShownResult& shown, std::optional<Grade> grade, const
   if (s.low_confidence()) {
     ImGui::TextColored(p.warn, "Low confidence:");
     for (Flag f : s.flags) ImGui::TextColored(p.text_muted, "\xE2\x80\xA2 %s", std::string(describe(f)).c_str());
+    for (const auto& line : own_delay_sentences(shown.result))
+      ImGui::TextColored(p.text_muted, "\xE2\x80\xA2 %s", line.c_str());
   }
   ImGui::EndGroup();
   card.end();
@@ -331,6 +355,7 @@ std::string describe_confidence_and_origin(const ShownResult& shown) {
   if (s.low_confidence()) {
     out += " Low confidence:";
     for (Flag f : s.flags) out += " " + std::string(describe(f));
+    for (const auto& line : own_delay_sentences(shown.result)) out += " " + line;
   }
   if (!shown.share_id.empty()) out += " Result id " + shown.share_id + ".";
   if (!shown.result.meta.server_name.empty()) out += " Test server " + shown.result.meta.server_name + ".";

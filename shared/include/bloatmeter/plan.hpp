@@ -35,6 +35,7 @@ struct PhasePlan {
   double min_answered_ratio = 0.5;          // below: phase invalid
   double client_lag_p95_limit_ms = 20.0;    // above: "client busy"
   double server_echo_p99_limit_ms = 2.0;    // above: "server busy"
+  double own_delay_limit_ms = 2.0;          // above: "client delay" (own_delay.hpp)
   // The native clients' UDP series (udp_samples.hpp): a call's pace and
   // datagram, and the jitter buffer a datagram is late for.
   Micros udp_interval_us = 20'000;          // 50 Hz

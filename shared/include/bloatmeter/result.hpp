@@ -71,7 +71,7 @@ struct RawData {
 
 // ---- Summary: derived from raw samples alone by recompute(). ------------
 
-enum class Flag { ClientBusy, ServerBusy, TooFewProbes, NotSaturated, Aborted };
+enum class Flag { ClientBusy, ServerBusy, TooFewProbes, NotSaturated, Aborted, ClientDelay };
 std::string_view to_string(Flag f);
 std::optional<Flag> flag_from_string(std::string_view s);
 std::string_view describe(Flag f);  // the sentence a person reads
@@ -91,6 +91,12 @@ struct PhaseSummary {
   std::optional<double> increase_ms;      // median RTT - baseline
   std::optional<double> increase_p95_ms;  // p95 RTT - baseline
   std::optional<Grade> grade;
+  // A phase loading one direction only: how much the other direction's
+  // one-way delay rose over the baseline's, the part of the RTT that is the
+  // client's own (or traffic this load did not send), and the grade the
+  // increase less that part would have had (own_delay.hpp).
+  std::optional<double> own_delay_ms;
+  std::optional<Grade> grade_without_own_delay;
   std::optional<double> download_mbps;
   std::optional<double> upload_mbps;
   bool valid = true;  // false: too few answered probes
