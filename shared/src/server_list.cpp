@@ -8,6 +8,7 @@
 #include "bloatmeter/ascii_lower.hpp"
 #include "bloatmeter/utf8.hpp"
 #include "bloatmeter/web_origin.hpp"
+#include "json_keys.hpp"
 #include "json_reader.hpp"
 
 namespace bloatmeter {
@@ -15,29 +16,11 @@ namespace bloatmeter {
 using nlohmann::json;
 using detail::JsonFieldError;
 using detail::JsonReader;
+using detail::has_control;
+using detail::only_keys;
+using detail::shown_value;
 
 namespace {
-
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
-// A value quoted back in an error, when it is safe and short enough to show.
-std::string shown_value(std::string_view s) {
-  if (s.size() > 80 || !is_valid_utf8(s) || has_control(s)) return "(not shown)";
-  return "'" + std::string(s) + "'";
-}
-
-// An operator's typo ("telemetry_hom") must not pass as an absent key.
-void only_keys(const JsonReader& in, std::initializer_list<std::string_view> keys) {
-  if (!in.node().is_object()) throw JsonFieldError((in.path().empty() ? std::string("document") : in.path()) + ": expected an object");
-  for (const auto& item : in.node().items())
-    if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-      std::string known;
-      for (const auto k : keys) known += (known.empty() ? "" : ", ") + std::string(k);
-      in.fail(shown_value(item.key()), "unknown key (known: " + known + ")");
-    }
-}
 
 std::string text_field(const JsonReader& in, const std::string& key, std::size_t min_bytes, std::size_t max_bytes) {
   std::string s = in.string(key);
