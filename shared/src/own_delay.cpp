@@ -4,7 +4,13 @@
 
 #include "bloatmeter/grade.hpp"
 
-namespace bloatmeter::detail {
+namespace bloatmeter {
+
+bool own_delay_over_limit(const PhaseSummary& s, const PhasePlan& plan) {
+  return s.own_delay_ms && *s.own_delay_ms > plan.own_delay_limit_ms;
+}
+
+namespace detail {
 namespace {
 
 // The idle direction's one-way median of a phase: for a download phase the
@@ -33,9 +39,9 @@ void fill_own_delays(std::vector<PhaseSummary>& summaries, const std::vector<Pha
 }
 
 bool client_delay(const std::vector<PhaseSummary>& summaries, const PhasePlan& plan) {
-  return std::any_of(summaries.begin(), summaries.end(), [&](const PhaseSummary& s) {
-    return s.own_delay_ms && *s.own_delay_ms > plan.own_delay_limit_ms;
-  });
+  return std::any_of(summaries.begin(), summaries.end(),
+                     [&](const PhaseSummary& s) { return own_delay_over_limit(s, plan); });
 }
 
-}  // namespace bloatmeter::detail
+}  // namespace detail
+}  // namespace bloatmeter

@@ -27,11 +27,10 @@ double number_in(const JsonReader& in, const std::string& key, double lo, double
   return v;
 }
 
-Direction direction_from(const JsonReader& in, const std::string& key) {
-  const auto s = in.string(key);
-  if (s == "download") return Direction::Download;
-  if (s == "upload") return Direction::Upload;
-  in.fail(key, "expected \"download\" or \"upload\"");
+Direction direction_field(const JsonReader& in, const std::string& key) {
+  Direction d = Direction::Download;
+  if (!direction_from_string(in.string(key), d)) in.fail(key, "expected \"download\" or \"upload\"");
+  return d;
 }
 
 DscpClass class_from(const JsonReader& in, const std::string& key) {
@@ -83,7 +82,7 @@ PhasePlan phases_from(const JsonReader& in, const std::string& name) {
   return p;
 }
 
-RrulPlan plan_from(const JsonReader& in) {
+RrulPlan rrul_plan_from(const JsonReader& in) {
   only_keys(in, {"comment", "name", "idle_before_us", "load_us", "powerboost_skip_us", "idle_after_us",
                  "throughput_interval_us", "slew_us", "flows", "rr_interval_us", "rr_classes", "voip_interval_us",
                  "voip_bytes", "voip_late_us", "voip_classes", "page", "cpu", "score", "penalties", "ideal", "wire"});
@@ -94,7 +93,7 @@ RrulPlan plan_from(const JsonReader& in) {
   plan.slew_us = in.integer_in("slew_us", 0, 10 * kSecond);
   in.each("flows", [&](const JsonReader& f) {
     only_keys(f, {"direction", "class"});
-    plan.flows.push_back({direction_from(f, "direction"), class_from(f, "class")});
+    plan.flows.push_back({direction_field(f, "direction"), class_from(f, "class")});
   }, 64);
   for (Direction d : {Direction::Download, Direction::Upload})
     if (std::none_of(plan.flows.begin(), plan.flows.end(), [&](const RrulFlowSpec& f) { return f.direction == d; }))
@@ -146,7 +145,7 @@ RrulPlan plan_from(const JsonReader& in) {
   return plan;
 }
 
-std::vector<RrulPlan> plans_from(const json& doc) {
+std::vector<RrulPlan> rrul_plans_from(const json& doc) {
   const JsonReader root(doc, "");
   only_keys(root, {"format", "version", "comment", "parameters", "plans"});
   if (root.string("format") != kRrulPlansFormat)
@@ -162,7 +161,7 @@ std::vector<RrulPlan> plans_from(const json& doc) {
     json merged = parameters;
     for (const auto& [key, value] : item.node().items()) merged[key] = value;
     try {
-      plans.push_back(plan_from(JsonReader(merged, item.path())));
+      plans.push_back(rrul_plan_from(JsonReader(merged, item.path())));
     } catch (const JsonFieldError& e) {
       // Name where the field sits: in the plan, or in the parameters it took.
       const std::string what = e.what(), prefix = item.path() + ".";
@@ -197,7 +196,7 @@ Micros RrulPlan::powerboost_skip_us() const {
 
 Outcome<std::vector<RrulPlan>> parse_rrul_plans(std::string_view text) {
   try {
-    return Outcome<std::vector<RrulPlan>>::success(plans_from(json::parse(text.begin(), text.end())));
+    return Outcome<std::vector<RrulPlan>>::success(rrul_plans_from(json::parse(text.begin(), text.end())));
   } catch (const json::parse_error& e) {
     return Outcome<std::vector<RrulPlan>>::failure(std::string("not valid JSON: ") + e.what());
   } catch (const JsonFieldError& e) {

@@ -61,7 +61,7 @@ std::vector<std::string> own_delay_sentences(const Result& r) {
   std::vector<std::string> out;
   for (const char* name : {"download", "upload"}) {
     const auto* ps = r.summary.phase(name);
-    if (!ps || !ps->own_delay_ms || *ps->own_delay_ms <= r.plan.own_delay_limit_ms) continue;
+    if (!ps || !own_delay_over_limit(*ps, r.plan)) continue;
     const std::string idle = std::string(name) == "download" ? "upload" : "download";
     std::string line = std::string(phase_title(name)) + fmt(": this device's own delay rose %.1f ms", *ps->own_delay_ms) +
                        " (the " + idle + " direction, which carried no load, slowed as much)";
@@ -193,7 +193,7 @@ Action draw_results(const ShownResult& shown, const Theme& t, float width) {
       } else if (ps->increase_ms) {
         value = fmt("%+.1f ms", *ps->increase_ms);
         caption = ps->increase_p95_ms ? fmt("p95 %+.0f ms", *ps->increase_p95_ms) : "";
-        if (ps->own_delay_ms && *ps->own_delay_ms > shown.result.plan.own_delay_limit_ms)
+        if (own_delay_over_limit(*ps, shown.result.plan))
           caption = fmt("this device %.1f ms", *ps->own_delay_ms);
         grade = ps->grade;
       }

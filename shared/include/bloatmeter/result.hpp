@@ -102,6 +102,10 @@ struct PhaseSummary {
   bool valid = true;  // false: too few answered probes
 };
 
+// The phase's own_delay_ms is over the plan's own_delay_limit_ms: what
+// raises "client delay" (docs/method.md §10) and what the views say.
+bool own_delay_over_limit(const PhaseSummary& s, const PhasePlan& plan);
+
 struct Summary {
   std::optional<double> baseline_ms;
   std::optional<double> clock_offset_ms;  // server clock - client clock
