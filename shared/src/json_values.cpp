@@ -38,6 +38,25 @@ std::optional<SeriesStats> stats_from(const JsonReader& in, const std::string& k
   return s;
 }
 
+json probe_to_json(const ProbeRecord& p) {
+  return {{"seq", p.seq},
+          {"sent_us", p.sent_us},
+          {"received_us", opt(p.received_us)},
+          {"server_recv_us", opt(p.server_recv_us)},
+          {"server_echo_us", opt(p.server_echo_us)}};
+}
+
+ProbeRecord probe_from(const JsonReader& in) {
+  ProbeRecord rec;
+  rec.seq = in.uint32("seq");
+  rec.sent_us = in.time_us("sent_us");
+  rec.received_us = in.optional_time_us("received_us");
+  rec.server_recv_us = in.optional_time_us("server_recv_us");
+  if (in.has("server_echo_us")) rec.server_echo_us = in.integer_in("server_echo_us", 0, kMaxTestUs);
+  if (rec.received_us && *rec.received_us < rec.sent_us) in.fail("received_us", "earlier than sent_us");
+  return rec;
+}
+
 json interval_to_json(const ThroughputInterval& t) {
   return {{"direction", to_string(t.direction)},
           {"stream", t.stream},

@@ -29,6 +29,9 @@ nlohmann::json stats_or_null(const std::optional<SeriesStats>& s);
 // None when the field is absent or null.
 std::optional<SeriesStats> stats_from(const JsonReader& in, const std::string& key);
 
+nlohmann::json probe_to_json(const ProbeRecord& p);
+ProbeRecord probe_from(const JsonReader& in);
+
 nlohmann::json interval_to_json(const ThroughputInterval& t);
 ThroughputInterval interval_from(const JsonReader& in);
 

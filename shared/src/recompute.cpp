@@ -3,6 +3,7 @@
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_recompute.hpp"
 #include "bloatmeter/probe_lane.hpp"
+#include "bloatmeter/rrul_recompute.hpp"
 #include "bloatmeter/udp_series.hpp"
 #include "own_delay.hpp"
 #include "phase_summary.hpp"
@@ -45,6 +46,14 @@ std::optional<double> headline_mbps(const std::vector<PhaseSummary>& summaries, 
 
 Summary recompute(const Result& result) {
   if (result.meta.mode == kHouseholdMode) return recompute_household(result);
+  if (result.meta.mode == kRrulMode) {
+    // No probe lane and no grade: the RRUL summary is the whole of it.
+    Summary summary;
+    summary.rrul = recompute_rrul(result);
+    if (result.raw.aborted) summary.flags.push_back(Flag::Aborted);
+    summary.streams = result.raw.streams;
+    return summary;
+  }
   const auto lane = read_probe_lane(result);
   const auto& windows = lane.windows;
   Summary summary = summarize_probe_lane(lane, result);

@@ -5,6 +5,8 @@
 #include "household_json.hpp"
 #include "json_reader.hpp"
 #include "json_values.hpp"
+#include "rrul_json.hpp"
+#include "rrul_plan_json.hpp"
 #include "udp_json.hpp"
 
 namespace bloatmeter {
@@ -48,12 +50,7 @@ json plan_to_json(const PhasePlan& p) {
 
 json raw_to_json(const RawData& r) {
   json probes = json::array();
-  for (const auto& p : r.probes)
-    probes.push_back({{"seq", p.seq},
-                      {"sent_us", p.sent_us},
-                      {"received_us", opt(p.received_us)},
-                      {"server_recv_us", opt(p.server_recv_us)},
-                      {"server_echo_us", opt(p.server_echo_us)}});
+  for (const auto& p : r.probes) probes.push_back(detail::probe_to_json(p));
   json tput = json::array();
   for (const auto& t : r.throughput) tput.push_back(detail::interval_to_json(t));
   json phases = json::array();
@@ -73,6 +70,8 @@ json raw_to_json(const RawData& r) {
   if (r.household) out["household"] = detail::household_raw_to_json(*r.household);
   // Native clients only: a browser's document has no UDP series.
   if (r.udp) out["udp"] = detail::udp_raw_to_json(*r.udp);
+  // RRUL mode only.
+  if (r.rrul) out["rrul"] = detail::rrul_raw_to_json(*r.rrul);
   return out;
 }
 
@@ -119,16 +118,7 @@ PhasePlan plan_from(const JsonReader& in) {
 
 RawData raw_from(const JsonReader& in) {
   RawData r;
-  in.each("probes", [&](const JsonReader& p) {
-    ProbeRecord rec;
-    rec.seq = p.uint32("seq");
-    rec.sent_us = p.time_us("sent_us");
-    rec.received_us = p.optional_time_us("received_us");
-    rec.server_recv_us = p.optional_time_us("server_recv_us");
-    if (p.has("server_echo_us")) rec.server_echo_us = p.integer_in("server_echo_us", 0, kMaxTestUs);
-    if (rec.received_us && *rec.received_us < rec.sent_us) p.fail("received_us", "earlier than sent_us");
-    r.probes.push_back(rec);
-  });
+  in.each("probes", [&](const JsonReader& p) { r.probes.push_back(detail::probe_from(p)); });
   in.each("throughput", [&](const JsonReader& t) { r.throughput.push_back(detail::interval_from(t)); });
   in.each("phases", [&](const JsonReader& p) {
     PhaseRecord rec{p.string("name"), p.time_us("start_us"), p.time_us("end_us")};
@@ -150,6 +140,7 @@ RawData raw_from(const JsonReader& in) {
   if (in.string_or("probe_transport", "websocket") != "websocket")
     in.fail("probe_transport", "expected \"websocket\" (the probe lane that grades)");
   if (in.has("udp")) r.udp = detail::udp_raw_from(in.object("udp"));
+  if (in.has("rrul")) r.rrul = detail::rrul_raw_from(in.object("rrul"));
   return r;
 }
 
@@ -195,6 +186,7 @@ Summary summary_from(const JsonReader& in) {
   s.streams.upload = static_cast<int>(st.non_negative("upload"));
   if (in.has("household")) s.household = detail::household_summary_from(in.object("household"));
   if (in.has("udp")) s.udp = detail::udp_summary_from(in.object("udp"));
+  // summary.rrul is not read: every reader recomputes it (rrul_json.hpp).
   return s;
 }
 
@@ -208,6 +200,16 @@ void check_household(const JsonReader& root, const Result& r) {
     if (!r.profiles->find(users[i].user))
       throw JsonFieldError("raw.household.users[" + std::to_string(i) + "].user: '" + users[i].user +
                            "' is not one of the profiles");
+}
+
+// An RRUL result carries the RRUL plan it ran and its flows' samples; its
+// phases are the plan's.
+void check_rrul(const JsonReader& root, const Result& r) {
+  if (!r.rrul_plan) root.fail("rrul_plan", "missing (an RRUL result carries the plan it ran)");
+  if (!r.raw.rrul) root.object("raw").fail("rrul", "missing (an RRUL result carries its flows' samples)");
+  for (const auto& phase : r.rrul_plan->phases.phases)
+    if (!r.plan.find(phase.name))
+      root.object("plan").fail("phases", "has no '" + phase.name + "' phase (an RRUL plan's phases)");
 }
 
 }  // namespace
@@ -246,6 +248,7 @@ json to_json(const Summary& s) {
               {"streams", {{"download", s.streams.download}, {"upload", s.streams.upload}}}};
   if (s.household) out["household"] = detail::household_summary_to_json(*s.household);
   if (s.udp) out["udp"] = detail::udp_summary_to_json(*s.udp);
+  if (s.rrul) out["rrul"] = detail::rrul_summary_to_json(*s.rrul);
   return out;
 }
 
@@ -264,6 +267,7 @@ json to_json(const Result& r) {
               {"raw", raw_to_json(r.raw)},
               {"summary", to_json(r.summary)}};
   if (r.profiles) out["profiles"] = detail::profiles_to_json(*r.profiles);
+  if (r.rrul_plan) out["rrul_plan"] = detail::rrul_plan_to_json(*r.rrul_plan);
   // Only a fleet's results name the server: a single box's files stay as they were.
   if (!r.meta.server_name.empty()) out["meta"]["server_name"] = r.meta.server_name;
   return out;
@@ -297,6 +301,8 @@ Outcome<Result> result_from_json(const json& doc) {
     r.raw = raw_from(root.object("raw"));
     if (root.has("profiles")) r.profiles = detail::profiles_from(root.object("profiles"));
     if (r.meta.mode == kHouseholdMode) check_household(root, r);
+    if (root.has("rrul_plan")) r.rrul_plan = detail::rrul_plan_from(root.object("rrul_plan"));
+    if (r.meta.mode == kRrulMode) check_rrul(root, r);
     if (root.has("summary")) r.summary = summary_from(root.object("summary"));
     return Outcome<Result>::success(std::move(r));
   } catch (const JsonFieldError& e) {

@@ -21,6 +21,12 @@ std::optional<DscpClass> dscp_class_from_string(std::string_view s) {
 
 std::string_view to_string(IpFamily f) { return f == IpFamily::V4 ? "ipv4" : "ipv6"; }
 
+std::optional<IpFamily> ip_family_from_string(std::string_view s) {
+  if (s == "ipv4") return IpFamily::V4;
+  if (s == "ipv6") return IpFamily::V6;
+  return std::nullopt;
+}
+
 std::string_view to_string(MarkingVerdict v) {
   static constexpr std::array<std::string_view, 5> kNames = {"preserved", "bleached", "remarked", "mixed", "unknown"};
   return kNames[static_cast<std::size_t>(v)];

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
+
+#include "figure_text.hpp"
 
 namespace bloatmeter {
 namespace {
 
-std::string figure(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using detail::figure_text;
 
 const char* direction_word(Direction d) { return d == Direction::Download ? "downstream" : "upstream"; }
 
@@ -72,17 +69,17 @@ std::vector<RrulPenalty> rrul_penalties(const std::vector<RrulTcpFlow>& flows, c
   for (const auto& f : flows)
     if (!f.slew_ms || *f.slew_ms >= p.syn_slew_ms) {
       out.push_back({RrulPenaltyId::SynSlew,
-                     f.slew_ms ? "The " + flow_name(f) + " flow started " + figure("%.0f", *f.slew_ms) +
+                     f.slew_ms ? "The " + flow_name(f) + " flow started " + figure_text("%.0f", *f.slew_ms) +
                                      " ms late: its first SYN was probably lost."
                                : "The " + flow_name(f) + " flow never connected."});
     }
   for (const auto& s : rrul_shares(flows)) {
     if (s.ef_share && *s.ef_share > p.ef_dominates)
-      out.push_back({RrulPenaltyId::EfDominates, std::string("EF took ") + figure("%.0f", *s.ef_share * 100) +
+      out.push_back({RrulPenaltyId::EfDominates, std::string("EF took ") + figure_text("%.0f", *s.ef_share * 100) +
                                                      " % of the " + direction_word(s.direction) + " bandwidth."});
     const double be = class_mbps(flows, s.direction, DscpClass::BE), cs1 = class_mbps(flows, s.direction, DscpClass::CS1);
     if (has_class(flows, s.direction, DscpClass::CS1) && be > 0 && cs1 >= p.cs1_as_be * be)
-      out.push_back({RrulPenaltyId::Cs1AsBe, std::string("Background traffic (CS1) got ") + figure("%.0f", cs1 / be * 100) +
+      out.push_back({RrulPenaltyId::Cs1AsBe, std::string("Background traffic (CS1) got ") + figure_text("%.0f", cs1 / be * 100) +
                                                  " % of best effort's " + direction_word(s.direction) +
                                                  ": it was not held back."});
   }
@@ -92,7 +89,7 @@ std::vector<RrulPenalty> rrul_penalties(const std::vector<RrulTcpFlow>& flows, c
       const double v4 = class_mbps(flows, d, c, IpFamily::V4), v6 = class_mbps(flows, d, c, IpFamily::V6);
       if (apart(v4, v6, p.unequal_ratio))
         out.push_back({RrulPenaltyId::UnequalTcp, std::string(to_string(c)) + " " + direction_word(d) + ": IPv4 " +
-                                                      figure("%.1f", v4) + " Mbit/s against IPv6 " + figure("%.1f", v6) +
+                                                      figure_text("%.1f", v4) + " Mbit/s against IPv6 " + figure_text("%.1f", v6) +
                                                       " Mbit/s."});
     }
     for (IpFamily fam : {IpFamily::V4, IpFamily::V6}) {
@@ -100,15 +97,15 @@ std::vector<RrulPenalty> rrul_penalties(const std::vector<RrulTcpFlow>& flows, c
       const double be = class_mbps(flows, d, DscpClass::BE, fam), cs5 = class_mbps(flows, d, DscpClass::CS5, fam);
       if (apart(be, cs5, p.unequal_ratio))
         out.push_back({RrulPenaltyId::UnequalTcp, std::string("BE and CS5 ") + direction_word(d) + " over " +
-                                                      std::string(to_string(fam)) + ": " + figure("%.1f", be) +
-                                                      " against " + figure("%.1f", cs5) + " Mbit/s."});
+                                                      std::string(to_string(fam)) + ": " + figure_text("%.1f", be) +
+                                                      " against " + figure_text("%.1f", cs5) + " Mbit/s."});
     }
   }
   if (rise.up_ms && *rise.up_ms > p.huge_delay_ms)
-    out.push_back({RrulPenaltyId::HugeDelayUp, "Upstream delay rose " + figure("%.0f", *rise.up_ms) + " ms under load."});
+    out.push_back({RrulPenaltyId::HugeDelayUp, "Upstream delay rose " + figure_text("%.0f", *rise.up_ms) + " ms under load."});
   if (rise.down_ms && *rise.down_ms > p.huge_delay_ms)
     out.push_back(
-        {RrulPenaltyId::HugeDelayDown, "Downstream delay rose " + figure("%.0f", *rise.down_ms) + " ms under load."});
+        {RrulPenaltyId::HugeDelayDown, "Downstream delay rose " + figure_text("%.0f", *rise.down_ms) + " ms under load."});
   if (!ipv6_reachable) out.push_back({RrulPenaltyId::NoIpv6, "The server could not be reached over IPv6."});
   return out;
 }

@@ -8,6 +8,7 @@
 #include "bloatmeter/udp_probe_wire.hpp"
 #include "json_keys.hpp"
 #include "json_reader.hpp"
+#include "rrul_plan_json.hpp"
 
 namespace bloatmeter {
 
@@ -15,6 +16,7 @@ using nlohmann::json;
 using detail::JsonFieldError;
 using detail::JsonReader;
 using detail::only_keys;
+using detail::rrul_plan_from;
 
 namespace {
 
@@ -82,6 +84,46 @@ PhasePlan phases_from(const JsonReader& in, const std::string& name) {
   return p;
 }
 
+std::vector<RrulPlan> rrul_plans_from(const json& doc) {
+  const JsonReader root(doc, "");
+  only_keys(root, {"format", "version", "comment", "parameters", "plans"});
+  if (root.string("format") != kRrulPlansFormat)
+    root.fail("format", std::string("expected \"") + kRrulPlansFormat + "\"");
+  if (root.integer("version") != kRrulPlansVersion)
+    root.fail("version", "unsupported (this build reads version " + std::to_string(kRrulPlansVersion) + ")");
+  const json& parameters = root.object("parameters").node();
+  std::vector<RrulPlan> plans;
+  root.each("plans", [&](const JsonReader& item) {
+    if (!item.node().is_object()) throw JsonFieldError(item.path() + ": expected an object");
+    // A plan takes every parameter it does not give itself (a whole
+    // object at a time: a plan's "page" replaces the parameters' "page").
+    json merged = parameters;
+    for (const auto& [key, value] : item.node().items()) merged[key] = value;
+    try {
+      plans.push_back(rrul_plan_from(JsonReader(merged, item.path())));
+    } catch (const JsonFieldError& e) {
+      // Name where the field sits: in the plan, or in the parameters it took.
+      const std::string what = e.what(), prefix = item.path() + ".";
+      if (what.rfind(prefix, 0) == 0) {
+        const std::string rest = what.substr(prefix.size());
+        const std::string key = rest.substr(0, rest.find_first_of(".[:"));
+        if (!item.node().contains(key) && parameters.contains(key)) throw JsonFieldError("parameters." + rest);
+      }
+      throw;
+    }
+    for (std::size_t j = 0; j + 1 < plans.size(); ++j)
+      if (plans[j].name == plans.back().name) item.fail("name", "'" + plans.back().name + "' is used twice");
+  }, 16);
+  for (const char* required : {"quick", "standard"})
+    if (std::none_of(plans.begin(), plans.end(), [&](const RrulPlan& p) { return p.name == required; }))
+      root.fail("plans", std::string("no plan named '") + required + "' (the client offers it)");
+  return plans;
+}
+
+}  // namespace
+
+namespace detail {
+
 RrulPlan rrul_plan_from(const JsonReader& in) {
   only_keys(in, {"comment", "name", "idle_before_us", "load_us", "powerboost_skip_us", "idle_after_us",
                  "throughput_interval_us", "slew_us", "flows", "rr_interval_us", "rr_classes", "voip_interval_us",
@@ -145,43 +187,59 @@ RrulPlan rrul_plan_from(const JsonReader& in) {
   return plan;
 }
 
-std::vector<RrulPlan> rrul_plans_from(const json& doc) {
-  const JsonReader root(doc, "");
-  only_keys(root, {"format", "version", "comment", "parameters", "plans"});
-  if (root.string("format") != kRrulPlansFormat)
-    root.fail("format", std::string("expected \"") + kRrulPlansFormat + "\"");
-  if (root.integer("version") != kRrulPlansVersion)
-    root.fail("version", "unsupported (this build reads version " + std::to_string(kRrulPlansVersion) + ")");
-  const json& parameters = root.object("parameters").node();
-  std::vector<RrulPlan> plans;
-  root.each("plans", [&](const JsonReader& item) {
-    if (!item.node().is_object()) throw JsonFieldError(item.path() + ": expected an object");
-    // A plan takes every parameter it does not give itself (a whole
-    // object at a time: a plan's "page" replaces the parameters' "page").
-    json merged = parameters;
-    for (const auto& [key, value] : item.node().items()) merged[key] = value;
-    try {
-      plans.push_back(rrul_plan_from(JsonReader(merged, item.path())));
-    } catch (const JsonFieldError& e) {
-      // Name where the field sits: in the plan, or in the parameters it took.
-      const std::string what = e.what(), prefix = item.path() + ".";
-      if (what.rfind(prefix, 0) == 0) {
-        const std::string rest = what.substr(prefix.size());
-        const std::string key = rest.substr(0, rest.find_first_of(".[:"));
-        if (!item.node().contains(key) && parameters.contains(key)) throw JsonFieldError("parameters." + rest);
-      }
-      throw;
-    }
-    for (std::size_t j = 0; j + 1 < plans.size(); ++j)
-      if (plans[j].name == plans.back().name) item.fail("name", "'" + plans.back().name + "' is used twice");
-  }, 16);
-  for (const char* required : {"quick", "standard"})
-    if (std::none_of(plans.begin(), plans.end(), [&](const RrulPlan& p) { return p.name == required; }))
-      root.fail("plans", std::string("no plan named '") + required + "' (the client offers it)");
-  return plans;
+
+json rrul_plan_to_json(const RrulPlan& p) {
+  const auto phase_us = [&](const char* name) {
+    const auto* spec = p.phases.find(name);
+    return spec ? spec->duration_us : Micros{0};
+  };
+  const auto classes = [](const std::vector<DscpClass>& list) {
+    json out = json::array();
+    for (auto c : list) out.push_back(to_string(c));
+    return out;
+  };
+  json flows = json::array();
+  for (const auto& f : p.flows) flows.push_back({{"direction", to_string(f.direction)}, {"class", to_string(f.cls)}});
+  return {{"name", p.name},
+          {"idle_before_us", phase_us(kRrulIdleBefore)},
+          {"load_us", phase_us(kRrulLoad)},
+          {"powerboost_skip_us", p.powerboost_skip_us()},
+          {"idle_after_us", phase_us(kRrulIdleAfter)},
+          {"throughput_interval_us", p.phases.throughput_interval_us},
+          {"slew_us", p.slew_us},
+          {"flows", flows},
+          {"rr_interval_us", p.rr_interval_us},
+          {"rr_classes", classes(p.rr_classes)},
+          {"voip_interval_us", p.voip_interval_us},
+          {"voip_bytes", p.voip_bytes},
+          {"voip_late_us", p.voip_late_us},
+          {"voip_classes", classes(p.voip_classes)},
+          {"page",
+           {{"document_bytes", p.page.document_bytes},
+            {"object_bytes", p.page.object_bytes},
+            {"connections", p.page.connections},
+            {"interval_us", p.page.interval_us}}},
+          {"cpu", {{"busy_limit", p.cpu.busy_limit}, {"starved_fraction", p.cpu.starved_fraction}}},
+          {"score", {{"floor_ms", p.score.floor_ms}, {"loss_limit", p.score.loss_limit}}},
+          {"penalties",
+           {{"syn_slew_ms", p.penalties.syn_slew_ms},
+            {"ef_dominates", p.penalties.ef_dominates},
+            {"cs1_as_be", p.penalties.cs1_as_be},
+            {"unequal_ratio", p.penalties.unequal_ratio},
+            {"huge_delay_ms", p.penalties.huge_delay_ms}}},
+          {"ideal", {{"cs1_min", p.ideal.cs1_min}, {"cs1_max", p.ideal.cs1_max}, {"ef_max", p.ideal.ef_max}}},
+          {"wire",
+           {{"mss_v4", p.wire.mss_v4},
+            {"mss_v6", p.wire.mss_v6},
+            {"tcp_header_v4", p.wire.tcp_header_v4},
+            {"tcp_header_v6", p.wire.tcp_header_v6},
+            {"udp_header_v4", p.wire.udp_header_v4},
+            {"udp_header_v6", p.wire.udp_header_v6},
+            {"encapsulation_bytes", p.wire.encapsulation_bytes},
+            {"segments_per_ack", p.wire.segments_per_ack}}}};
 }
 
-}  // namespace
+}  // namespace detail
 
 std::int64_t RrulPageModel::total_bytes() const {
   std::int64_t sum = document_bytes;

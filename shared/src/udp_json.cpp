@@ -8,6 +8,18 @@ namespace bloatmeter::detail {
 
 using nlohmann::json;
 
+json udp_direction_summary_to_json(const UdpDirectionSummary& d) {
+  return {{"sent", d.sent},
+          {"received", d.received},
+          {"lost", d.lost},
+          {"reordered", d.reordered},
+          {"duplicated", d.duplicated},
+          {"late", d.late},
+          {"loss_percent", opt(d.loss_percent)},
+          {"late_percent", opt(d.late_percent)},
+          {"one_way_ms", stats_or_null(d.one_way_ms)}};
+}
+
 namespace {
 
 // An hour of requests at the fastest probe rate a plan may have.
@@ -21,18 +33,6 @@ UdpSeriesStatus udp_status_from(const JsonReader& in) {
   const auto status = udp_series_status_from_string(text);
   if (!status) in.fail("status", "expected measured, blocked, refused, unavailable or off");
   return *status;
-}
-
-json udp_direction_to_json(const UdpDirectionSummary& d) {
-  return {{"sent", d.sent},
-          {"received", d.received},
-          {"lost", d.lost},
-          {"reordered", d.reordered},
-          {"duplicated", d.duplicated},
-          {"late", d.late},
-          {"loss_percent", opt(d.loss_percent)},
-          {"late_percent", opt(d.late_percent)},
-          {"one_way_ms", stats_or_null(d.one_way_ms)}};
 }
 
 UdpDirectionSummary udp_direction_from(const JsonReader& in) {
@@ -57,8 +57,8 @@ void udp_counts_to_json(const T& c, json& out) {
   out["server_unanswered"] = c.server_unanswered;
   out["in_flight"] = c.in_flight;
   out["lost_unattributed"] = c.lost_unattributed;
-  out["up"] = udp_direction_to_json(c.up);
-  out["down"] = udp_direction_to_json(c.down);
+  out["up"] = udp_direction_summary_to_json(c.up);
+  out["down"] = udp_direction_summary_to_json(c.down);
 }
 
 template <typename T>
@@ -79,13 +79,18 @@ json udp_raw_to_json(const UdpRaw& raw) {
   for (std::size_t seq = 0; seq < raw.request_sent_us.size(); ++seq)
     requests.push_back({{"seq", seq}, {"sent_us", raw.request_sent_us[seq]}});
   json replies = json::array();
-  for (const auto& r : raw.replies)
-    replies.push_back({{"seq", r.seq},
-                       {"reply_seq", r.reply_seq},
-                       {"requests_received", r.requests_received},
-                       {"received_us", r.received_us},
-                       {"server_recv_us", r.server_recv_us},
-                       {"server_send_us", r.server_send_us}});
+  for (const auto& r : raw.replies) {
+    json reply = {{"seq", r.seq},
+                  {"reply_seq", r.reply_seq},
+                  {"requests_received", r.requests_received},
+                  {"received_us", r.received_us},
+                  {"server_recv_us", r.server_recv_us},
+                  {"server_send_us", r.server_send_us}};
+    // RRUL's flows only: the UDP series' replies stay as they were.
+    if (r.tos_at_server) reply["tos_at_server"] = *r.tos_at_server;
+    if (r.tos_at_client) reply["tos_at_client"] = *r.tos_at_client;
+    replies.push_back(std::move(reply));
+  }
   return {{"transport", "udp"},
           {"status", to_string(raw.status)},
           {"reason", raw.reason},
@@ -124,6 +129,8 @@ UdpRaw udp_raw_from(const JsonReader& in) {
     rec.server_recv_us = r.time_us("server_recv_us");
     rec.server_send_us = r.time_us("server_send_us");
     if (rec.server_send_us < rec.server_recv_us) r.fail("server_send_us", "earlier than server_recv_us");
+    if (r.has("tos_at_server")) rec.tos_at_server = static_cast<std::uint8_t>(r.integer_in("tos_at_server", 0, 255));
+    if (r.has("tos_at_client")) rec.tos_at_client = static_cast<std::uint8_t>(r.integer_in("tos_at_client", 0, 255));
     raw.replies.push_back(rec);
   }, max_replies(raw.request_sent_us.size()));
   return raw;

@@ -12,6 +12,9 @@ namespace bloatmeter::detail {
 nlohmann::json udp_raw_to_json(const UdpRaw& raw);
 UdpRaw udp_raw_from(const JsonReader& in);
 
+// One direction's figures, as summary.udp and RRUL's UDP flows write them.
+nlohmann::json udp_direction_summary_to_json(const UdpDirectionSummary& d);
+
 nlohmann::json udp_summary_to_json(const UdpSeriesSummary& summary);
 UdpSeriesSummary udp_summary_from(const JsonReader& in);
 

@@ -53,7 +53,7 @@ void UdpProbeLane::on_reply(const udp_probe_wire::Reply& reply, Micros now_us) {
   if (raw_.replies.size() >= 2 * raw_.request_sent_us.size() + 64) return;  // no server sends this many
   last_seen_us_ = std::max(last_seen_us_, now_us);
   raw_.replies.push_back(UdpReplyRecord{reply.seq, reply.reply_seq, reply.requests_received, now_us,
-                                        reply.server_recv_us, reply.server_send_us});
+                                        reply.server_recv_us, reply.server_send_us, {}, {}});
   if (!has_reply_[reply.seq]) {
     has_reply_[reply.seq] = true;
     ++answered_;

@@ -12,7 +12,20 @@ std::optional<double> share_percent(std::uint64_t part, std::uint64_t whole) {
   return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
-UdpDirectionSummary udp_direction(const UdpDirectionCounts& c, const std::vector<double>& one_way_ms) {
+template <typename T>
+void fill_udp_counts(T& out, const UdpLaneCounts& c, const std::optional<UdpOneWayDelays>& delays) {
+  out.requests = c.requests_sent;
+  out.answered = c.answered;
+  out.server_unanswered = c.server_unanswered;
+  out.in_flight = c.in_flight;
+  out.lost_unattributed = c.lost_unattributed;
+  out.up = udp_direction_summary(c.up, delays ? delays->up_ms : std::vector<double>{});
+  out.down = udp_direction_summary(c.down, delays ? delays->down_ms : std::vector<double>{});
+}
+
+}  // namespace
+
+UdpDirectionSummary udp_direction_summary(const UdpDirectionCounts& c, const std::vector<double>& one_way_ms) {
   UdpDirectionSummary d;
   d.sent = c.sent;
   d.received = c.received;
@@ -26,36 +39,15 @@ UdpDirectionSummary udp_direction(const UdpDirectionCounts& c, const std::vector
   return d;
 }
 
-template <typename T>
-void fill_udp_counts(T& out, const UdpLaneCounts& c, const std::optional<UdpOneWayDelays>& delays) {
-  out.requests = c.requests_sent;
-  out.answered = c.answered;
-  out.server_unanswered = c.server_unanswered;
-  out.in_flight = c.in_flight;
-  out.lost_unattributed = c.lost_unattributed;
-  out.up = udp_direction(c.up, delays ? delays->up_ms : std::vector<double>{});
-  out.down = udp_direction(c.down, delays ? delays->down_ms : std::vector<double>{});
-}
-
-// The requests sent in [from_us, to_us): a contiguous run of seqs, as
-// requests are sent in time order.
-std::pair<std::uint32_t, std::uint32_t> seqs_sent_in(const std::vector<Micros>& sent_us, Micros from_us, Micros to_us) {
+std::pair<std::uint32_t, std::uint32_t> udp_seqs_sent_in(const std::vector<Micros>& sent_us, Micros from_us,
+                                                          Micros to_us) {
   const auto first = std::lower_bound(sent_us.begin(), sent_us.end(), from_us) - sent_us.begin();
   const auto end = std::lower_bound(sent_us.begin(), sent_us.end(), std::max(from_us, to_us)) - sent_us.begin();
   return {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end)};
 }
 
-}  // namespace
-
-std::optional<UdpSeriesSummary> summarize_udp_series(const Result& result, const ProbeLane& lane) {
-  if (!result.raw.udp) return std::nullopt;
-  const auto& raw = *result.raw.udp;
-  UdpSeriesSummary s;
-  s.status = raw.status;
-  s.reason = raw.reason;
-  s.send_failed = raw.send_failed;
-
-  UdpLaneTally tally(UdpLaneRules{result.plan.udp_late_after_us, result.plan.late_after_us});
+UdpLaneTally replay_udp_tally(const UdpRaw& raw, const UdpLaneRules& rules) {
+  UdpLaneTally tally(rules);
   for (const auto sent_us : raw.request_sent_us) tally.next_request(sent_us);
   for (const auto& r : raw.replies) {
     udp_probe_wire::Reply reply;
@@ -67,13 +59,25 @@ std::optional<UdpSeriesSummary> summarize_udp_series(const Result& result, const
     reply.server_send_us = r.server_send_us;
     tally.on_reply(reply, r.received_us);  // one the tally ignores is no reply to this flow: left out
   }
+  return tally;
+}
+
+std::optional<UdpSeriesSummary> summarize_udp_series(const Result& result, const ProbeLane& lane) {
+  if (!result.raw.udp) return std::nullopt;
+  const auto& raw = *result.raw.udp;
+  UdpSeriesSummary s;
+  s.status = raw.status;
+  s.reason = raw.reason;
+  s.send_failed = raw.send_failed;
+
+  const auto tally = replay_udp_tally(raw, UdpLaneRules{result.plan.udp_late_after_us, result.plan.late_after_us});
 
   std::optional<ClockOffset> offset = lane.offset;
   if (offset) {
     s.offset_from = "probe_lane";
   } else if (lane.baseline) {
     const auto& base = lane.windows[*lane.baseline];
-    const auto [first, end] = seqs_sent_in(raw.request_sent_us, base.measured_start_us, base.end_us);
+    const auto [first, end] = udp_seqs_sent_in(raw.request_sent_us, base.measured_start_us, base.end_us);
     offset = tally.clock_offset(first, end);
     if (offset) s.offset_from = "udp";
   }
@@ -83,7 +87,7 @@ std::optional<UdpSeriesSummary> summarize_udp_series(const Result& result, const
   };
   fill_udp_counts(s, tally.counts(raw.ended_us), delays_of(0, UINT32_MAX));
   for (const auto& w : lane.windows) {
-    const auto [first, end] = seqs_sent_in(raw.request_sent_us, w.measured_start_us, w.end_us);
+    const auto [first, end] = udp_seqs_sent_in(raw.request_sent_us, w.measured_start_us, w.end_us);
     UdpPhaseSummary phase;
     phase.name = w.spec.name;
     fill_udp_counts(phase, tally.counts_for(first, end, raw.ended_us), delays_of(first, end));

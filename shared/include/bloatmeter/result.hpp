@@ -10,6 +10,10 @@
 #include "bloatmeter/household_samples.hpp"
 #include "bloatmeter/household_summary.hpp"
 #include "bloatmeter/plan.hpp"
+#include "bloatmeter/probe_record.hpp"
+#include "bloatmeter/rrul_plan.hpp"
+#include "bloatmeter/rrul_samples.hpp"
+#include "bloatmeter/rrul_summary.hpp"
 #include "bloatmeter/stats.hpp"
 #include "bloatmeter/throughput_interval.hpp"
 #include "bloatmeter/udp_samples.hpp"
@@ -21,13 +25,7 @@ namespace bloatmeter {
 // monotonic clock. Server times are on the server's monotonic clock (its own
 // epoch); the offset between the two is estimated, never assumed.
 
-struct ProbeRecord {
-  std::uint32_t seq = 0;
-  Micros sent_us = 0;
-  std::optional<Micros> received_us;     // absent: never answered
-  std::optional<Micros> server_recv_us;  // server's receive time
-  std::optional<Micros> server_echo_us;  // server's read-to-write delay
-};
+// ProbeRecord (probe_record.hpp): one probe of the WebSocket lane.
 
 // ThroughputInterval (throughput_interval.hpp): bytes that arrived in one
 // interval on one stream, counted where they arrive.
@@ -67,6 +65,8 @@ struct RawData {
   std::string probe_transport = "websocket";
   // Native clients only: the second series, over UDP (udp_samples.hpp).
   std::optional<UdpRaw> udp;
+  // RRUL mode only (meta.mode "rrul"): every flow's samples (rrul_samples.hpp).
+  std::optional<RrulRaw> rrul;
 };
 
 // ---- Summary: derived from raw samples alone by recompute(). ------------
@@ -122,6 +122,8 @@ struct Summary {
   // Present when raw.udp is: loss, reordering and one-way delay each way.
   // Never latency; no grade, figure or flag above depends on it.
   std::optional<UdpSeriesSummary> udp;
+  // RRUL mode only: every figure, verdict and score (rrul_summary.hpp).
+  std::optional<RrulSummary> rrul;
   bool low_confidence() const { return !flags.empty(); }
   const PhaseSummary* phase(const std::string& name) const;
   // Over the graded phases: probes held up by loss recovery (left out of
@@ -152,6 +154,8 @@ struct Result {
   // Household mode only: the users the test ran with (greedy or not), so
   // the result can be recomputed from itself alone.
   std::optional<ProfileSet> profiles;
+  // RRUL mode only: the RRUL plan it ran (its flows, page, constants).
+  std::optional<RrulPlan> rrul_plan;
 };
 
 }  // namespace bloatmeter

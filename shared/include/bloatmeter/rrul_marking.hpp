@@ -19,7 +19,8 @@ std::string_view to_string(DscpClass c);
 std::optional<DscpClass> dscp_class_from_string(std::string_view s);
 
 enum class IpFamily { V4, V6 };
-std::string_view to_string(IpFamily f);
+std::string_view to_string(IpFamily f);  // "ipv4", "ipv6"
+std::optional<IpFamily> ip_family_from_string(std::string_view s);
 
 inline int dscp_bits(std::uint8_t tos) { return tos >> 2; }
 inline int ecn_bits(std::uint8_t tos) { return tos & 3; }

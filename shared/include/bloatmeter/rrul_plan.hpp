@@ -18,6 +18,8 @@ namespace bloatmeter {
 
 inline constexpr const char* kRrulPlansFormat = "bloatmeter-rrul-plans";
 inline constexpr int kRrulPlansVersion = 1;
+// meta.mode of an RRUL result (raw.rrul, summary.rrul, rrul_plan).
+inline constexpr const char* kRrulMode = "rrul";
 // The phases every RRUL plan runs, in this order.
 inline constexpr const char* kRrulIdleBefore = "idle_before";
 inline constexpr const char* kRrulLoad = "load";

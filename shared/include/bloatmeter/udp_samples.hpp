@@ -46,6 +46,11 @@ struct UdpReplyRecord {
   Micros received_us = 0;
   Micros server_recv_us = 0;
   Micros server_send_us = 0;
+  // The TOS byte (DSCP << 2 | ECN) the request arrived with at the server
+  // and this reply arrived with here, when each system said (RRUL's
+  // marking checks; the UDP series does not keep them).
+  std::optional<std::uint8_t> tos_at_server;
+  std::optional<std::uint8_t> tos_at_client;
 };
 
 struct UdpRaw {

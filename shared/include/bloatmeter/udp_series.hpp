@@ -2,9 +2,12 @@
 // The UDP series' figures (docs/method.md §3, "A second series over UDP"),
 // derived from raw.udp alone, as every summary figure is from raw samples.
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "bloatmeter/probe_lane.hpp"
 #include "bloatmeter/result.hpp"
+#include "bloatmeter/udp_lane_tally.hpp"
 
 namespace bloatmeter {
 
@@ -14,5 +17,16 @@ namespace bloatmeter {
 // probe lane's clock offset (`lane.offset`: one clock_offset_ms per
 // result), or the UDP baseline's own when the probe lane has none.
 std::optional<UdpSeriesSummary> summarize_udp_series(const Result& result, const ProbeLane& lane);
+
+// The building blocks, shared with RRUL's UDP flows (rrul_recompute.hpp):
+// a flow's raw requests and replies replayed into a tally (a reply the
+// tally ignores answers nothing this flow sent and is left out);
+UdpLaneTally replay_udp_tally(const UdpRaw& raw, const UdpLaneRules& rules);
+// the seqs [first, end) of the requests sent in [from_us, to_us), a
+// contiguous run, as requests are sent in time order;
+std::pair<std::uint32_t, std::uint32_t> udp_seqs_sent_in(const std::vector<Micros>& sent_us, Micros from_us,
+                                                          Micros to_us);
+// one direction's counts and one-way delays as the summary shows them.
+UdpDirectionSummary udp_direction_summary(const UdpDirectionCounts& counts, const std::vector<double>& one_way_ms);
 
 }  // namespace bloatmeter
