@@ -8,7 +8,7 @@ namespace bloatmeter {
 
 UdpProbeLane::UdpProbeLane(UdpLaneStart start, Micros give_up_after_us)
     : give_up_after_us_(give_up_after_us), status_(start.status), reason_(std::move(start.reason)),
-      port_(start.port), schedule_(start.interval_us) {
+      port_(start.port), keep_tos_(start.keep_tos), schedule_(start.interval_us) {
   raw_.interval_us = start.interval_us;
   raw_.datagram_bytes = start.datagram_bytes;
 }
@@ -39,7 +39,8 @@ void UdpProbeLane::on_send_failed(std::uint32_t seq) {
   ++raw_.send_failed;
 }
 
-void UdpProbeLane::on_reply(const udp_probe_wire::Reply& reply, Micros now_us) {
+void UdpProbeLane::on_reply(const udp_probe_wire::Reply& reply, Micros now_us,
+                            std::optional<std::uint8_t> tos_at_client) {
   // What a result file may hold (udp_json.cpp refuses anything else): a
   // reply to a request of ours, with its send time, counters in order and
   // stamps a clock can have.
@@ -53,7 +54,9 @@ void UdpProbeLane::on_reply(const udp_probe_wire::Reply& reply, Micros now_us) {
   if (raw_.replies.size() >= 2 * raw_.request_sent_us.size() + 64) return;  // no server sends this many
   last_seen_us_ = std::max(last_seen_us_, now_us);
   raw_.replies.push_back(UdpReplyRecord{reply.seq, reply.reply_seq, reply.requests_received, now_us,
-                                        reply.server_recv_us, reply.server_send_us, {}, {}});
+                                        reply.server_recv_us, reply.server_send_us,
+                                        keep_tos_ ? reply.received_tos : std::nullopt,
+                                        keep_tos_ ? tos_at_client : std::nullopt});
   if (!has_reply_[reply.seq]) {
     has_reply_[reply.seq] = true;
     ++answered_;

@@ -28,6 +28,9 @@ struct UdpLaneStart {
   std::uint32_t datagram_bytes = udp_probe_wire::kG711DatagramBytes;
   // The port the requests go to, for the sentence a blocked lane writes.
   std::uint16_t port = 0;
+  // Keep the TOS byte each reply says its request arrived with, and the
+  // one the reply arrived with (RRUL's marking checks).
+  bool keep_tos = false;
 };
 
 class UdpProbeLane {
@@ -48,9 +51,11 @@ class UdpProbeLane {
   void send_due(Micros now_us, Send&& send) {
     if (const auto seq = take_due(now_us); seq && !send(*seq, now_us)) on_send_failed(*seq);
   }
-  // A datagram that decoded as a reply, at `now_us`. One that answers no
-  // request of this lane is dropped.
-  void on_reply(const udp_probe_wire::Reply& reply, Micros now_us);
+  // A datagram that decoded as a reply, at `now_us`, with the TOS byte it
+  // arrived with when the system said. One that answers no request of this
+  // lane is dropped.
+  void on_reply(const udp_probe_wire::Reply& reply, Micros now_us,
+                std::optional<std::uint8_t> tos_at_client = std::nullopt);
   // The system said the server's port refused a request (ICMP): before any
   // reply, the lane is blocked.
   void on_refused(Micros now_us);
@@ -73,6 +78,7 @@ class UdpProbeLane {
   UdpSeriesStatus status_;
   std::string reason_;
   std::uint16_t port_;
+  bool keep_tos_ = false;
   bool stopped_ = false;
   ProbeSchedule schedule_;
   UdpRaw raw_;
