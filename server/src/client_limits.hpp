@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "http_types.hpp"
 #include "server_settings.hpp"
@@ -65,6 +66,9 @@ class ClientLimits {
   };
   using TestLease = Lease<LeaseKind::Test>;
   using StreamLease = Lease<LeaseKind::Stream>;
+  // A probe lane's place: a test's, or, for a lane of a test that holds
+  // its place already (an RRUL test's request/response flows), a stream's.
+  using ProbePlace = std::variant<TestLease, StreamLease>;
 
   // A place for a new test, or nothing with the reason in `why`.
   std::optional<TestLease> start_test(const std::string& key, std::string& why);

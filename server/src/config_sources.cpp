@@ -122,6 +122,7 @@ std::string setting_text(const std::string& key, const ServerSettings& s, const 
       {"udp_max_rate_pps", [](const ServerSettings& x) { return std::to_string(x.udp_max_rate_pps); }},
       {"udp_max_sessions", [](const ServerSettings& x) { return std::to_string(x.udp_max_sessions); }},
       {"udp_max_sessions_per_address", [](const ServerSettings& x) { return std::to_string(x.udp_max_sessions_per_address); }},
+      {"rrul_max_tests", [](const ServerSettings& x) { return std::to_string(x.rrul_max_tests); }},
   };
   if (const auto it = typed.find(key); it != typed.end()) return it->second(s);
   // sponsor_* (text the server shows as it is), and any key this listing

@@ -88,7 +88,8 @@ class HttpSession {
     }
     // Browsers send Origin with every upgrade and POST: a page of another
     // site may not use the server in its visitor's name.
-    const bool origin_checked = websocket::is_upgrade(req) || req.method() == http::verb::post;
+    const bool origin_checked =
+        websocket::is_upgrade(req) || req.method() == http::verb::post || req.method() == http::verb::delete_;
     if (origin_checked && !origin_allowed(req, settings().allowed_origins)) {
       log_event(LogLevel::Warning, "origin",
                 "refused " + std::string(req.method_string()) + " " + std::string(target_path(req.target())) +

@@ -12,6 +12,7 @@
 #include "result_routes.hpp"
 #include "telemetry_routes.hpp"
 #include "static_files.hpp"
+#include "rrul_routes.hpp"
 #include "udp_routes.hpp"
 #include "url_path.hpp"
 
@@ -123,6 +124,11 @@ void handle_request(Request&& req, ServerContext& ctx, const ClientInfo& client,
     if (req.method() != http::verb::post) return only("POST");
     return open_udp_session(std::move(req), ctx, client, std::move(reply));
   }
+  if (path == kRrulPath) {
+    if (req.method() != http::verb::post) return only("POST");
+    return open_rrul(std::move(req), ctx, client, std::move(reply));
+  }
+  if (path.starts_with(kRrulPrefix)) return rrul_request(std::move(req), path.substr(kRrulPrefix.size()), ctx, std::move(reply));
   if (path.starts_with(kResultPrefix)) {
     if (req.method() != http::verb::get) return only("GET");
     const std::string id(path.substr(kResultPrefix.size()));

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "client_limits.hpp"
+#include "rrul_registry.hpp"
 #include "echo_delay_record.hpp"
 #include "household_stats.hpp"
 #include "http_types.hpp"
@@ -46,6 +47,7 @@ struct ServerContext {
   std::atomic<int> submissions_in_flight{0};
   ClientLimits limits{options.settings};  // connections, tests, submissions per address
   RestartNotice restart_notice;           // the probe lanes to close with 1012 when a drain ends
+  RrulRegistry rrul;                      // RRUL tests running (POST /api/rrul), their lanes join them
 
   const RandomPool pool{kRandomPoolBytes};  // bytes for every load stream
   EchoDelayRecord echo_delays;              // probe lanes write, health reads

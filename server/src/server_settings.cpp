@@ -123,7 +123,7 @@ const std::vector<std::string>& known_config_keys() {
       "submissions_per_minute_per_address", "allowed_origins", "connect_origins", "telemetry_api_key", "telemetry_allow_query_key",
       "telemetry_store_ip", "telemetry_max_rows", "telemetry_max_age_days", "trusted_proxies", "webhook_url",
       "webhook_secret", "webhook_retry_initial_ms", "metrics_token", "udp_port", "udp_max_rate_pps",
-      "udp_max_sessions", "udp_max_sessions_per_address", "tls_reload_check_seconds", "telemetry_database",
+      "udp_max_sessions", "udp_max_sessions_per_address", "rrul_max_tests", "tls_reload_check_seconds", "telemetry_database",
       "server_id", "servers_file"};
   return keys;
 }
@@ -157,6 +157,7 @@ Outcome<ServerSettings> settings_from_config(const std::map<std::string, std::st
            integer_setting(values, "udp_max_rate_pps", 1, 100'000, s.udp_max_rate_pps),
            integer_setting(values, "udp_max_sessions", 1, 1'000'000, s.udp_max_sessions),
            integer_setting(values, "udp_max_sessions_per_address", 1, 100'000, s.udp_max_sessions_per_address),
+           integer_setting(values, "rrul_max_tests", 1, 1'000, s.rrul_max_tests),
            integer_setting(values, "tls_reload_check_seconds", 0, 86'400, s.tls_reload_check_seconds),
            bool_setting(values, "telemetry_allow_query_key", s.telemetry_allow_query_key),
            text_setting(values, "telemetry_api_key", s.telemetry_api_key),

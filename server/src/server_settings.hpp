@@ -65,6 +65,10 @@ struct ServerSettings {
   // once, in all and per address (IPv6: its /64). One more gets 503.
   int udp_max_sessions = 1024;
   int udp_max_sessions_per_address = 8;
+  // rrul_max_tests: RRUL tests (POST /api/rrul) running at once. Each loads
+  // the server with 16 marked flows and 12 UDP streams; two at once would
+  // measure the server, so one more gets 503.
+  int rrul_max_tests = 1;
   // tls_reload_check_seconds: how often the HTTPS certificate and key files
   // are looked at for a change (a certbot renewal) and the server's own
   // self-signed certificate for nearing its expiry; 0: only on SIGHUP.

@@ -10,9 +10,14 @@
 #include "run_guarded.hpp"
 #include "server_context.hpp"
 #include "server_log.hpp"
-#include "udp_ancillary.hpp"
+#include "bloatmeter/native/udp_ancillary.hpp"
 
 namespace bloatmeter::server {
+
+using native::AncillaryBuffer;
+using native::enable_ancillary;
+using native::read_ancillary;
+using native::write_reply_control;
 
 namespace uw = udp_probe_wire;
 using udp = net::ip::udp;
@@ -190,7 +195,10 @@ void UdpResponder::answer(BoundSocket& s, std::size_t bytes, const udp::endpoint
   message.msg_namelen = static_cast<socklen_t>(from.size());
   message.msg_iov = &data;
   message.msg_iovlen = 1;
-  write_reply_source(ancillary, s.reply_control, message);
+  // Marked as the request asked (RRUL's downstream marking checks): the
+  // byte rides on the reply alone, and the reply is no larger for it.
+  const bool ipv6_client = from.address().is_v6() && !from.address().to_v6().is_v4_mapped();
+  write_reply_control(ancillary, request->reply_tos, ipv6_client, s.reply_control, message);
   // A reply the socket will not take now is dropped: a late answer would
   // only be a wrong one, and a queue would grow.
   if (::sendmsg(s.socket.native_handle(), &message, MSG_DONTWAIT) != static_cast<ssize_t>(size))

@@ -8,31 +8,25 @@
 #include "url_path.hpp"
 
 namespace bloatmeter::server {
-namespace {
-
-// ?seconds=N: how long the session should last, 1 to max_test_seconds
-// (the default: a test's lanes never outlive that either).
-std::optional<int> requested_seconds(const Request& req, int most) {
+std::optional<int> seconds_or_refuse(const Request& req, const ServerContext& ctx, const Reply& reply) {
+  const int most = ctx.options.settings.max_test_seconds;
   const auto text = query_param(target_query(req.target()), "seconds");
   if (!text) return most;
   int n = 0;
   const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (text->empty() || ec != std::errc{} || end != text->data() + text->size() || n < 1 || n > most)
+  if (text->empty() || ec != std::errc{} || end != text->data() + text->size() || n < 1 || n > most) {
+    reply(error_response(http::status::bad_request, "seconds: expected an integer from 1 to " + std::to_string(most), req));
     return std::nullopt;
+  }
   return n;
 }
-
-}  // namespace
 
 void open_udp_session(Request&& req, ServerContext& ctx, const ClientInfo& client, Reply reply) {
   if (!ctx.udp)
     return reply(error_response(http::status::not_found, "this server has no UDP lane (udp_port is 0)", req));
   const auto& settings = ctx.options.settings;
-  const auto seconds = requested_seconds(req, settings.max_test_seconds);
-  if (!seconds)
-    return reply(error_response(http::status::bad_request,
-                                "seconds: expected an integer from 1 to " + std::to_string(settings.max_test_seconds),
-                                req));
+  const auto seconds = seconds_or_refuse(req, ctx, reply);
+  if (!seconds) return;
   // The token answers only the address its datagrams will come from: the
   // client's, behind a trusted reverse proxy the one it forwarded for.
   const auto ip = client_address(client.ip, req[http::field::forwarded], req["X-Forwarded-For"],

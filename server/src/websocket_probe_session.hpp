@@ -24,7 +24,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
 
   // Accepts the already-read upgrade request on the session's own strand;
   // the lane holds its test's place (client_limits.hpp) while it lives.
-  void run(Request req, ClientLimits::TestLease lease) {
+  void run(Request req, ClientLimits::ProbePlace lease) {
     req_ = std::move(req);
     lease_.emplace(std::move(lease));
     net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ProbeSession::accept, this->shared_from_this()));
@@ -103,7 +103,7 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession<Stream>> {
   ServerContext& ctx_;
   ConnectionCount count_;
   Metrics::ActiveSession active_{ctx_.metrics, SessionKind::Probe};
-  std::optional<ClientLimits::TestLease> lease_;
+  std::optional<ClientLimits::ProbePlace> lease_;
   Request req_;
   beast::flat_buffer in_;
   std::array<std::uint8_t, probe_wire::kEchoBytes> out_{};

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "bloatmeter/household_plan.hpp"
+#include "bloatmeter/native/socket_marking.hpp"
 #include "household_routes.hpp"
 #include "http_types.hpp"
 #include "responses.hpp"
@@ -66,6 +67,43 @@ inline std::optional<std::size_t> download_chunk_size(const Request& req) {
   return n;
 }
 
+// ?dscp=N (0 to 63): the lane's packets carry that DSCP; with
+// ?rrul=ID&flow=N it is a flow of a live RRUL test (rrul_registry.hpp),
+// whose marking the test reports. An unknown or ended test is refused.
+struct LaneMarking {
+  std::optional<int> dscp;
+  std::string rrul_id;
+  std::optional<int> flow;
+  std::string error;
+};
+
+inline std::optional<int> small_int_param(std::string_view query, std::string_view name, int most, bool& bad) {
+  const auto text = query_param(query, name);
+  if (!text) return std::nullopt;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (text->empty() || ec != std::errc{} || end != text->data() + text->size() || n < 0 || n > most) {
+    bad = true;
+    return std::nullopt;
+  }
+  return n;
+}
+
+inline LaneMarking lane_marking(const Request& req, ServerContext& ctx) {
+  LaneMarking m;
+  const auto query = target_query(req.target());
+  bool bad = false;
+  m.dscp = small_int_param(query, "dscp", 63, bad);
+  if (bad) m.error = "dscp must be an integer from 0 to 63";
+  m.flow = small_int_param(query, "flow", 1'000'000, bad);
+  if (bad && m.error.empty()) m.error = "flow must be an integer from 0 to 1000000";
+  if (const auto id = query_param(query, "rrul")) {
+    m.rrul_id = std::string(*id);
+    if (!ctx.rrul.live(m.rrul_id)) m.error = "no such RRUL test (ended, or past its deadline)";
+  }
+  return m;
+}
+
 // /ws/virtual-household/{user_id}?plan=quick|standard&greedy=1: the user
 // and plan it asks for, or the HTTP answer refusing it.
 struct HouseholdUpgrade {
@@ -116,13 +154,36 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
     return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request,
                           "data sent before the WebSocket handshake completed", req, ctx);
   const auto path = target_path(req.target());
+  const auto marking = lane_marking(req, ctx);
+  if (!marking.error.empty())
+    return reject_upgrade(std::forward<Stream>(stream), http::status::bad_request, marking.error, req, ctx);
+  if (marking.dscp) {
+    // Before the upgrade's answer: every packet of the lane carries it.
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    beast::error_code ec;
+    const auto local = socket.local_endpoint(ec);
+    const auto peer = socket.remote_endpoint(ec);
+    const bool v4_peer = peer.address().is_v4() || (peer.address().is_v6() && peer.address().to_v6().is_v4_mapped());
+    const auto set = native::set_socket_dscp(socket.native_handle(), local.address().is_v6(), v4_peer, *marking.dscp);
+    if (!marking.rrul_id.empty() && marking.flow) ctx.rrul.note_flow(marking.rrul_id, *marking.flow, set);
+  }
   if (path == "/ws/probe") {
+    const auto key = limit_key_of(beast::get_lowest_layer(stream).socket());
+    std::string why;
+    if (!marking.rrul_id.empty()) {
+      // A request/response flow of an RRUL test, which holds the test's
+      // place: the lane takes a stream's.
+      auto lease = ctx.limits.start_stream(key, why);
+      if (!lease) return reject_busy(std::forward<Stream>(stream), "an RRUL lane", why, req, ctx);
+      return start_probe_lane(std::forward<Stream>(stream), std::move(req), ClientLimits::ProbePlace(std::move(*lease)),
+                              ctx);
+    }
     // A test starts with its probe lane: refused here when the server (or
     // this address) runs all the tests it may, before anything is measured.
-    std::string why;
-    auto lease = ctx.limits.start_test(limit_key_of(beast::get_lowest_layer(stream).socket()), why);
+    auto lease = ctx.limits.start_test(key, why);
     if (!lease) return reject_busy(std::forward<Stream>(stream), "a test", why, req, ctx);
-    return start_probe_lane(std::forward<Stream>(stream), std::move(req), std::move(*lease), ctx);
+    return start_probe_lane(std::forward<Stream>(stream), std::move(req), ClientLimits::ProbePlace(std::move(*lease)),
+                            ctx);
   }
   if (path == "/ws/bulk-download" || path == "/ws/bulk-upload") {
     const auto chunk = download_chunk_size(req);

@@ -16,8 +16,8 @@ namespace bloatmeter::server {
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // /ws/probe. Plain TCP lanes move to the probe I/O thread (ctx.probe_io).
-void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx);
-void start_probe_lane(TlsStream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx);
+void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::ProbePlace&& lease, ServerContext& ctx);
+void start_probe_lane(TlsStream&& stream, Request&& req, ClientLimits::ProbePlace&& lease, ServerContext& ctx);
 
 // /ws/bulk-download, in messages of chunk bytes (?chunk=N). Load lanes hold a
 // StreamLease (max_streams_per_test).

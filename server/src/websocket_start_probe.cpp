@@ -8,7 +8,7 @@ namespace bloatmeter::server {
 // Probe lanes over plain TCP move to the probe I/O thread: the socket's
 // descriptor is released from the main io_context and adopted by one on
 // the probe context, so no bulk session can ever run ahead of an echo.
-void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx) {
+void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::ProbePlace&& lease, ServerContext& ctx) {
   if (!ctx.probe_io) {
     std::make_shared<ProbeSession<beast::tcp_stream>>(std::move(stream), ctx)->run(std::move(req), std::move(lease));
     return;
@@ -34,7 +34,7 @@ void start_probe_lane(beast::tcp_stream&& stream, Request&& req, ClientLimits::T
 // bound to the stream object and its executor, and Asio offers no way to
 // move it to another io_context. TLS probes therefore get no priority over
 // bulk sessions; the echo delay they report makes any contention visible.
-void start_probe_lane(TlsStream&& stream, Request&& req, ClientLimits::TestLease&& lease, ServerContext& ctx) {
+void start_probe_lane(TlsStream&& stream, Request&& req, ClientLimits::ProbePlace&& lease, ServerContext& ctx) {
   std::make_shared<ProbeSession<TlsStream>>(std::move(stream), ctx)->run(std::move(req), std::move(lease));
 }
 

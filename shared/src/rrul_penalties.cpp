@@ -53,8 +53,8 @@ std::vector<RrulDirectionShares> rrul_shares(const std::vector<RrulTcpFlow>& flo
     for (const auto& f : flows)
       if (f.direction == d) s.total_mbps += f.mbps;
     if (s.total_mbps > 0) {
-      s.ef_share = class_mbps(flows, d, DscpClass::EF) / s.total_mbps;
-      s.cs1_share = class_mbps(flows, d, DscpClass::CS1) / s.total_mbps;
+      s.ef_share = class_mbps(flows, d, DscpClass::Ef) / s.total_mbps;
+      s.cs1_share = class_mbps(flows, d, DscpClass::Cs1) / s.total_mbps;
       s.cs1_ideal = *s.cs1_share >= p.cs1_min && *s.cs1_share <= p.cs1_max;
       s.ef_ideal = *s.ef_share <= p.ef_max;
     }
@@ -77,14 +77,14 @@ std::vector<RrulPenalty> rrul_penalties(const std::vector<RrulTcpFlow>& flows, c
     if (s.ef_share && *s.ef_share > p.ef_dominates)
       out.push_back({RrulPenaltyId::EfDominates, std::string("EF took ") + figure_text("%.0f", *s.ef_share * 100) +
                                                      " % of the " + direction_word(s.direction) + " bandwidth."});
-    const double be = class_mbps(flows, s.direction, DscpClass::BE), cs1 = class_mbps(flows, s.direction, DscpClass::CS1);
-    if (has_class(flows, s.direction, DscpClass::CS1) && be > 0 && cs1 >= p.cs1_as_be * be)
+    const double be = class_mbps(flows, s.direction, DscpClass::Be), cs1 = class_mbps(flows, s.direction, DscpClass::Cs1);
+    if (has_class(flows, s.direction, DscpClass::Cs1) && be > 0 && cs1 >= p.cs1_as_be * be)
       out.push_back({RrulPenaltyId::Cs1AsBe, std::string("Background traffic (CS1) got ") + figure_text("%.0f", cs1 / be * 100) +
                                                  " % of best effort's " + direction_word(s.direction) +
                                                  ": it was not held back."});
   }
   for (Direction d : {Direction::Download, Direction::Upload}) {
-    for (DscpClass c : {DscpClass::BE, DscpClass::CS1, DscpClass::CS5, DscpClass::EF}) {
+    for (DscpClass c : {DscpClass::Be, DscpClass::Cs1, DscpClass::Cs5, DscpClass::Ef}) {
       if (!has_class(flows, d, c, IpFamily::V4) || !has_class(flows, d, c, IpFamily::V6)) continue;
       const double v4 = class_mbps(flows, d, c, IpFamily::V4), v6 = class_mbps(flows, d, c, IpFamily::V6);
       if (apart(v4, v6, p.unequal_ratio))
@@ -93,8 +93,8 @@ std::vector<RrulPenalty> rrul_penalties(const std::vector<RrulTcpFlow>& flows, c
                                                       " Mbit/s."});
     }
     for (IpFamily fam : {IpFamily::V4, IpFamily::V6}) {
-      if (!has_class(flows, d, DscpClass::BE, fam) || !has_class(flows, d, DscpClass::CS5, fam)) continue;
-      const double be = class_mbps(flows, d, DscpClass::BE, fam), cs5 = class_mbps(flows, d, DscpClass::CS5, fam);
+      if (!has_class(flows, d, DscpClass::Be, fam) || !has_class(flows, d, DscpClass::Cs5, fam)) continue;
+      const double be = class_mbps(flows, d, DscpClass::Be, fam), cs5 = class_mbps(flows, d, DscpClass::Cs5, fam);
       if (apart(be, cs5, p.unequal_ratio))
         out.push_back({RrulPenaltyId::UnequalTcp, std::string("BE and CS5 ") + direction_word(d) + " over " +
                                                       std::string(to_string(fam)) + ": " + figure_text("%.1f", be) +

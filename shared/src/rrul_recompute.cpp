@@ -102,7 +102,7 @@ IpFamily primary_family(const RrulRaw& raw) {
 RrulDelayRise delay_rise(const std::vector<RrulUdpFlowSummary>& flows, IpFamily family) {
   RrulDelayRise rise;
   for (const auto& f : flows) {
-    if (f.kind != RrulUdpKind::Voip || f.cls != DscpClass::BE || f.family != family) continue;
+    if (f.kind != RrulUdpKind::Voip || f.cls != DscpClass::Be || f.family != family) continue;
     const auto* idle = udp_phase(f, kRrulIdleBefore);
     const auto* load = udp_phase(f, kRrulLoad);
     if (!idle || !load) break;

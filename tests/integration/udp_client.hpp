@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bloatmeter/native/udp_ancillary.hpp"
 #include "bloatmeter/udp_probe_wire.hpp"
 
 namespace bloatmeter::testing::udp_lane {
@@ -78,9 +79,10 @@ class UdpProbeSocket {
 
   // A request of `size` bytes (sizes outside the lane's are sent as they are,
   // with whatever header fits).
-  void send(const uw::Token& token, std::uint32_t seq, std::size_t size, std::uint16_t reply_bytes = 0) {
+  void send(const uw::Token& token, std::uint32_t seq, std::size_t size, std::uint16_t reply_bytes = 0,
+            std::optional<std::uint8_t> reply_tos = std::nullopt) {
     std::vector<std::uint8_t> bytes(std::clamp(size, uw::kMinDatagramBytes, uw::kMaxDatagramBytes));
-    uw::encode_request({seq, token, 1000u + seq, reply_bytes}, bytes);
+    uw::encode_request({seq, token, 1000u + seq, reply_bytes, reply_tos}, bytes);
     bytes.resize(size);
     send_bytes(bytes);
   }
@@ -95,7 +97,34 @@ class UdpProbeSocket {
     return bytes;
   }
 
+  // The next datagram within `wait` and the TOS byte it arrived with (the
+  // kernel's IP_RECVTOS / IPV6_RECVTCLASS), or nothing.
+  struct Marked {
+    std::vector<std::uint8_t> bytes;
+    std::optional<std::uint8_t> tos;
+  };
+  std::optional<Marked> receive_marked(std::chrono::milliseconds wait = std::chrono::milliseconds(1000)) {
+    if (!ancillary_on_) ancillary_on_ = native::enable_ancillary(socket_.native_handle(), server_.address().is_v6());
+    pollfd p{socket_.native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(wait.count())) != 1) return std::nullopt;
+    Marked out;
+    out.bytes.resize(4096);
+    native::AncillaryBuffer control;
+    iovec data{out.bytes.data(), out.bytes.size()};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes.data();
+    message.msg_controllen = control.bytes.size();
+    const auto n = ::recvmsg(socket_.native_handle(), &message, 0);
+    if (n < 0) return std::nullopt;
+    out.bytes.resize(static_cast<std::size_t>(n));
+    out.tos = native::read_ancillary(message).tos;
+    return out;
+  }
+
  private:
+  bool ancillary_on_ = false;
   net::io_context ioc_;
   udp::socket socket_;
   udp::endpoint server_;

@@ -43,7 +43,7 @@ TEST_CASE("the built-in RRUL plans: RRUL2013 as Flent runs it, and a quick one")
   CHECK(flows_in(*standard, Direction::Upload) == 4);
   CHECK(standard->slew_us == 1'000'000);
   CHECK(standard->rr_interval_us == 200'000);
-  CHECK(standard->rr_classes == std::vector<DscpClass>{DscpClass::EF, DscpClass::CS1, DscpClass::BE});
+  CHECK(standard->rr_classes == std::vector<DscpClass>{DscpClass::Ef, DscpClass::Cs1, DscpClass::Be});
   CHECK(standard->voip_interval_us == 10'000);
   CHECK(standard->voip_bytes == 172);
   CHECK(standard->voip_late_us == 30'000);

@@ -50,7 +50,7 @@ TEST_CASE("RRUL recompute: the chosen delays, rates and page times come back fro
   REQUIRE(s.inputs.rtt_ms_loaded);
   CHECK(*s.inputs.rtt_ms_loaded == doctest::Approx(70.0));
   // One-way: the clock offset from the idle phase splits them.
-  const auto& voip = udp_flow(s, RrulUdpKind::Voip, DscpClass::BE, IpFamily::V4);
+  const auto& voip = udp_flow(s, RrulUdpKind::Voip, DscpClass::Be, IpFamily::V4);
   REQUIRE(phase_of(voip, kRrulLoad).up.one_way_ms);
   CHECK(phase_of(voip, kRrulLoad).up.one_way_ms->median == doctest::Approx(25.0));
   CHECK(phase_of(voip, kRrulLoad).down.one_way_ms->median == doctest::Approx(45.0));
@@ -100,7 +100,7 @@ TEST_CASE("RRUL recompute: VoIP datagrams more than 30 ms late count as loss, an
     return (at / 10'000) % 5 == 0 ? Micros{140'000} : Micros{25'000};
   };
   const auto s = recompute_rrul(make_rrul_result(sim));
-  const auto& voip = udp_flow(s, RrulUdpKind::Voip, DscpClass::EF, IpFamily::V6);
+  const auto& voip = udp_flow(s, RrulUdpKind::Voip, DscpClass::Ef, IpFamily::V6);
   const auto& up = phase_of(voip, kRrulLoad).up;
   CHECK(up.lost == 0);
   CHECK(up.late == 80);  // 400 sent, a fifth of them 135 ms over the fastest
@@ -116,7 +116,7 @@ TEST_CASE("RRUL recompute: a path that zeroes DSCP upstream and clears ECN downs
   sim.path_up = [](std::uint8_t t) { return static_cast<std::uint8_t>(t & 3); };     // DSCP to 0, ECN kept
   sim.path_down = [](std::uint8_t t) { return static_cast<std::uint8_t>(t & ~3); };  // ECN cleared
   const auto s = recompute_rrul(make_rrul_result(sim));
-  const auto& ef = udp_flow(s, RrulUdpKind::RequestResponse, DscpClass::EF, IpFamily::V4);
+  const auto& ef = udp_flow(s, RrulUdpKind::RequestResponse, DscpClass::Ef, IpFamily::V4);
   CHECK(ef.up.dscp.verdict == MarkingVerdict::Bleached);
   CHECK(ef.up.ect0.verdict == EcnVerdict::Survived);
   CHECK(ef.up.ect1.verdict == EcnVerdict::Survived);
@@ -125,7 +125,7 @@ TEST_CASE("RRUL recompute: a path that zeroes DSCP upstream and clears ECN downs
   CHECK(ef.down->ect0.verdict == EcnVerdict::Cleared);
   CHECK(ef.down->ect1.verdict == EcnVerdict::Cleared);
   // Best effort sent 0: zero is what it was sent with.
-  CHECK(udp_flow(s, RrulUdpKind::RequestResponse, DscpClass::BE, IpFamily::V4).up.dscp.verdict ==
+  CHECK(udp_flow(s, RrulUdpKind::RequestResponse, DscpClass::Be, IpFamily::V4).up.dscp.verdict ==
         MarkingVerdict::Preserved);
 }
 

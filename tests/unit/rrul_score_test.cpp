@@ -37,7 +37,7 @@ std::size_t count(const std::vector<RrulPenalty>& ps, RrulPenaltyId id) {
 std::vector<RrulTcpFlow> even_flows(double mbps, IpFamily family = IpFamily::V4) {
   std::vector<RrulTcpFlow> flows;
   for (Direction d : {Direction::Download, Direction::Upload})
-    for (DscpClass c : {DscpClass::BE, DscpClass::CS1, DscpClass::CS5, DscpClass::EF})
+    for (DscpClass c : {DscpClass::Be, DscpClass::Cs1, DscpClass::Cs5, DscpClass::Ef})
       flows.push_back({c, family, d, mbps, 2.0});
   return flows;
 }
@@ -91,7 +91,7 @@ TEST_CASE("RRUL composite: five parts of 0-20 against the unloaded ideal, summed
 }
 
 TEST_CASE("RRUL marking: DSCP preserved, bleached, remarked, mixed, unknown") {
-  const int ef = dscp_of(DscpClass::EF);
+  const int ef = dscp_of(DscpClass::Ef);
   CHECK(ef == 46);
   CHECK(check_dscp(ef, tos_list({tos(46, 2), tos(46, 0), -1})).verdict == MarkingVerdict::Preserved);
   const auto bleached = check_dscp(ef, tos_list({0, 0, 1}));
@@ -107,7 +107,7 @@ TEST_CASE("RRUL marking: DSCP preserved, bleached, remarked, mixed, unknown") {
   // Best effort arriving as best effort is preserved, not bleached.
   CHECK(check_dscp(0, tos_list({0, 0})).verdict == MarkingVerdict::Preserved);
   CHECK(check_dscp(0, tos_list({tos(8, 0)})).verdict == MarkingVerdict::Remarked);
-  CHECK(dscp_class_from_string("CS5") == DscpClass::CS5);
+  CHECK(dscp_class_from_string("CS5") == DscpClass::Cs5);
   CHECK_FALSE(dscp_class_from_string("AF41"));
 }
 
@@ -150,17 +150,17 @@ TEST_CASE("RRUL shares: EF and CS1 against the ideal") {
   CHECK(shares[0].ef_ideal);
   CHECK_FALSE(shares[0].cs1_ideal);  // a quarter, not 5 % or less: no class-based queueing
   for (auto& f : flows)
-    if (f.cls == DscpClass::CS1) f.mbps = 1;  // 1 of 31: 3.2 %
+    if (f.cls == DscpClass::Cs1) f.mbps = 1;  // 1 of 31: 3.2 %
   CHECK(rrul_shares(flows)[0].cs1_ideal);
   for (auto& f : flows)
-    if (f.cls == DscpClass::CS1) f.mbps = 0;  // starved
+    if (f.cls == DscpClass::Cs1) f.mbps = 0;  // starved
   CHECK_FALSE(rrul_shares(flows)[0].cs1_ideal);
 }
 
 TEST_CASE("RRUL penalties: each bad behaviour the specification names, and none on a well-behaved run") {
   auto good = even_flows(10);
   for (auto& f : good)
-    if (f.cls == DscpClass::CS1) f.mbps = 1;
+    if (f.cls == DscpClass::Cs1) f.mbps = 1;
   CHECK(rrul_penalties(good, {20.0, 30.0}, true).empty());
 
   // Even shares: background traffic was not held back, each way.

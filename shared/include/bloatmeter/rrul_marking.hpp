@@ -13,7 +13,8 @@
 namespace bloatmeter {
 
 // The four classes RRUL's flows carry, as Flent marks them.
-enum class DscpClass { BE, CS1, CS5, EF };
+// (Enumerators in mixed case: termios.h defines CS5 as a macro.)
+enum class DscpClass { Be, Cs1, Cs5, Ef };
 int dscp_of(DscpClass c);  // 0, 8, 40, 46
 std::string_view to_string(DscpClass c);
 std::optional<DscpClass> dscp_class_from_string(std::string_view s);

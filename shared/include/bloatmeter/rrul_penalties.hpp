@@ -14,7 +14,7 @@ namespace bloatmeter {
 
 // One TCP load flow's figures under load (after the PowerBoost skip).
 struct RrulTcpFlow {
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   Direction direction = Direction::Download;
   double mbps = 0;

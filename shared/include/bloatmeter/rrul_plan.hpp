@@ -29,7 +29,7 @@ inline constexpr const char* kRrulIdleAfter = "idle_after";
 // it is decided when the test starts (both when both reach the server).
 struct RrulFlowSpec {
   Direction direction = Direction::Download;
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
 };
 
 // The synthetic page of the web component: a document, then its objects

@@ -42,7 +42,7 @@ struct RrulFamilyRecord {
 struct RrulTcpFlowRecord {
   int id = 0;  // raw.throughput's stream
   Direction direction = Direction::Download;
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   Micros planned_us = 0;
   std::optional<Micros> connected_us;  // absent: never connected
@@ -65,7 +65,7 @@ std::optional<RrulUdpKind> rrul_udp_kind_from_string(std::string_view s);
 
 struct RrulUdpFlowRecord {
   RrulUdpKind kind = RrulUdpKind::RequestResponse;
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   // The TOS bytes the requests were sent with, in turn: request `seq`
   // carried request_tos[seq % size] (the class's DSCP with Not-ECT, ECT(0)
@@ -82,7 +82,7 @@ struct RrulUdpFlowRecord {
 // A TCP request/response flow: one small message each way per interval on
 // a connection of its own (the server's WebSocket probe lane, marked).
 struct RrulTcpRrRecord {
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   std::optional<int> dscp_set;
   std::string error;  // why it never ran or stopped

@@ -27,7 +27,7 @@ namespace bloatmeter {
 // asks the server for its session (token) in this order.
 struct RrulUdpFlowSpec {
   RrulUdpKind kind = RrulUdpKind::RequestResponse;
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   Micros interval_us = 0;
   std::uint32_t datagram_bytes = 0;
@@ -36,13 +36,13 @@ struct RrulUdpFlowSpec {
 struct RrulTcpFlowSpec {
   int id = 0;
   Direction direction = Direction::Download;
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   Micros planned_offset_us = 0;  // from the load's start
 };
 
 struct RrulTcpRrSpec {
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
 };
 

@@ -37,7 +37,7 @@ struct RrulMarking {
 
 struct RrulUdpFlowSummary {
   RrulUdpKind kind = RrulUdpKind::RequestResponse;
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   UdpSeriesStatus status = UdpSeriesStatus::Measured;
   std::vector<RrulUdpPhase> phases;  // one per phase that ran; the load's after the PowerBoost skip
@@ -46,7 +46,7 @@ struct RrulUdpFlowSummary {
 };
 
 struct RrulTcpRrSummary {
-  DscpClass cls = DscpClass::BE;
+  DscpClass cls = DscpClass::Be;
   IpFamily family = IpFamily::V4;
   struct Phase {
     std::string name;

@@ -85,6 +85,9 @@ struct Request {
   // for the request's own size; less for a smaller reply, never below
   // kReplyHeaderBytes.
   std::uint16_t reply_bytes = 0;
+  // The TOS byte (DSCP << 2 | ECN) the reply is to be sent with; nothing:
+  // the server's default (RRUL marks its downstream datagrams this way).
+  std::optional<std::uint8_t> reply_tos;
 };
 
 // server -> client: kReplyHeaderBytes of header, then zeros up to the
@@ -110,6 +113,8 @@ struct Reply {
 
 // Reply flags (offset 43).
 inline constexpr std::uint8_t kFlagTosKnown = 0x01;
+// Request flags (offset 35).
+inline constexpr std::uint8_t kFlagReplyTos = 0x01;
 
 // The size of the reply to a request of `request_bytes` (a valid request's:
 // kMinDatagramBytes to kMaxDatagramBytes) that asked for `wanted` bytes.
@@ -143,11 +148,13 @@ inline bool encode_request(const Request& r, std::span<std::uint8_t> datagram) {
   std::copy(r.token.begin(), r.token.end(), p + 8);
   wire::store_le(p + 24, r.client_send_us);
   wire::store_le(p + 32, r.reply_bytes);
-  return true;  // bytes 34-35 reserved (zero), then padding
+  p[34] = r.reply_tos.value_or(0);
+  p[35] = r.reply_tos ? kFlagReplyTos : 0;
+  return true;  // then padding
 }
 
 // A request, or nothing when `in` is not one: the wrong size, prefix or
-// version. The reserved bytes and the padding are not read.
+// version. Flag bits not defined, and the padding, are not read.
 inline std::optional<Request> decode_request(std::span<const std::uint8_t> in) {
   if (in.size() < kMinDatagramBytes || in.size() > kMaxDatagramBytes) return std::nullopt;
   if (!detail::has_prefix(in, kKindRequest)) return std::nullopt;
@@ -157,6 +164,7 @@ inline std::optional<Request> decode_request(std::span<const std::uint8_t> in) {
   std::copy(p + 8, p + 8 + kTokenBytes, r.token.begin());
   r.client_send_us = wire::load_le<std::uint64_t>(p + 24);
   r.reply_bytes = wire::load_le<std::uint16_t>(p + 32);
+  if (p[35] & kFlagReplyTos) r.reply_tos = p[34];
   return r;
 }
 

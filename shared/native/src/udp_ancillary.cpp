@@ -1,8 +1,8 @@
-#include "udp_ancillary.hpp"
+#include "bloatmeter/native/udp_ancillary.hpp"
 
 #include <cstring>
 
-namespace bloatmeter::server {
+namespace bloatmeter::native {
 namespace {
 
 bool turn_on(int fd, int level, int option) {
@@ -17,14 +17,15 @@ T payload_of(const cmsghdr* c) {
   return value;
 }
 
-// Makes `value` the reply's one control message.
+// Appends `value` to the reply's control messages.
 template <class T>
 void put_control(AncillaryBuffer& out, msghdr& reply, int level, int type, const T& value) {
-  static_assert(CMSG_SPACE(sizeof(T)) <= sizeof out.bytes);
-  std::memset(out.bytes.data(), 0, CMSG_SPACE(sizeof(T)));
+  const std::size_t used = reply.msg_control ? reply.msg_controllen : 0;
+  if (used + CMSG_SPACE(sizeof(T)) > sizeof out.bytes) return;
+  std::memset(out.bytes.data() + used, 0, CMSG_SPACE(sizeof(T)));
   reply.msg_control = out.bytes.data();
-  reply.msg_controllen = CMSG_SPACE(sizeof(T));
-  cmsghdr* c = CMSG_FIRSTHDR(&reply);
+  reply.msg_controllen = used + CMSG_SPACE(sizeof(T));
+  auto* c = reinterpret_cast<cmsghdr*>(out.bytes.data() + used);
   c->cmsg_level = level;
   c->cmsg_type = type;
   c->cmsg_len = CMSG_LEN(sizeof(T));
@@ -65,9 +66,15 @@ DatagramAncillary read_ancillary(const msghdr& received) {
   return out;
 }
 
-void write_reply_source(const DatagramAncillary& request, AncillaryBuffer& out, msghdr& reply) {
+void write_reply_control(const DatagramAncillary& request, std::optional<std::uint8_t> tos, bool ipv6_client,
+                         AncillaryBuffer& out, msghdr& reply) {
   reply.msg_control = nullptr;
   reply.msg_controllen = 0;
+  if (tos) {
+    const int value = *tos;
+    if (ipv6_client) put_control(out, reply, IPPROTO_IPV6, IPV6_TCLASS, value);
+    else put_control(out, reply, IPPROTO_IP, IP_TOS, value);
+  }
   if (request.ipv4_to) {
     in_pktinfo source{};
     // ipi_addr is the address the client wrote to; as ipi_spec_dst it is
@@ -83,4 +90,4 @@ void write_reply_source(const DatagramAncillary& request, AncillaryBuffer& out, 
   }
 }
 
-}  // namespace bloatmeter::server
+}  // namespace bloatmeter::native

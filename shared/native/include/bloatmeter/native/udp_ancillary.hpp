@@ -1,6 +1,7 @@
 #pragma once
 // What the kernel says about a UDP datagram beside its bytes (ancillary
-// data), and what the responder says back when it answers: the TOS /
+// data), and what the server's responder says back when it answers (the
+// client reads the same figures of the replies): the TOS /
 // traffic class byte a request arrived with (IP_RECVTOS, IPV6_RECVTCLASS:
 // the DSCP and ECN marks the path left on it), and the local address it was
 // sent to (IP_PKTINFO, IPV6_RECVPKTINFO), so a socket bound to every
@@ -16,7 +17,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace bloatmeter::server {
+namespace bloatmeter::native {
 
 struct DatagramAncillary {
   std::optional<std::uint8_t> tos;       // DSCP << 2 | ECN
@@ -39,8 +40,12 @@ bool enable_ancillary(int fd, bool ipv6);
 DatagramAncillary read_ancillary(const msghdr& received);
 
 // Writes into `out` the control data that makes a reply leave from the
-// address the request came to; sets `reply`'s msg_control and
-// msg_controllen (none when there is nothing to say).
-void write_reply_source(const DatagramAncillary& request, AncillaryBuffer& out, msghdr& reply);
+// address the request came to, marked with `tos` when given (the TOS byte
+// the request asked its reply to carry); sets `reply`'s msg_control and
+// msg_controllen (none when there is nothing to say). The request's family
+// picks the option: IP_TOS for an IPv4 client (also on a dual-stack
+// socket), IPV6_TCLASS for an IPv6 one.
+void write_reply_control(const DatagramAncillary& request, std::optional<std::uint8_t> tos, bool ipv6_client,
+                         AncillaryBuffer& out, msghdr& reply);
 
-}  // namespace bloatmeter::server
+}  // namespace bloatmeter::native
