@@ -397,7 +397,7 @@ void print_household(const Result& result, std::ostream& out) {
 
 int run_household(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   int exit_code = kExitDone;
-  const auto options = parse_run_command(args, "household", true, kHouseholdUsage, out, err, exit_code);
+  const auto options = parse_run_command(args, "household", OptionSet{.greedy = true}, kHouseholdUsage, out, err, exit_code);
   if (!options) return exit_code;
   HouseholdPlan plan;
   if (!household_plan_by_name(options->plan, options->greedy, plan)) {

@@ -17,10 +17,15 @@ using Response = http::response<http::string_body>;
 template <class Stream>
 asio::awaitable<void> exchange(Stream& stream, const ServerUrl& url, bool verify,
                                const http::request<http::string_body>& request, std::chrono::seconds timeout,
-                               std::size_t max_answer_bytes, std::optional<Response>& answer,
-                               std::optional<asio::ip::address>& peer) {
+                               std::size_t max_answer_bytes, std::optional<IpFamily> family,
+                               std::optional<Response>& answer, std::optional<asio::ip::address>& peer) {
   tcp::resolver resolver(co_await asio::this_coro::executor);
-  const auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+  auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+  if (family) {
+    endpoints = only_family(endpoints, *family);
+    if (endpoints.empty())
+      throw std::runtime_error(url.host + " has no " + (*family == IpFamily::V6 ? "IPv6" : "IPv4") + " address");
+  }
   co_await open_stream(stream, endpoints, url, verify);
   boost::system::error_code peer_error;
   const auto remote = beast::get_lowest_layer(stream).socket().remote_endpoint(peer_error);
@@ -44,7 +49,7 @@ asio::awaitable<void> exchange(Stream& stream, const ServerUrl& url, bool verify
 
 HttpExchange exchange_http(asio::io_context& io, StopSignals& stops, const ServerUrl& url, ssl::context* tls,
                            bool verify, const http::request<http::string_body>& request, std::chrono::seconds timeout,
-                           std::size_t max_answer_bytes) {
+                           std::size_t max_answer_bytes, std::optional<IpFamily> family) {
   HttpExchange out;
   auto run = [&](auto& stream) {
     stops.forget_pending();
@@ -52,7 +57,7 @@ HttpExchange exchange_http(asio::io_context& io, StopSignals& stops, const Serve
       out.stopped = true;
       beast::get_lowest_layer(stream).close();
     });
-    asio::co_spawn(io, exchange(stream, url, verify, request, timeout, max_answer_bytes, out.answer, out.peer),
+    asio::co_spawn(io, exchange(stream, url, verify, request, timeout, max_answer_bytes, family, out.answer, out.peer),
                    [&](std::exception_ptr e) {
                      stops.disarm();
                      if (e) out.failure = failure_text(e, timeout);

@@ -11,6 +11,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http.hpp>
 
+#include "bloatmeter/rrul_marking.hpp"
 #include "run_start.hpp"
 #include "server_url.hpp"
 
@@ -27,10 +28,12 @@ struct HttpExchange {
 
 // Sends `request` to `url` (TLS with `tls` when the URL is https, `verify`
 // its peer check) and reads an answer of at most `max_answer_bytes`, all
-// within `timeout` once connected. Runs `io` until then.
+// within `timeout` once connected. Runs `io` until then. With `family`,
+// only the host's addresses of that family are tried.
 HttpExchange exchange_http(boost::asio::io_context& io, StopSignals& stops, const ServerUrl& url,
                            boost::asio::ssl::context* tls, bool verify,
                            const boost::beast::http::request<boost::beast::http::string_body>& request,
-                           std::chrono::seconds timeout, std::size_t max_answer_bytes);
+                           std::chrono::seconds timeout, std::size_t max_answer_bytes,
+                           std::optional<IpFamily> family = std::nullopt);
 
 }  // namespace bloatmeter::cli

@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/ip.h>
 
 #include "bloatmeter/upload_report.hpp"
 #include "ws_connect.hpp"
@@ -24,11 +25,11 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
  public:
   template <class... StreamArgs>
   StreamImpl(Direction direction, std::shared_ptr<StreamCounters> counters, ServerUrl url,
-             tcp::resolver::results_type endpoints, bool verify,
+             tcp::resolver::results_type endpoints, bool verify, StreamSetup setup,
              std::shared_ptr<const std::vector<unsigned char>> payload, StreamArgs&&... args)
       : direction_(direction), counters_(std::move(counters)), url_(std::move(url)),
-        endpoints_(std::move(endpoints)), verify_(verify), payload_(std::move(payload)),
-        ws_(std::forward<StreamArgs>(args)...) {}
+        endpoints_(setup.endpoints ? *setup.endpoints : std::move(endpoints)), verify_(verify),
+        setup_(std::move(setup)), payload_(std::move(payload)), ws_(std::forward<StreamArgs>(args)...) {}
 
   void start() override {
     auto self = this->shared_from_this();
@@ -48,7 +49,10 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
  private:
   asio::awaitable<void> run() {
     const bool upload = direction_ == Direction::Upload;
-    co_await connect_ws(ws_, endpoints_, url_, upload ? "/ws/bulk-upload" : kDownloadTarget, verify_);
+    std::string target = upload ? "/ws/bulk-upload" : kDownloadTarget;
+    if (!setup_.query.empty()) target += (upload ? "?" : "&") + setup_.query;
+    co_await connect_ws(ws_, endpoints_, url_, target, verify_, setup_.tos);
+    note_connected();
     int expected = StreamCounters::Connecting;
     if (!counters_->state.compare_exchange_strong(expected, StreamCounters::Open)) co_return;  // closed meanwhile
     if (!upload) {
@@ -58,6 +62,8 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
         counters_->bytes.fetch_add(n, std::memory_order_relaxed);
       }
     }
+    if (setup_.pace_bytes_per_s)
+      native::set_pacing_rate(beast::get_lowest_layer(ws_).socket().native_handle(), *setup_.pace_bytes_per_s);
 #ifdef TCP_NOTSENT_LOWAT
     const int lowat = kUnsentLowWater;
     ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
@@ -90,7 +96,28 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
     }
   }
 
-  void ended(std::exception_ptr) {
+  void note_connected() {
+    counters_->connected_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now().time_since_epoch())
+                                  .count();
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    const int fd = socket.native_handle();
+    int value = 0;
+    socklen_t len = sizeof value;
+    if (::getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &value, &len) == 0) counters_->mss = value;
+    if (!setup_.tos) return;
+    boost::system::error_code ec;
+    const bool v6 = socket.local_endpoint(ec).address().is_v6();
+    len = sizeof value;
+    if (::getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, &value, &len) == 0)
+      counters_->tos_set = value & 0xFF;
+  }
+
+  void ended(std::exception_ptr e) {
+    if (e && counters_->state.load() != StreamCounters::Closing) {
+      const std::lock_guard lock(counters_->error_mutex);
+      counters_->error = failure_text(e, kConnectTimeout);
+    }
     // Closed by us: nothing lost. Otherwise the stream failed or the server
     // closed it mid-test, which the session must know.
     int s = counters_->state.load();
@@ -103,6 +130,7 @@ class StreamImpl : public LoadStream, public std::enable_shared_from_this<Stream
   ServerUrl url_;
   tcp::resolver::results_type endpoints_;
   bool verify_;
+  StreamSetup setup_;
   std::shared_ptr<const std::vector<unsigned char>> payload_;
   Ws ws_;
 };
@@ -121,15 +149,17 @@ LoadStreams::LoadStreams(const ServerUrl& url, const tcp::resolver::results_type
 
 LoadStreams::~LoadStreams() { stop(); }
 
-int LoadStreams::open(Direction direction) {
+int LoadStreams::open(Direction direction, const StreamSetup& setup) {
   Entry e;
   e.direction = direction;
   e.counters = std::make_shared<StreamCounters>();
   auto strand = asio::make_strand(io_);
   if (tls_)
-    e.stream = std::make_shared<StreamImpl<TlsWs>>(direction, e.counters, url_, endpoints_, verify_, payload_, strand, *tls_);
+    e.stream = std::make_shared<StreamImpl<TlsWs>>(direction, e.counters, url_, endpoints_, verify_, setup, payload_,
+                                                   strand, *tls_);
   else
-    e.stream = std::make_shared<StreamImpl<PlainWs>>(direction, e.counters, url_, endpoints_, verify_, payload_, strand);
+    e.stream = std::make_shared<StreamImpl<PlainWs>>(direction, e.counters, url_, endpoints_, verify_, setup,
+                                                     payload_, strand);
   e.stream->start();
   const int id = next_id_++;
   streams_.emplace(id, std::move(e));
@@ -158,6 +188,24 @@ std::uint64_t LoadStreams::take_bytes(int id) {
 std::optional<ServerSpan> LoadStreams::server_span(int id) const {
   const auto it = streams_.find(id);
   return it == streams_.end() ? std::nullopt : it->second.taken_span;
+}
+
+StreamStart LoadStreams::start_of(int id) const {
+  StreamStart out;
+  const auto it = streams_.find(id);
+  if (it == streams_.end()) return out;
+  const auto& c = *it->second.counters;
+  if (const auto ns = c.connected_ns.load(); ns >= 0)
+    out.connected = std::chrono::steady_clock::time_point(
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::nanoseconds(ns)));
+  if (const auto v = c.mss.load(); v >= 0) out.mss = v;
+  if (const auto v = c.tos_set.load(); v >= 0) out.tos_set = v;
+  out.lost = c.state.load() == StreamCounters::Lost;
+  if (out.lost) {
+    const std::lock_guard lock(it->second.counters->error_mutex);
+    out.error = c.error;
+  }
+  return out;
 }
 
 bool LoadStreams::lost(int id) const {

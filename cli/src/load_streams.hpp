@@ -3,6 +3,8 @@
 // /ws/bulk-upload on I/O threads of their own, away from the probe lane's.
 // Byte counts cross threads as atomics; the test session reads them.
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,6 +33,33 @@ struct StreamCounters {
   std::mutex upload_mutex;
   UploadSpanTracker upload;
   std::atomic<int> state{Connecting};
+  // When the connection was ready (steady clock, ns; -1 until then), its
+  // segment size and the marking read back from its socket (-1: unknown).
+  std::atomic<std::int64_t> connected_ns{-1};
+  std::atomic<int> mss{-1};
+  std::atomic<int> tos_set{-1};
+  // Why it failed, when it did (set before state becomes Lost).
+  std::mutex error_mutex;
+  std::string error;
+};
+
+// How one stream opens, when not as the single-user test's: over one
+// family's addresses, its socket marked before it connects, with extra
+// query parameters (an RRUL test's "rrul=ID&flow=N&dscp=D").
+struct StreamSetup {
+  std::optional<boost::asio::ip::tcp::resolver::results_type> endpoints;
+  std::optional<std::uint8_t> tos;
+  std::string query;
+  std::optional<std::uint64_t> pace_bytes_per_s;  // an upload sends no faster
+};
+
+// A stream's start as its test records it.
+struct StreamStart {
+  std::optional<std::chrono::steady_clock::time_point> connected;
+  std::optional<int> mss;
+  std::optional<int> tos_set;
+  bool lost = false;
+  std::string error;
 };
 
 class LoadStream {
@@ -48,7 +77,8 @@ class LoadStreams {
   LoadStreams(const LoadStreams&) = delete;
   LoadStreams& operator=(const LoadStreams&) = delete;
 
-  int open(Direction direction);
+  int open(Direction direction, const StreamSetup& setup = {});
+  StreamStart start_of(int id) const;
   // Bytes that arrived since the last call (see SingleUserTransport).
   std::uint64_t take_bytes(int id);
   // Upload: on the server's clock, the span the bytes last taken arrived in.

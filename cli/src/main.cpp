@@ -8,6 +8,7 @@
 #include "household_command.hpp"
 #include "report.hpp"
 #include "result_submit.hpp"
+#include "rrul_command.hpp"
 #include "single_user_command.hpp"
 #include "udp_probe_command.hpp"
 
@@ -32,6 +33,13 @@ Commands:
                    run the virtual household: four simulated users at once
                    (gaming, video call, streaming, a computer's updates),
                    each graded, then the household grade and fairness
+  rrul URL [--plan quick|standard] [-4|-6] [--json FILE] [--flent FILE]
+       [--submit] [--insecure]
+                   the Realtime Response Under Load test (RRUL): marked TCP
+                   flows each way over IPv4 and IPv6, and meanwhile marked
+                   request/response flows, voice-like UDP streams and a web
+                   page; the RRUL score, latency, jitter and loss per class
+                   each way, bandwidth shares, marking verdicts, penalties
   submit FILE [--server URL] [--insecure]
                    submit a saved result file to a bloatmeter server (by
                    default the one the file names), checked here first
@@ -71,6 +79,7 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "test") return run_single_user({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "household") return run_household({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  if (args[0] == "rrul") return run_rrul({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "submit") return run_submit({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "report") return run_report({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "udp-probe") return run_udp_probe({args.begin() + 1, args.end()}, std::cout, std::cerr);

@@ -20,14 +20,18 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
  public:
   template <class... StreamArgs>
   ProbeLaneImpl(asio::io_context& io, ServerUrl url, tcp::resolver::results_type endpoints, bool verify,
-                StreamArgs&&... args)
-      : io_(io), url_(std::move(url)), endpoints_(std::move(endpoints)), verify_(verify),
+                ProbeLaneTarget target, StreamArgs&&... args)
+      : io_(io), url_(std::move(url)), endpoints_(std::move(endpoints)), verify_(verify), target_(std::move(target)),
         ws_(std::forward<StreamArgs>(args)...) {}
 
   void connect(Connected done) override {
     auto self = this->shared_from_this();
     asio::co_spawn(
-        io_, [self]() -> asio::awaitable<void> { co_await connect_ws(self->ws_, self->endpoints_, self->url_, "/ws/probe", self->verify_); },
+        io_,
+        [self]() -> asio::awaitable<void> {
+          co_await connect_ws(self->ws_, self->endpoints_, self->url_, self->target_.path, self->verify_,
+                              self->target_.tos);
+        },
         [self, done](std::exception_ptr e) {
           if (!e) {
             self->ws_.binary(true);
@@ -94,6 +98,7 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
   ServerUrl url_;
   tcp::resolver::results_type endpoints_;
   bool verify_;
+  ProbeLaneTarget target_;
   Ws ws_;
   beast::flat_buffer buffer_;
   std::deque<std::array<std::uint8_t, probe_wire::kRequestBytes>> queue_;
@@ -106,9 +111,9 @@ class ProbeLaneImpl : public ProbeConnection, public std::enable_shared_from_thi
 
 std::shared_ptr<ProbeConnection> make_probe_connection(asio::io_context& io, const ServerUrl& url,
                                                        const tcp::resolver::results_type& endpoints,
-                                                       ssl::context* tls, bool verify) {
-  if (tls) return std::make_shared<ProbeLaneImpl<TlsWs>>(io, url, endpoints, verify, io, *tls);
-  return std::make_shared<ProbeLaneImpl<PlainWs>>(io, url, endpoints, verify, io);
+                                                       ssl::context* tls, bool verify, ProbeLaneTarget target) {
+  if (tls) return std::make_shared<ProbeLaneImpl<TlsWs>>(io, url, endpoints, verify, std::move(target), io, *tls);
+  return std::make_shared<ProbeLaneImpl<PlainWs>>(io, url, endpoints, verify, std::move(target), io);
 }
 
 }  // namespace bloatmeter::cli

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -37,9 +38,17 @@ class ProbeConnection {
   virtual void close() = 0;
 };
 
+// Where the lane connects: /ws/probe, or with an RRUL test's query, its
+// socket marked with `tos` before it connects.
+struct ProbeLaneTarget {
+  std::string path = "/ws/probe";
+  std::optional<std::uint8_t> tos;
+};
+
 // `tls` null for http://, else the client context (owned by the caller).
 std::shared_ptr<ProbeConnection> make_probe_connection(boost::asio::io_context& io, const ServerUrl& url,
                                                        const boost::asio::ip::tcp::resolver::results_type& endpoints,
-                                                       boost::asio::ssl::context* tls, bool verify);
+                                                       boost::asio::ssl::context* tls, bool verify,
+                                                       ProbeLaneTarget target = {});
 
 }  // namespace bloatmeter::cli

@@ -16,17 +16,19 @@ std::string ProgressPrinter::line(const LiveStatus& live) {
   return buf;
 }
 
-void ProgressPrinter::update(const LiveStatus& live) {
+void ProgressPrinter::update(const LiveStatus& live) { update_line(line(live), live.phase_index, live.elapsed_s); }
+
+void ProgressPrinter::update_line(const std::string& text, int phase_index, double elapsed_s) {
   if (tty_) {
-    out_ << "\r\033[K" << line(live) << std::flush;
+    out_ << "\r\033[K" << text << std::flush;
     drew_ = true;
     return;
   }
-  const bool new_phase = live.phase_index != last_phase_;
-  if (new_phase || live.elapsed_s - last_plain_s_ >= 1.0) {
-    out_ << line(live) << "\n" << std::flush;
-    last_phase_ = live.phase_index;
-    last_plain_s_ = live.elapsed_s;
+  const bool new_phase = phase_index != last_phase_;
+  if (new_phase || elapsed_s - last_plain_s_ >= 1.0) {
+    out_ << text << "\n" << std::flush;
+    last_phase_ = phase_index;
+    last_plain_s_ = elapsed_s;
   }
 }
 

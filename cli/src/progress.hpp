@@ -15,6 +15,9 @@ class ProgressPrinter {
   ProgressPrinter(std::ostream& out, bool tty) : out_(out), tty_(tty) {}
   // Called every 250 ms while the test runs.
   void update(const LiveStatus& live);
+  // The same for any test's line: redrawn on a TTY; otherwise printed at a
+  // phase change and once a second.
+  void update_line(const std::string& text, int phase_index, double elapsed_s);
   // Ends the live line (a TTY's line is left in place).
   void finish();
 

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "rrul_report.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -201,7 +203,18 @@ int run_report(const std::vector<std::string>& files, std::ostream& out, std::os
     r.summary = recompute(r);  // never the summary a file claims
     runs.push_back({file, std::move(r)});
   }
-  print_table(runs, out);
+  // An RRUL result has no grade table: each is printed whole.
+  std::vector<NamedResult> graded;
+  for (auto& r : runs) {
+    if (r.result.summary.rrul) {
+      out << r.title << ":\n";
+      print_rrul(r.result, out);
+      out << "\n";
+    } else {
+      graded.push_back(std::move(r));
+    }
+  }
+  if (!graded.empty()) print_table(graded, out);
   return kExitDone;
 }
 

@@ -2,11 +2,12 @@
 
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 namespace bloatmeter::cli {
 
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, const char* command,
-                                            bool allow_greedy, std::string& error) {
+                                            OptionSet allowed, std::string& error) {
   RunOptions o;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -20,8 +21,36 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
     if (a == "--help" || a == "-h") o.help = true;
     else if (a == "--insecure") o.insecure = true;
     else if (a == "--submit") o.submit = true;
-    else if (a == "--no-udp") o.udp = false;
-    else if (allow_greedy && a == "--greedy") o.greedy = true;
+    else if (!allowed.rrul && a == "--no-udp") o.udp = false;
+    else if (allowed.greedy && a == "--greedy") o.greedy = true;
+    else if (allowed.rrul && (a == "-4" || a == "-6")) {
+      const auto family = a == "-4" ? IpFamily::V4 : IpFamily::V6;
+      if (o.family && *o.family != family) {
+        error = "-4 and -6 together: leave both out to test both families";
+        return std::nullopt;
+      }
+      o.family = family;
+    } else if (allowed.rrul && a == "--pace-mbps") {
+      auto v = value("--pace-mbps");
+      if (!v) return std::nullopt;
+      int n = 0;
+      try {
+        std::size_t used = 0;
+        n = std::stoi(*v, &used);
+        if (used != v->size()) n = 0;
+      } catch (const std::exception&) {
+        n = 0;
+      }
+      if (n < 1 || n > 100'000) {
+        error = "--pace-mbps needs a whole number of Mbit/s from 1 to 100000";
+        return std::nullopt;
+      }
+      o.pace_mbps = n;
+    } else if (allowed.rrul && a == "--flent") {
+      auto v = value("--flent");
+      if (!v) return std::nullopt;
+      o.flent_file = *v;
+    }
     else if (a == "--plan") {
       auto v = value("--plan");
       if (!v) return std::nullopt;
@@ -30,7 +59,7 @@ std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args
       auto v = value("--json");
       if (!v) return std::nullopt;
       o.json_file = *v;
-    } else if (a.rfind("--", 0) == 0) {
+    } else if (a.rfind("-", 0) == 0 && a.size() > 1) {
       error = "unknown option '" + a + "'";
       return std::nullopt;
     } else if (o.url.empty()) o.url = a;

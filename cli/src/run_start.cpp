@@ -110,10 +110,10 @@ std::optional<StartedLane> start_probe_lane(asio::io_context& io, StopSignals& s
 }
 
 std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args, const char* command,
-                                            bool allow_greedy, const char* usage, std::ostream& out,
+                                            OptionSet allowed, const char* usage, std::ostream& out,
                                             std::ostream& err, int& exit_code) {
   std::string error;
-  auto options = parse_run_options(args, command, allow_greedy, error);
+  auto options = parse_run_options(args, command, allowed, error);
   if (!options) {
     err << "bloatmeter " << command << ": " << error << " (see bloatmeter " << command << " --help)\n";
     exit_code = kExitUsage;
@@ -127,8 +127,8 @@ std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args
   return options;
 }
 
-std::unique_ptr<RunStart> start_run(const RunOptions& options, const PhasePlan& plan, const char* command,
-                                    std::ostream& err, int& exit_code) {
+std::unique_ptr<RunStart> prepare_run(const RunOptions& options, const char* command, std::ostream& err,
+                                      int& exit_code) {
   std::string error;
   auto url = parse_server_url(options.url, error);
   if (!url) {
@@ -136,13 +136,21 @@ std::unique_ptr<RunStart> start_run(const RunOptions& options, const PhasePlan& 
     exit_code = kExitUsage;
     return nullptr;
   }
-  if (!options.json_file.empty() && !result_file_writable(options.json_file)) {
-    err << "bloatmeter " << command << ": cannot write " << options.json_file << "\n";
-    exit_code = kExitUsage;
-    return nullptr;
-  }
+  for (const auto* file : {&options.json_file, &options.flent_file})
+    if (!file->empty() && !result_file_writable(*file)) {
+      err << "bloatmeter " << command << ": cannot write " << *file << "\n";
+      exit_code = kExitUsage;
+      return nullptr;
+    }
   auto run = std::make_unique<RunStart>(std::move(*url));
   if (run->url.secure) run->tls.emplace(make_tls_context(!options.insecure));
+  return run;
+}
+
+std::unique_ptr<RunStart> start_run(const RunOptions& options, const PhasePlan& plan, const char* command,
+                                    std::ostream& err, int& exit_code) {
+  auto run = prepare_run(options, command, err, exit_code);
+  if (!run) return nullptr;
   auto lane = start_probe_lane(run->io, run->stops, run->url, run->tls_context(), options.insecure, command, err,
                                exit_code);
   if (!lane) return nullptr;

@@ -65,7 +65,7 @@ std::optional<StartedLane> start_probe_lane(boost::asio::io_context& io, StopSig
 // A run command's arguments, or nothing with `exit_code` set: bad arguments
 // (usage error, reason on `err`) or --help (`usage` printed on `out`).
 std::optional<RunOptions> parse_run_command(const std::vector<std::string>& args, const char* command,
-                                            bool allow_greedy, const char* usage, std::ostream& out,
+                                            OptionSet allowed, const char* usage, std::ostream& out,
                                             std::ostream& err, int& exit_code);
 
 // Everything a run command has before its test starts: the server's URL,
@@ -87,7 +87,14 @@ struct RunStart {
   boost::asio::ssl::context* tls_context() { return tls ? &*tls : nullptr; }
 };
 
-// Checks the URL and that the result file (--json) can be written, then
+// Checks the URL and that the result files (--json, --flent) can be
+// written, and makes the TLS context the URL needs: what every run command
+// does first. Nothing and `exit_code` set on failure, with the reason on
+// `err`.
+std::unique_ptr<RunStart> prepare_run(const RunOptions& options, const char* command, std::ostream& err,
+                                      int& exit_code);
+
+// prepare_run, then
 // connects the probe lane and asks for the UDP series' session (for the
 // length of `plan`; never fatal: a lane that cannot open says why in the
 // result). Why the file first: a test that cannot save its result should

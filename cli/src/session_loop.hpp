@@ -32,6 +32,16 @@ class TestClock {
   Clock::time_point t0_ = Clock::now();
 };
 
+// Runs `step` on the I/O thread `delay` from now (a loop's next tick,
+// redraw or sample), unless the timer is cancelled first.
+template <class Step>
+void run_after(boost::asio::steady_timer& timer, std::chrono::steady_clock::duration delay, Step step) {
+  timer.expires_after(delay);
+  timer.async_wait([step = std::move(step)](const boost::system::error_code& ec) {
+    if (!ec) step();
+  });
+}
+
 template <class Session>
 class SessionLoop {
  public:
@@ -59,7 +69,8 @@ class SessionLoop {
           session_.on_echo(e.seq, clock_.at(e.received), e.server_recv_us, static_cast<Micros>(e.echo_delay_us));
         },
         [this](const std::string& why) { stop(why); });  // lane_end.hpp's words
-    udp_.listen([this](const udp_probe_wire::Reply& r, TestClock::Clock::time_point at) { session_.on_udp_reply(r, clock_.at(at)); },
+    udp_.listen([this](const udp_probe_wire::Reply& r, TestClock::Clock::time_point at,
+                       std::optional<std::uint8_t>) { session_.on_udp_reply(r, clock_.at(at)); },
                 [this](TestClock::Clock::time_point at) { session_.on_udp_refused(clock_.at(at)); });
     stops_.arm([this] { stop("stopped by the user"); });
     session_.begin();
@@ -82,10 +93,7 @@ class SessionLoop {
   void on_show() {
     if (finished_) return;
     show_(clock_.now());
-    show_timer_.expires_after(kShowInterval);
-    show_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) on_show();
-    });
+    run_after(show_timer_, kShowInterval, [this] { on_show(); });
   }
 
   void stop(const std::string& reason) {

@@ -79,7 +79,7 @@ class NativeSingleUserTransport : public SingleUserTransport {
 
 int run_single_user(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   int exit_code = kExitDone;
-  const auto options = parse_run_command(args, "test", false, kTestUsage, out, err, exit_code);
+  const auto options = parse_run_command(args, "test", OptionSet{}, kTestUsage, out, err, exit_code);
   if (!options) return exit_code;
   PhasePlan plan;
   if (!plan_by_name(options->plan, plan)) {

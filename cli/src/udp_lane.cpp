@@ -1,10 +1,15 @@
 #include "udp_lane.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
+#include "bloatmeter/native/socket_marking.hpp"
+#include "bloatmeter/native/udp_ancillary.hpp"
 #include "bloatmeter/version.hpp"
 #include "http_exchange.hpp"
 #include "ws_connect.hpp"
@@ -28,14 +33,18 @@ UdpSessionAsk not_granted(UdpSeriesStatus status, std::string reason) {
 }  // namespace
 
 UdpSessionAsk ask_udp_session(asio::io_context& io, StopSignals& stops, const ServerUrl& url, asio::ssl::context* tls,
-                              bool verify, std::optional<int> seconds) {
-  http::request<http::string_body> request{
-      http::verb::post, "/api/udp-session" + (seconds ? "?seconds=" + std::to_string(*seconds) : std::string()), 11};
+                              bool verify, std::optional<int> seconds, std::optional<IpFamily> family,
+                              const std::string& rrul_id) {
+  std::string target = "/api/udp-session";
+  if (seconds) target += "?seconds=" + std::to_string(*seconds);
+  if (!rrul_id.empty()) target += (seconds ? "&rrul=" : "?rrul=") + rrul_id;
+  http::request<http::string_body> request{http::verb::post, target, 11};
   request.set(http::field::host, url.host_header());
   request.set(http::field::user_agent, std::string(kToolName) + "/" + kVersion + " (native)");
   request.keep_alive(false);
   request.prepare_payload();
-  const auto exchanged = exchange_http(io, stops, url, tls, verify, request, std::chrono::seconds(10), 64 * 1024);
+  const auto exchanged =
+      exchange_http(io, stops, url, tls, verify, request, std::chrono::seconds(10), 64 * 1024, family);
   if (exchanged.stopped) {
     UdpSessionAsk ask;
     ask.stopped = true;
@@ -94,16 +103,24 @@ std::unique_ptr<NativeUdpLane> NativeUdpLane::open(asio::io_context& io, StopSig
                                                    asio::ssl::context* tls, bool verify, const PhasePlan& plan) {
   const auto test_seconds = static_cast<int>(std::ceil(
       static_cast<double>(plan.total_duration_us() + plan.late_after_us) / 1e6)) + kUdpSessionMarginSeconds;
-  auto ask = ask_udp_session(io, stops, url, tls, verify, test_seconds);
+  return open(io, stops, url, tls, verify, test_seconds, plan.udp_interval_us,
+              static_cast<std::uint32_t>(plan.udp_datagram_bytes), std::nullopt);
+}
+
+std::unique_ptr<NativeUdpLane> NativeUdpLane::open(asio::io_context& io, StopSignals& stops, const ServerUrl& url,
+                                                   asio::ssl::context* tls, bool verify, int seconds,
+                                                   Micros interval_us, std::uint32_t datagram_bytes,
+                                                   std::optional<IpFamily> family, const std::string& rrul_id) {
+  auto ask = ask_udp_session(io, stops, url, tls, verify, seconds, family, rrul_id);
   // A server whose tests are shorter than this plan: its longest session.
   if (!ask.stopped && !ask.grant && ask.reason.find("seconds: expected") != std::string::npos)
-    ask = ask_udp_session(io, stops, url, tls, verify, std::nullopt);
+    ask = ask_udp_session(io, stops, url, tls, verify, std::nullopt, family, rrul_id);
   if (ask.stopped) return nullptr;
   UdpLaneStart start;
   start.status = ask.status;
   start.reason = ask.reason;
-  start.datagram_bytes = static_cast<std::uint32_t>(plan.udp_datagram_bytes);
-  start.interval_us = plan.udp_interval_us;
+  start.datagram_bytes = datagram_bytes;
+  start.interval_us = interval_us;
   if (!ask.grant) return std::make_unique<NativeUdpLane>(io, std::move(start));
   const auto& grant = *ask.grant;
   start.port = grant.port;
@@ -116,6 +133,10 @@ std::unique_ptr<NativeUdpLane> NativeUdpLane::open(asio::io_context& io, StopSig
   lane->request_.assign(lane->start_.datagram_bytes, 0);
   boost::system::error_code ec = connect_udp(io, lane->socket_, grant, url);
   if (!ec) lane->socket_.non_blocking(true, ec);
+  if (!ec) {
+    const bool v6 = lane->socket_.remote_endpoint(ec).address().is_v6();
+    if (!ec) native::enable_ancillary(lane->socket_.native_handle(), v6);  // the TOS each reply arrived with
+  }
   if (ec) {
     lane->start_.status = UdpSeriesStatus::Unavailable;
     lane->start_.reason = "cannot send UDP to " + url.host + " port " + std::to_string(grant.port) + ": " + ec.message();
@@ -123,10 +144,16 @@ std::unique_ptr<NativeUdpLane> NativeUdpLane::open(asio::io_context& io, StopSig
   return lane;
 }
 
-bool NativeUdpLane::send(std::uint32_t seq, Micros sent_us) {
-  if (!socket_.is_open() || !uw::encode_request({seq, token_, static_cast<std::uint64_t>(sent_us), 0}, request_))
+bool NativeUdpLane::send(std::uint32_t seq, Micros sent_us, std::optional<std::uint8_t> tos) {
+  if (!socket_.is_open() ||
+      !uw::encode_request({seq, token_, static_cast<std::uint64_t>(sent_us), 0, tos}, request_))
     return false;
   boost::system::error_code ec;
+  if (tos && tos != tos_set_) {
+    const auto peer = socket_.remote_endpoint(ec);
+    if (!ec && native::set_socket_tos(socket_.native_handle(), peer.address().is_v6(), peer.address().is_v4(), *tos))
+      tos_set_ = tos;
+  }
   socket_.send(asio::buffer(request_), 0, ec);
   if (ec == asio::error::connection_refused && on_refused_) on_refused_(std::chrono::steady_clock::now());
   return !ec;
@@ -139,17 +166,36 @@ void NativeUdpLane::listen(OnReply on_reply, OnRefused on_refused) {
 }
 
 void NativeUdpLane::receive() {
-  socket_.async_receive(asio::buffer(reply_), [this](const boost::system::error_code& ec, std::size_t bytes) {
-    const auto at = std::chrono::steady_clock::now();
+  socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
     if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
-    if (ec == asio::error::connection_refused) {
-      if (on_refused_) on_refused_(at);
-    } else if (!ec) {
-      if (const auto reply = uw::decode_reply(std::span<const std::uint8_t>(reply_.data(), bytes)))
-        if (on_reply_) on_reply_(*reply, at);
-    }
+    read_ready();
     receive();  // one refused datagram ends nothing
   });
+}
+
+void NativeUdpLane::read_ready() {
+  // Every datagram waiting, each with the TOS byte it arrived with.
+  for (;;) {
+    native::AncillaryBuffer control;
+    iovec data{reply_.data(), reply_.size()};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes.data();
+    message.msg_controllen = control.bytes.size();
+    const auto bytes = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
+    const auto at = std::chrono::steady_clock::now();
+    if (bytes < 0) {
+      if (errno == ECONNREFUSED) {
+        if (on_refused_) on_refused_(at);
+        continue;
+      }
+      return;  // EAGAIN: all read; anything else: the next wait says
+    }
+    const auto tos = native::read_ancillary(message).tos;
+    if (const auto reply = uw::decode_reply(std::span<const std::uint8_t>(reply_.data(), static_cast<std::size_t>(bytes))))
+      if (on_reply_) on_reply_(*reply, at, tos);
+  }
 }
 
 void NativeUdpLane::close() {

@@ -15,6 +15,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "bloatmeter/rrul_marking.hpp"
 #include "bloatmeter/udp_probe_lane.hpp"
 #include "bloatmeter/udp_probe_wire.hpp"
 #include "run_start.hpp"
@@ -47,8 +48,11 @@ struct UdpSessionAsk {
 inline constexpr int kUdpSessionMarginSeconds = 3;
 
 // Asks for a session lasting `seconds` (none: the server's longest).
+// With `family`, asked over that family's address (the session answers
+// only the address it was asked from).
 UdpSessionAsk ask_udp_session(boost::asio::io_context& io, StopSignals& stops, const ServerUrl& url,
-                              boost::asio::ssl::context* tls, bool verify, std::optional<int> seconds);
+                              boost::asio::ssl::context* tls, bool verify, std::optional<int> seconds,
+                              std::optional<IpFamily> family = std::nullopt, const std::string& rrul_id = "");
 
 // Connects `socket` to the granted port at the address the session was
 // asked at (the URL's host resolved only when that is unknown).
@@ -60,7 +64,9 @@ boost::system::error_code connect_udp(boost::asio::io_context& io, boost::asio::
 class NativeUdpLane {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
-  using OnReply = std::function<void(const udp_probe_wire::Reply&, TimePoint)>;
+  // A reply, when it arrived and the TOS byte it arrived with (when the
+  // system said).
+  using OnReply = std::function<void(const udp_probe_wire::Reply&, TimePoint, std::optional<std::uint8_t>)>;
   using OnRefused = std::function<void(TimePoint)>;
 
   // A lane that does not send: `start` says why.
@@ -69,19 +75,30 @@ class NativeUdpLane {
   // open says why in start(). Nothing when the user stopped meanwhile.
   static std::unique_ptr<NativeUdpLane> open(boost::asio::io_context& io, StopSignals& stops, const ServerUrl& url,
                                              boost::asio::ssl::context* tls, bool verify, const PhasePlan& plan);
+  // A lane of `datagram_bytes` every `interval_us` for `seconds` (the
+  // server's longest when it allows no more), over `family`'s address when
+  // given, as a flow of RRUL test `rrul_id` when given. Nothing when the
+  // user stopped meanwhile.
+  static std::unique_ptr<NativeUdpLane> open(boost::asio::io_context& io, StopSignals& stops, const ServerUrl& url,
+                                             boost::asio::ssl::context* tls, bool verify, int seconds,
+                                             Micros interval_us, std::uint32_t datagram_bytes,
+                                             std::optional<IpFamily> family, const std::string& rrul_id = "");
 
   const UdpLaneStart& start() const { return start_; }
   // Sends request `seq` stamped `sent_us`, without waiting: false when the
-  // system would not take it now.
-  bool send(std::uint32_t seq, Micros sent_us);
+  // system would not take it now. With `tos`, the datagram is marked so and
+  // asks its reply to be marked the same (RRUL).
+  bool send(std::uint32_t seq, Micros sent_us, std::optional<std::uint8_t> tos = std::nullopt);
   // Reads replies until close(); an ICMP refusal goes to `on_refused`.
   void listen(OnReply on_reply, OnRefused on_refused);
   void close();
 
  private:
   void receive();
+  void read_ready();
 
   UdpLaneStart start_;
+  std::optional<std::uint8_t> tos_set_;  // the marking the socket carries now
   boost::asio::ip::udp::socket socket_;
   udp_probe_wire::Token token_{};
   std::vector<std::uint8_t> request_;

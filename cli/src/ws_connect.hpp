@@ -1,10 +1,12 @@
 #pragma once
 // Opening a client WebSocket to the test server, over TCP or TLS, as a
-// coroutine. Shared by the probe lane and the load streams.
+// coroutine. Shared by the probe lane and the load streams; marked with a
+// TOS byte for RRUL's flows.
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +19,8 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "bloatmeter/native/socket_marking.hpp"
+#include "bloatmeter/rrul_marking.hpp"
 #include "failure_text.hpp"
 #include "server_url.hpp"
 
@@ -46,16 +50,52 @@ inline std::string refusal_text(const websocket::response_type& answer) {
   return text;
 }
 
+// The resolved addresses of one family (RRUL runs flows over each).
+inline tcp::resolver::results_type only_family(const tcp::resolver::results_type& all, IpFamily family) {
+  std::vector<tcp::endpoint> kept;
+  for (const auto& entry : all)
+    if (entry.endpoint().address().is_v6() == (family == IpFamily::V6)) kept.push_back(entry.endpoint());
+  return tcp::resolver::results_type::create(kept.begin(), kept.end(), all.empty() ? "" : all.begin()->host_name(),
+                                             all.empty() ? "" : all.begin()->service_name());
+}
+
+// Connects to the first of `endpoints` that answers; with `tos`, each
+// socket is marked before it connects, so the SYN carries the mark too.
+inline asio::awaitable<void> connect_tcp(beast::tcp_stream& stream, const tcp::resolver::results_type& endpoints,
+                                         std::optional<std::uint8_t> tos) {
+  if (!tos) {
+    co_await stream.async_connect(endpoints, asio::use_awaitable);
+    co_return;
+  }
+  boost::system::error_code last = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    const auto endpoint = entry.endpoint();
+    boost::system::error_code ec;
+    stream.socket().close(ec);
+    stream.socket().open(endpoint.protocol(), ec);
+    if (ec) {
+      last = ec;
+      continue;
+    }
+    native::set_socket_tos(stream.socket().native_handle(), endpoint.address().is_v6(), endpoint.address().is_v4(),
+                           *tos);
+    co_await stream.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, last));
+    if (!last) co_return;
+  }
+  throw boost::system::system_error(last);
+}
+
 // Connects `stream` (a beast::tcp_stream or a TlsStream) to the server and,
 // for TLS, shakes hands: SNI and, when `verify`, the name the certificate
-// must carry. Within kConnectTimeout; the stream's timer is left running.
-// Throws boost::system::system_error on failure.
+// must carry. With `tos`, the socket is marked before it connects. Within
+// kConnectTimeout; the stream's timer is left running. Throws
+// boost::system::system_error on failure.
 template <class Stream>
 asio::awaitable<void> open_stream(Stream& stream, const tcp::resolver::results_type& endpoints, const ServerUrl& url,
-                                  bool verify) {
+                                  bool verify, std::optional<std::uint8_t> tos = std::nullopt) {
   auto& tcp_stream = beast::get_lowest_layer(stream);
   tcp_stream.expires_after(kConnectTimeout);
-  co_await tcp_stream.async_connect(endpoints, asio::use_awaitable);
+  co_await connect_tcp(tcp_stream, endpoints, tos);
   tcp_stream.socket().set_option(tcp::no_delay(true));
   if constexpr (std::is_same_v<Stream, TlsStream>) {
     if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
@@ -72,8 +112,8 @@ asio::awaitable<void> open_stream(Stream& stream, const tcp::resolver::results_t
 // server's reason when it declined the upgrade.
 template <class Ws>
 asio::awaitable<void> connect_ws(Ws& ws, const tcp::resolver::results_type& endpoints, const ServerUrl& url,
-                                 const std::string& target, bool verify) {
-  co_await open_stream(ws.next_layer(), endpoints, url, verify);
+                                 const std::string& target, bool verify, std::optional<std::uint8_t> tos = std::nullopt) {
+  co_await open_stream(ws.next_layer(), endpoints, url, verify, tos);
   auto& stream = beast::get_lowest_layer(ws);
   stream.expires_never();
   websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);

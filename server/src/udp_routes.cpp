@@ -34,8 +34,17 @@ void open_udp_session(Request&& req, ServerContext& ctx, const ClientInfo& clien
   beast::error_code ec;
   const auto address = net::ip::make_address(ip, ec);
   if (ec) return reply(error_response(http::status::bad_request, "cannot tell your address", req));
+  // A flow of an RRUL test counts against that test (its 6 flows per
+  // family), not against the address's own sessions, which a test just
+  // ended may still hold until their deadline.
+  std::string key = limit_key(address);
+  if (const auto rrul = query_param(target_query(req.target()), "rrul")) {
+    if (!ctx.rrul.live(std::string(*rrul)))
+      return reply(error_response(http::status::bad_request, "no such RRUL test (ended, or past its deadline)", req));
+    key = "rrul:" + std::string(*rrul) + (address.is_v4() ? ":ipv4" : ":ipv6");
+  }
   ctx.udp->open_session(
-      address, limit_key(address), std::chrono::seconds(*seconds),
+      address, std::move(key), std::chrono::seconds(*seconds),
       [req = std::move(req), reply = std::move(reply), ip](Outcome<UdpGrant> grant) {
         if (!grant) {
           log_event(LogLevel::Warning, "limits", "refused a UDP session for " + ip + ": " + grant.error());

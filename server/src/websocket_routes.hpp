@@ -67,11 +67,14 @@ inline std::optional<std::size_t> download_chunk_size(const Request& req) {
   return n;
 }
 
+// ?pace_mbps=N: the lane sends no faster than N Mbit/s (a test capped
+// below what the machines can drive, as RRUL on loopback is).
 // ?dscp=N (0 to 63): the lane's packets carry that DSCP; with
 // ?rrul=ID&flow=N it is a flow of a live RRUL test (rrul_registry.hpp),
 // whose marking the test reports. An unknown or ended test is refused.
 struct LaneMarking {
   std::optional<int> dscp;
+  std::optional<int> pace_mbps;  // ?pace_mbps=N: the lane sends no faster (SO_MAX_PACING_RATE)
   std::string rrul_id;
   std::optional<int> flow;
   std::string error;
@@ -97,6 +100,9 @@ inline LaneMarking lane_marking(const Request& req, ServerContext& ctx) {
   if (bad) m.error = "dscp must be an integer from 0 to 63";
   m.flow = small_int_param(query, "flow", 1'000'000, bad);
   if (bad && m.error.empty()) m.error = "flow must be an integer from 0 to 1000000";
+  m.pace_mbps = small_int_param(query, "pace_mbps", 100'000, bad);
+  if (bad && m.error.empty()) m.error = "pace_mbps must be an integer from 1 to 100000";
+  if (m.pace_mbps && *m.pace_mbps == 0 && m.error.empty()) m.error = "pace_mbps must be an integer from 1 to 100000";
   if (const auto id = query_param(query, "rrul")) {
     m.rrul_id = std::string(*id);
     if (!ctx.rrul.live(m.rrul_id)) m.error = "no such RRUL test (ended, or past its deadline)";
@@ -167,6 +173,9 @@ void route_websocket(Stream&& stream, Request&& req, beast::flat_buffer&& buffer
     const auto set = native::set_socket_dscp(socket.native_handle(), local.address().is_v6(), v4_peer, *marking.dscp);
     if (!marking.rrul_id.empty() && marking.flow) ctx.rrul.note_flow(marking.rrul_id, *marking.flow, set);
   }
+  if (marking.pace_mbps)
+    native::set_pacing_rate(beast::get_lowest_layer(stream).socket().native_handle(),
+                            static_cast<std::uint64_t>(*marking.pace_mbps) * 125'000);
   if (path == "/ws/probe") {
     const auto key = limit_key_of(beast::get_lowest_layer(stream).socket());
     std::string why;

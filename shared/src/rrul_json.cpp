@@ -127,7 +127,8 @@ json rrul_raw_to_json(const RrulRaw& raw) {
           {"pages", pages},
           {"client_cpu", cpu_to_json(raw.client_cpu)},
           {"server_cpu", cpu_to_json(raw.server_cpu)},
-          {"server_cpu_known", raw.server_cpu_known}};
+          {"server_cpu_known", raw.server_cpu_known},
+          {"pace_mbps", opt(raw.pace_mbps)}};
 }
 
 RrulRaw rrul_raw_from(const JsonReader& in) {
@@ -203,6 +204,7 @@ RrulRaw rrul_raw_from(const JsonReader& in) {
   raw.client_cpu = cpu_from(in, "client_cpu");
   raw.server_cpu = cpu_from(in, "server_cpu");
   raw.server_cpu_known = in.boolean("server_cpu_known");
+  if (in.has("pace_mbps")) raw.pace_mbps = static_cast<int>(in.integer_in("pace_mbps", 1, 100'000));
   return raw;
 }
 

@@ -115,6 +115,7 @@ void RrulSession::enter_phase(std::size_t index, Micros t) {
   const auto& spec = plan_.phases.phases[index];
   raw_.phases.push_back({spec.name, t, t});
   live_.phase_label = spec.label;
+  live_.phase_index = static_cast<int>(index);
   if (spec.load != PhaseLoad::None) load_open_ = true;
 }
 
@@ -201,7 +202,7 @@ void RrulSession::on_flow_connected(int id, Micros t, std::optional<int> mss, st
   if (rec.connected_us || !rec.error.empty()) return;
   rec.connected_us = t;
   rec.mss = mss;
-  rec.dscp_set = dscp_set;
+  if (dscp_set) rec.dscp_set = dscp_set;
   ++live_.flows_connected;
 }
 
@@ -211,6 +212,11 @@ void RrulSession::on_flow_ended(int id, Micros t, const std::string& error) {
   if (!rec.error.empty() || !load_open_) return;  // after the load ended, closing is ours
   rec.ended_us = t;
   rec.error = error.empty() ? "the connection ended" : error;
+}
+
+void RrulSession::on_flow_marking(int id, std::optional<int> dscp_set) {
+  if (id < 0 || static_cast<std::size_t>(id) >= tcp_records_.size()) return;
+  tcp_records_[static_cast<std::size_t>(id)].dscp_set = dscp_set;
 }
 
 void RrulSession::on_udp_reply(std::size_t flow, const udp_probe_wire::Reply& reply,

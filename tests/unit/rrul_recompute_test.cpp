@@ -131,12 +131,12 @@ TEST_CASE("RRUL recompute: a path that zeroes DSCP upstream and clears ECN downs
 
 TEST_CASE("RRUL recompute: a side short of CPU makes the result invalid, with its reason; an aborted run too") {
   auto sim = bloated();
-  sim.server_process_cpu = 0.99;
+  sim.server_machine_cpu = 0.99;
   auto result = make_rrul_result(sim);
   auto s = recompute_rrul(result);
   CHECK_FALSE(s.validity.valid);
   REQUIRE(s.validity.reasons.size() == 1);
-  CHECK(s.validity.reasons[0].find("server's CPU") != std::string::npos);
+  CHECK(s.validity.reasons[0].find("server's machine was busy") != std::string::npos);
   CHECK(s.score.web);  // still scored, marked invalid: never silently graded
 
   result = make_rrul_result(bloated());

@@ -43,8 +43,9 @@ struct RrulPageModel {
   std::int64_t total_bytes() const;
 };
 
-// Over `busy_limit` of a core's time in more than `starved_fraction` of the
-// load's seconds, a side could not drive the test: the result is invalid.
+// A side whose machine was busy beyond `busy_limit` of all its cores in
+// more than `starved_fraction` of its samples under load could not drive
+// the test: the result is invalid.
 struct RrulCpuParams {
   double busy_limit = 0.95;
   double starved_fraction = 0.25;

@@ -120,6 +120,9 @@ struct RrulRaw {
   std::vector<RrulCpuSample> client_cpu;
   std::vector<RrulCpuSample> server_cpu;
   bool server_cpu_known = false;  // the server reported its CPU (older ones do not)
+  // Each load flow capped at this rate (--pace-mbps), both ends pacing it:
+  // the load was this, not what the line could take.
+  std::optional<int> pace_mbps;
 };
 
 }  // namespace bloatmeter

@@ -64,6 +64,7 @@ inline constexpr std::uint32_t kRrulRrDatagramBytes = 64;
 
 struct RrulLive {
   std::string phase_label;
+  int phase_index = 0;
   double elapsed_s = 0;
   double total_s = 0;
   double download_mbps = 0, upload_mbps = 0;
@@ -91,6 +92,9 @@ class RrulSession {
 
   void on_flow_connected(int id, Micros t, std::optional<int> mss, std::optional<int> dscp_set);
   void on_flow_ended(int id, Micros t, const std::string& error);
+  // The marking flow `id`'s sender carried, read back from its socket (the
+  // server says it for a download flow).
+  void on_flow_marking(int id, std::optional<int> dscp_set);
   void on_udp_reply(std::size_t flow, const udp_probe_wire::Reply& reply, std::optional<std::uint8_t> tos_at_client,
                     Micros t);
   void on_tcp_rr_echo(std::size_t flow, std::uint32_t seq, Micros t, std::optional<Micros> server_recv_us,

@@ -4,6 +4,8 @@
 #include <netinet/ip.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 namespace bloatmeter::native {
 
 std::optional<std::uint8_t> set_socket_tos(int fd, bool ipv6_socket, bool ipv4_peer, std::uint8_t tos) {
@@ -25,6 +27,18 @@ std::optional<int> set_socket_dscp(int fd, bool ipv6_socket, bool ipv4_peer, int
   const auto tos = set_socket_tos(fd, ipv6_socket, ipv4_peer, static_cast<std::uint8_t>(dscp << 2));
   if (!tos) return std::nullopt;
   return *tos >> 2;
+}
+
+bool set_pacing_rate(int fd, std::uint64_t bytes_per_s) {
+#ifdef SO_MAX_PACING_RATE
+  // The option is 32 bits wide on most systems; 64 where the kernel reads 64.
+  const auto rate = static_cast<unsigned int>(std::min<std::uint64_t>(bytes_per_s, 0xFFFFFFFFu));
+  return ::setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof rate) == 0;
+#else
+  (void)fd;
+  (void)bytes_per_s;
+  return false;
+#endif
 }
 
 }  // namespace bloatmeter::native

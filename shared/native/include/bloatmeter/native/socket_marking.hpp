@@ -1,5 +1,5 @@
 #pragma once
-// Marks a socket's packets: the TOS byte (DSCP << 2 | ECN) IPv4 carries,
+// Marks a socket's packets (and, for a capped test, paces them): the TOS byte (DSCP << 2 | ECN) IPv4 carries,
 // the traffic class IPv6 carries. RRUL's flows are marked this way (the
 // server's and the client's sockets both), before a TCP connection is made
 // so its SYN carries the mark too.
@@ -17,5 +17,9 @@ std::optional<std::uint8_t> set_socket_tos(int fd, bool ipv6_socket, bool ipv4_p
 
 // The DSCP of set_socket_tos(fd, ..., dscp << 2), read back.
 std::optional<int> set_socket_dscp(int fd, bool ipv6_socket, bool ipv4_peer, int dscp);
+
+// Caps what the socket sends at `bytes_per_s` (SO_MAX_PACING_RATE: TCP
+// paces itself to it). False where the system would not.
+bool set_pacing_rate(int fd, std::uint64_t bytes_per_s);
 
 }  // namespace bloatmeter::native
