@@ -16,6 +16,7 @@ packages=(
   fonts-dejavu-core fonts-inter openssl curl
   chromium
   dpkg-dev python3
+  flent python3-matplotlib
   iproute2 iputils-ping tcpdump iptables
   clang-14 libfuzzer-14-dev
   systemd

@@ -27,7 +27,10 @@ namespace {
 bool write_text(const Result& result, const std::string& path, bool must_be_new) {
   std::FILE* file = std::fopen(path.c_str(), must_be_new ? "wbx" : "wb");
   if (!file) return false;
-  const std::string text = serialize_result(result, 2) + "\n";
+  // Indented for a person to read, unless that would make it larger than a
+  // reader takes (a long RRUL run's samples): then compact.
+  std::string text = serialize_result(result, 2) + "\n";
+  if (text.size() > kMaxResultBytes) text = serialize_result(result) + "\n";
   const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
   return std::fclose(file) == 0 && written;
 }

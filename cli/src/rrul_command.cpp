@@ -16,6 +16,7 @@
 #include "exit_codes.hpp"
 #include "http_exchange.hpp"
 #include "load_streams.hpp"
+#include "flent_file.hpp"
 #include "page_fetch.hpp"
 #include "probe_connection.hpp"
 #include "progress.hpp"
@@ -457,7 +458,11 @@ int run_rrul(const std::vector<std::string>& args, std::ostream& out, std::ostre
                 api_request(http::verb::delete_, run->url, "/api/rrul/" + rrul_id), std::chrono::seconds(5), 64 * 1024,
                 primary);
   complete_native_result(result, run->url, started_at);
-  return report_run(result, "rrul", *options, print_rrul, *run, out, err);
+  const int code = report_run(result, "rrul", *options, print_rrul, *run, out, err);
+  if (options->flent_file.empty()) return code;
+  if (!write_flent_file(result, options->flent_file, err)) return kExitUsage;
+  out << "Flent file: " << options->flent_file << " (flent -i " << options->flent_file << " -p all_scaled)\n";
+  return code;
 }
 
 }  // namespace bloatmeter::cli

@@ -31,7 +31,8 @@ dual() {  # the client with localhost resolving to both families
   unshare --mount sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$tmp/hosts" "$bin" "$@"
 }
 
-dual rrul "http://localhost:$port" --plan quick --pace-mbps 20 --json "$tmp/r.json" >"$tmp/run.out" 2>"$tmp/run.err"; code=$?
+dual rrul "http://localhost:$port" --plan quick --pace-mbps 20 --json "$tmp/r.json" --flent "$tmp/r.flent.gz" \
+  >"$tmp/run.out" 2>"$tmp/run.err"; code=$?
 sed 's/^/    /' "$tmp/run.out"
 expect "a quick RRUL run exits 0" '[ "$code" -eq 0 ]' || sed 's/^/    /' "$tmp/run.err"
 expect "both families carried flows" "grep -q 'Address families: IPv4 used (127.0.0.1) IPv6 used (::1)' '$tmp/run.out'"
@@ -54,6 +55,41 @@ expect "no IPv6 penalty, no SYN slew" "! grep -Eq '^  (no_ipv6|syn_slew):' '$tmp
 "$bin" report "$tmp/r.json" >"$tmp/report.out" 2>&1; code=$?
 expect "report recomputes the same score" \
   "[ '$code' -eq 0 ] && [ \"\$(grep '^RRUL score' '$tmp/report.out')\" = \"\$(grep '^RRUL score' '$tmp/run.out')\" ] && [ \"\$(grep '^  composite' '$tmp/report.out')\" = \"\$(grep '^  composite' '$tmp/run.out')\" ]"
+
+# Flent (Debian's) opens the --flent file: it plots it, and its summary's
+# figures are the result's own (the ping medians over the same samples,
+# the download sum's mean over the load's measured part).
+(cd "$tmp" && flent -i r.flent.gz -p all_scaled -o plot.png >flent-plot.out 2>&1)
+expect "flent plots the file (a PNG)" "[ -s '$tmp/plot.png' ] && [ \"\$(head -c 4 '$tmp/plot.png' | tail -c 3)\" = PNG ]" ||
+  sed 's/^/    /' "$tmp/flent-plot.out"
+(cd "$tmp" && flent -i r.flent.gz -f summary >flent-summary.out 2>&1)
+sed 's/^/    /' "$tmp/flent-summary.out"
+expect "flent's summary agrees with the result (ping medians, download throughput)" \
+  "python3 - '$tmp/r.json' '$tmp/flent-summary.out' <<'PY'
+import json, re, statistics, sys
+result = json.load(open(sys.argv[1]))
+flent = {}
+for line in open(sys.argv[2]):
+    m = re.match(r'^ (.+?)\s+:\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)', line)
+    if m:
+        flent[m.group(1).strip()] = (float(m.group(2)), float(m.group(3)))
+names = {'BE': 'BE', 'CS1': 'BK', 'EF': 'EF'}
+primary = next(f['family'] for f in result['raw']['rrul']['families'] if f['state'] == 'used')
+for flow in result['raw']['rrul']['udp_flows']:
+    if flow['kind'] != 'rr' or flow['family'] != primary:
+        continue
+    sent = [r['sent_us'] for r in flow['udp']['requests']]
+    seen, rtts = set(), []
+    for r in flow['udp']['replies']:
+        if r['seq'] in seen:
+            continue
+        seen.add(r['seq'])
+        rtts.append((r['received_us'] - sent[r['seq']] - (r['server_send_us'] - r['server_recv_us'])) / 1000)
+    ours, theirs = statistics.median(rtts), flent['Ping (ms) UDP ' + names[flow['class']]][1]
+    assert abs(ours - theirs) <= max(0.05, 0.15 * ours), (flow['class'], ours, theirs)
+load = [l for l in result['summary']['rrul']['load'] if l['direction'] == 'download'][0]['payload_mbps']
+assert abs(flent['TCP download sum'][1] - load) <= 0.15 * load, (flent['TCP download sum'], load)
+PY"
 
 # A second test while the first runs: refused, exit 3, saying why.
 dual rrul "http://localhost:$port" --plan quick --pace-mbps 20 -4 >"$tmp/first.out" 2>"$tmp/first.err" &
