@@ -85,9 +85,14 @@ std::vector<RrulFamilyRecord> reach_families(RunStart& run, const RunOptions& op
   for (IpFamily f : {IpFamily::V4, IpFamily::V6}) {
     RrulFamilyRecord rec;
     rec.family = f;
+    boost::system::error_code not_literal;
+    const auto literal = boost::asio::ip::make_address(run.url.host, not_literal);
     if (options.family && *options.family != f) {
       rec.state = RrulFamilyState::Off;
       rec.reason = std::string("not asked for (") + (f == IpFamily::V4 ? "-6" : "-4") + ")";
+    } else if (!not_literal && literal.is_v6() != (f == IpFamily::V6)) {
+      rec.state = RrulFamilyState::Off;
+      rec.reason = "the URL names an " + family_word(literal.is_v6() ? IpFamily::V6 : IpFamily::V4) + " address";
     } else if (only_family(endpoints, f).empty()) {
       rec.state = RrulFamilyState::Unreachable;
       rec.reason = run.url.host + " has no " + family_word(f) + " address";

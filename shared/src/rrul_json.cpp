@@ -100,7 +100,7 @@ json rrul_raw_to_json(const RrulRaw& raw) {
                    {"family", to_string(f.family)},
                    {"request_tos", f.request_tos},
                    {"replies_marked", f.replies_marked},
-                   {"udp", udp_raw_to_json(f.udp)}});
+                   {"udp", udp_raw_to_columns(f.udp)}});
   json rr = json::array();
   for (const auto& f : raw.tcp_rr) {
     json probes = json::array();
@@ -174,7 +174,7 @@ RrulRaw rrul_raw_from(const JsonReader& in) {
       rec.request_tos.push_back(static_cast<std::uint8_t>(t.node().get<std::int64_t>()));
     }, 16);
     rec.replies_marked = f.boolean("replies_marked");
-    rec.udp = udp_raw_from(f.object("udp"));
+    rec.udp = udp_raw_from_columns(f.object("udp"));
     if (rec.request_tos.empty() && !rec.udp.request_sent_us.empty())
       f.fail("request_tos", "empty, yet requests were sent");
     raw.udp_flows.push_back(std::move(rec));

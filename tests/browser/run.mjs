@@ -6,6 +6,7 @@ import { check, closePages, launchBrowser, openPage, parseArgs, startServer, sum
 import { fleetTests } from './fleet.mjs';
 import { householdAbortTest, householdLiveTests } from './household_live.mjs';
 import { householdReplayTests } from './household_replay.mjs';
+import { rrulReplayTests } from './rrul_replay.mjs';
 import { operatorKey, operatorTests } from './operator.mjs';
 import { abortTest, singleUserTests } from './single_user.mjs';
 
@@ -135,6 +136,8 @@ try {
   await singleUserTests(browser, server, args, shot);
   await closePages();
   await householdReplayTests(browser, server, args, shot);
+  await closePages();
+  await rrulReplayTests(browser, server, args, shot);
   await closePages();
   await householdLiveTests(browser, server, args, shot);
   await closePages();

@@ -178,10 +178,27 @@ TEST_CASE("RRUL results: a file round trip recomputes to the same summary; a dam
   CHECK(refused.error().find("raw.rrul") != std::string::npos);
 
   doc = to_json(result);
-  doc["raw"]["rrul"]["udp_flows"][0]["udp"]["replies"][0]["tos_at_server"] = 300;
+  doc["raw"]["rrul"]["udp_flows"][0]["udp"]["replies"]["tos_at_server"][0] = 300;
   refused = result_from_json(doc);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().find("raw.rrul.udp_flows[0].udp.replies[0].tos_at_server") != std::string::npos);
+  CHECK(refused.error().find("raw.rrul.udp_flows[0].udp.replies.tos_at_server[0]") != std::string::npos);
+
+  // The columns: of one length, each reply to a request sent.
+  doc = to_json(result);
+  doc["raw"]["rrul"]["udp_flows"][1]["udp"]["replies"]["hold_us"].erase(0);
+  refused = result_from_json(doc);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().find("differ in length") != std::string::npos);
+  doc = to_json(result);
+  doc["raw"]["rrul"]["udp_flows"][1]["udp"]["replies"]["seq"][3] = 100000;
+  refused = result_from_json(doc);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().find("raw.rrul.udp_flows[1].udp.replies.seq[3]: no such request") != std::string::npos);
+  doc = to_json(result);
+  doc["raw"]["rrul"]["udp_flows"][1]["udp"]["sent_us"][2] = -5;
+  refused = result_from_json(doc);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().find("raw.rrul.udp_flows[1].udp.sent_us[2]") != std::string::npos);
 
   doc = to_json(result);
   doc["rrul_plan"]["voip_bytes"] = 20;

@@ -44,7 +44,8 @@ struct Sponsor {
 // What the results view shows, prepared once from a Result.
 struct ResultViewModel {
   TimeChart latency{"latency"};
-  TimeChart throughput{"throughput"};
+  TimeChart throughput{"throughput"};  // RRUL: the download per class
+  TimeChart upload{"upload"};          // RRUL only: the upload per class
   std::vector<BoxStats> boxes;
   // Household results only: each user's charts, in the summary's user
   // order (household_results_view.cpp builds them).

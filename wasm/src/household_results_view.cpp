@@ -14,20 +14,12 @@
 #include "bloatmeter/user_grading.hpp"
 #include "results_view.hpp"
 #include "udp_series_view.hpp"
+#include "text_format.hpp"
 #include "widgets.hpp"
 
 namespace bloatmeter::web {
 
 namespace {
-
-std::string strf(const char* f, ...) {
-  char buf[160];
-  va_list args;
-  va_start(args, f);
-  std::vsnprintf(buf, sizeof buf, f, args);
-  va_end(args);
-  return buf;
-}
 
 // A rate as people read it: two decimals under 10 Mbit/s, one above.
 std::string mbps(double v) { return strf(v < 10 ? "%.2f" : "%.1f", v); }

@@ -1,5 +1,7 @@
 #include "results_view.hpp"
 
+#include "rrul_results_view.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -106,6 +108,7 @@ void metric_card(const char* id, const Theme& t, float w, const char* title, con
 
 ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
   if (is_household(r)) return prepare_household_view(r, p);
+  if (is_rrul(r)) return prepare_rrul_view(r, p);
   ResultViewModel vm;
   const float total_s = static_cast<float>(r.plan.total_duration_us()) / 1e6f;
   vm.latency.set_axes("ms", total_s, 20);
@@ -167,6 +170,7 @@ ResultViewModel prepare_result_view(const Result& r, const Palette& p) {
 
 Action draw_results(const ShownResult& shown, const Theme& t, float width) {
   if (is_household(shown.result)) return draw_household_results(shown, t, width);
+  if (is_rrul(shown.result)) return draw_rrul_results(shown, t, width);
   const auto& s = shown.result.summary;
   const auto& p = t.palette;
   const bool wide = width >= t.pt(640);
@@ -333,6 +337,7 @@ std::string abort_sentence(const Result& r) {
 
 std::string describe_result(const ShownResult& shown) {
   if (is_household(shown.result)) return describe_household_result(shown);
+  if (is_rrul(shown.result)) return describe_rrul_result(shown);
   const auto& s = shown.result.summary;
   std::string out = shown.result.raw.aborted ? "Test aborted, partial result. " : "Test complete. ";
   if (const auto why = abort_sentence(shown.result); !why.empty()) out += why + " ";
