@@ -12,7 +12,9 @@
 
 namespace bloatmeter::cli {
 
-namespace {
+// Not an anonymous namespace: GCC warns of a coroutine frame's type there
+// (-Wsubobject-linkage) when the coroutine is a template.
+namespace page_fetch_detail {
 
 namespace http = beast::http;
 using Clock = std::chrono::steady_clock;
@@ -157,7 +159,7 @@ asio::awaitable<std::optional<ServerStatus>> status_of(ServerUrl url, asio::ssl:
   co_return s;
 }
 
-}  // namespace
+}  // namespace page_fetch_detail
 
 PageFetcher::PageFetcher(ServerUrl url, asio::ssl::context* tls, bool verify, RrulPageModel page,
                          std::optional<IpFamily> family)
@@ -174,19 +176,19 @@ void PageFetcher::stop() {
 
 void PageFetcher::load(std::function<void(PageTiming)> done) {
   auto timing = std::make_shared<PageTiming>();
-  timing->started = Clock::now();
-  asio::co_spawn(io_, load_page(url_, tls_, verify_, std::make_shared<const RrulPageModel>(page_), family_, timing),
+  timing->started = std::chrono::steady_clock::now();
+  asio::co_spawn(io_, page_fetch_detail::load_page(url_, tls_, verify_, std::make_shared<const RrulPageModel>(page_), family_, timing),
                  [timing, done = std::move(done)](std::exception_ptr e) {
                    if (e) {
                      timing->done.reset();
-                     timing->error = failure_text(e, kFetchTimeout);
+                     timing->error = failure_text(e, page_fetch_detail::kFetchTimeout);
                    }
                    done(*timing);
                  });
 }
 
 void PageFetcher::ask_status(std::string target, std::function<void(std::optional<ServerStatus>)> done) {
-  asio::co_spawn(io_, status_of(url_, tls_, verify_, family_, std::move(target)),
+  asio::co_spawn(io_, page_fetch_detail::status_of(url_, tls_, verify_, family_, std::move(target)),
                  [done = std::move(done)](std::exception_ptr e, std::optional<ServerStatus> s) {
                    done(e ? std::nullopt : std::move(s));
                  });

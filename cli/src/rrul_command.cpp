@@ -275,7 +275,7 @@ class RrulLoop {
   void on_cpu() {
     if (finished_) return;
     if (const auto share = sampler_.sample())
-      session_.on_cpu(RrulSession::Side::Client, {clock_.now(), share->process, share->machine});
+      session_.on_cpu(RrulSession::Side::Client, {clock_.now(), share->process, share->machine, share->waiting});
     if (TestClock::Clock::now() >= next_status_) {
       next_status_ = TestClock::Clock::now() + kStatusInterval;
       pages_.ask_status(status_target_, [this](std::optional<ServerStatus> s) {
@@ -283,7 +283,7 @@ class RrulLoop {
         boost::asio::post(run_.io, [this, s = std::move(*s)] {
           if (finished_) return;
           if (s.process && s.machine)
-            session_.on_cpu(RrulSession::Side::Server, {clock_.now(), *s.process, *s.machine});
+            session_.on_cpu(RrulSession::Side::Server, {clock_.now(), *s.process, *s.machine, std::nullopt});
           for (const auto& [flow, dscp] : s.flows)
             if (flow < kRrFlowBase) session_.on_flow_marking(flow, dscp);
         });

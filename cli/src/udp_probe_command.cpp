@@ -148,7 +148,7 @@ class ProbeRun {
       return;
     }
     const auto seq = tally_.next_request(now);
-    uw::encode_request({seq, session_.token, static_cast<std::uint64_t>(now), 0}, request_);
+    uw::encode_request({seq, session_.token, static_cast<std::uint64_t>(now), 0, std::nullopt}, request_);
     boost::system::error_code ec;
     socket_.send(asio::buffer(request_), 0, ec);  // a request the system would not send is simply lost
     // On a fixed schedule from the start, so a late wake-up is not carried on.

@@ -38,7 +38,11 @@ std::optional<int> dscp_from(const JsonReader& in, const std::string& key) {
 
 json cpu_to_json(const std::vector<RrulCpuSample>& samples) {
   json out = json::array();
-  for (const auto& s : samples) out.push_back({{"at_us", s.at_us}, {"process", s.process}, {"machine", s.machine}});
+  for (const auto& s : samples) {
+    json sample = {{"at_us", s.at_us}, {"process", s.process}, {"machine", s.machine}};
+    if (s.waiting) sample["waiting"] = *s.waiting;
+    out.push_back(std::move(sample));
+  }
   return out;
 }
 
@@ -51,6 +55,8 @@ std::vector<RrulCpuSample> cpu_from(const JsonReader& in, const std::string& key
     if (s.process < 0 || s.process > 1024) c.fail("process", "must be 0 to 1024 cores");
     s.machine = c.number("machine");
     if (s.machine < 0 || s.machine > 1) c.fail("machine", "must be 0 to 1");
+    s.waiting = c.optional_number("waiting");
+    if (s.waiting && (*s.waiting < 0 || *s.waiting > 1)) c.fail("waiting", "must be 0 to 1");
     out.push_back(s);
   }, kMaxCpuSamples);
   return out;

@@ -150,9 +150,10 @@ RrulPlan rrul_plan_from(const JsonReader& in) {
   plan.page = page_from(in.object("page"));
 
   const auto cpu = in.object("cpu");
-  only_keys(cpu, {"comment", "busy_limit", "starved_fraction"});
+  only_keys(cpu, {"comment", "busy_limit", "starved_fraction", "wait_limit"});
   plan.cpu.busy_limit = number_in(cpu, "busy_limit", 0.01, 1.0);
   plan.cpu.starved_fraction = number_in(cpu, "starved_fraction", 0.0, 1.0);
+  plan.cpu.wait_limit = number_in(cpu, "wait_limit", 0.01, 1.0);
 
   const auto score = in.object("score");
   only_keys(score, {"comment", "floor_ms", "loss_limit"});
@@ -219,7 +220,10 @@ json rrul_plan_to_json(const RrulPlan& p) {
             {"object_bytes", p.page.object_bytes},
             {"connections", p.page.connections},
             {"interval_us", p.page.interval_us}}},
-          {"cpu", {{"busy_limit", p.cpu.busy_limit}, {"starved_fraction", p.cpu.starved_fraction}}},
+          {"cpu",
+           {{"busy_limit", p.cpu.busy_limit},
+            {"starved_fraction", p.cpu.starved_fraction},
+            {"wait_limit", p.cpu.wait_limit}}},
           {"score", {{"floor_ms", p.score.floor_ms}, {"loss_limit", p.score.loss_limit}}},
           {"penalties",
            {{"syn_slew_ms", p.penalties.syn_slew_ms},

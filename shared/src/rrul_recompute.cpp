@@ -165,20 +165,23 @@ std::vector<RrulDirectionLoad> direction_loads(const Result& result, const std::
 }
 
 // A side is starved when, in more than starved_fraction of its samples
-// taken during the load, its machine was busy beyond busy_limit: no core
-// was left idle, so its timers and sockets waited for CPU. (Its process
-// alone may use several cores, one thread per job, without starving.)
+// taken during the load, its machine was busy beyond busy_limit (no core
+// was left idle, so its timers and sockets waited for CPU), or its test's
+// thread waited for a CPU beyond wait_limit of the time (its core shared
+// with other work while the machine had idle ones). Its process alone may
+// use several cores, one thread per job, without starving.
 std::optional<std::string> cpu_starved(const std::vector<RrulCpuSample>& samples, const PhaseWindow& load,
                                        const RrulCpuParams& p, const char* side) {
   std::size_t n = 0, busy = 0;
   for (const auto& s : samples) {
     if (!load.contains(s.at_us)) continue;
     ++n;
-    if (s.machine >= p.busy_limit) ++busy;
+    if (s.machine >= p.busy_limit || s.waiting.value_or(0) > p.wait_limit) ++busy;
   }
   if (n == 0 || static_cast<double>(busy) <= p.starved_fraction * static_cast<double>(n)) return std::nullopt;
-  return std::string("The ") + side + "'s machine was busy beyond " + figure_text("%.0f", p.busy_limit * 100) +
-         " % of its CPU in " +
+  return std::string("The ") + side + " was short of CPU (its machine busy beyond " +
+         figure_text("%.0f", p.busy_limit * 100) + " %, or its thread waiting for a core " +
+         figure_text("%.0f", p.wait_limit * 100) + " % of the time) in " +
          std::to_string(busy) + " of " + std::to_string(n) +
          " samples under load: it could not drive the test, so the figures may be its own.";
 }

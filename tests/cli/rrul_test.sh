@@ -78,13 +78,13 @@ primary = next(f['family'] for f in result['raw']['rrul']['families'] if f['stat
 for flow in result['raw']['rrul']['udp_flows']:
     if flow['kind'] != 'rr' or flow['family'] != primary:
         continue
-    sent = [r['sent_us'] for r in flow['udp']['requests']]
+    replies = flow['udp']['replies']  # columns (docs/method.md, raw.rrul)
     seen, rtts = set(), []
-    for r in flow['udp']['replies']:
-        if r['seq'] in seen:
+    for seq, rtt, hold in zip(replies['seq'], replies['rtt_us'], replies['hold_us']):
+        if seq in seen:
             continue
-        seen.add(r['seq'])
-        rtts.append((r['received_us'] - sent[r['seq']] - (r['server_send_us'] - r['server_recv_us'])) / 1000)
+        seen.add(seq)
+        rtts.append((rtt - hold) / 1000)
     ours, theirs = statistics.median(rtts), flent['Ping (ms) UDP ' + names[flow['class']]][1]
     assert abs(ours - theirs) <= max(0.05, 0.15 * ours), (flow['class'], ours, theirs)
 load = [l for l in result['summary']['rrul']['load'] if l['direction'] == 'download'][0]['payload_mbps']

@@ -4,10 +4,15 @@
 # `irtt server` in the server namespace), each with the reference
 # `ping -i 0.05` running beside it; prints one table of loaded latency.
 # Not part of the test suite (about 80 s a scenario with the standard plan).
+# With --client rrul, bloatmeter's own RRUL test (`bloatmeter rrul`) is the
+# bloatmeter run, and rrul_side_by_side.mjs compares it with Flent's class
+# by class; --marking adds two scenarios of "managed" whose path zeroes the
+# DSCP (bleach) or clears UDP's ECN bits (clearecn) both ways, which the
+# RRUL result must name.
 #
 #   bash tests/lab/setup-flent.sh        # once: flent, irtt, netperf (non-free)
-#   bash tests/lab/flent_side_by_side.sh [--scenarios LIST] [--client native|browser]
-#                                        [--plan standard|quick] [--length S] [--out DIR]
+#   bash tests/lab/flent_side_by_side.sh [--scenarios LIST] [--client native|browser|rrul]
+#                                        [--plan standard|quick] [--length S] [--marking] [--out DIR]
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -16,6 +21,7 @@ only=""
 client=native
 plan=standard
 length=30
+marking=0
 server="$root/build/native/server/bloatmeter-server"
 cli="$root/build/native/cli/bloatmeter"
 web="$root/build/web"
@@ -26,8 +32,9 @@ while [ $# -gt 0 ]; do
     --client) client="$2"; shift ;;
     --plan) plan="$2"; shift ;;
     --length) length="$2"; shift ;;
+    --marking) marking=1 ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "side-by-side: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -48,7 +55,7 @@ for tool in flent netperf netserver irtt; do
 done
 [ -x "$server" ] || { echo "side-by-side: no server at $server (bash scripts/build.sh)" >&2; exit 1; }
 native_check
-if [ "$client" = native ] && [ "$native_ok" = 0 ]; then echo "side-by-side: $native_why" >&2; exit 1; fi
+if [ "$client" != browser ] && [ "$native_ok" = 0 ]; then echo "side-by-side: $native_why" >&2; exit 1; fi
 
 mkdir -p "$out"
 manifest="$out/manifest.jsonl"
@@ -96,6 +103,15 @@ lab_on_exit() {
   for p in "${flent_pids[@]}"; do stop_pid "$p" TERM; done
 }
 
+scenarios() {  # the scenarios.conf lines, and with --marking the two marked ones
+  grep -v '^#' "$here/scenarios.conf"
+  if [ "$marking" = 1 ]; then
+    local managed
+    managed="$(awk '$1 == "managed"' "$here/scenarios.conf")"
+    awk '{ print "managed_bleached", $2 ",bleach", $3 ",bleach", "no", "no", $6 }' <<<"$managed"
+    awk '{ print "managed_clearecn", $2 ",clearecn", $3 ",clearecn", "no", "no", $6 }' <<<"$managed"
+  fi
+}
 while read -r name down up _ household _; do
   [ -n "$name" ] && [ "${name:0:1}" != "#" ] || continue
   case "$household" in only|full-only) continue ;; esac  # a scenario for household runs only (scenarios.conf)
@@ -104,6 +120,10 @@ while read -r name down up _ household _; do
   lab_shape down "$down" && lab_shape up "$up" || exit 1
   run_one "$name" "$client" "$down" "$up"
   run_flent "$name"
-done <"$here/scenarios.conf"
+done < <(scenarios)
 lab_down
-node "$here/side_by_side.mjs" "$manifest" "$flent_manifest"
+if [ "$client" = rrul ]; then
+  node "$here/rrul_side_by_side.mjs" "$manifest" "$flent_manifest"
+else
+  node "$here/side_by_side.mjs" "$manifest" "$flent_manifest"
+fi

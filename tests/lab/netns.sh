@@ -205,9 +205,10 @@ lab_shape() {
   if [ "$spec" = none ]; then
     tc -n "$ns" qdisc del dev "$dev" root 2>/dev/null || true
     lab_loss "$dir" ""
+    lab_marking "$dir" "" ""
     return 0
   fi
-  local rate latency burst rest kind="" loss="" noudp="" word
+  local rate latency burst rest kind="" loss="" noudp="" bleach="" clearecn="" word
   IFS=, read -r rate latency burst rest <<<"$spec"
   [ -n "$rate" ] && [ -n "$latency" ] && [ -n "$burst" ] || { echo "lab_shape: bad spec '$spec'" >&2; return 2; }
   for word in ${rest//,/ }; do
@@ -215,7 +216,9 @@ lab_shape() {
       fq) kind=fq ;;
       loss=*%) loss="${word#loss=}"; loss="${loss%\%}" ;;
       noudp) noudp=1 ;;
-      *) echo "lab_shape: unknown word '$word' in '$spec' (fq, loss=P%, noudp)" >&2; return 2 ;;
+      bleach) bleach=1 ;;
+      clearecn) clearecn=1 ;;
+      *) echo "lab_shape: unknown word '$word' in '$spec' (fq, loss=P%, noudp, bleach, clearecn)" >&2; return 2 ;;
     esac
   done
   case "$kind" in
@@ -224,6 +227,28 @@ lab_shape() {
   esac || return 2
   lab_loss "$dir" "$loss" || return 2
   [ -z "$noudp" ] || lab_block_udp "$dir"
+  lab_marking "$dir" "$bleach" "$clearecn" || return 2
+}
+
+# lab_marking down|up BLEACH CLEARECN: what the path does to the TOS byte
+# of the packets travelling that way, in the receiving namespace's mangle
+# PREROUTING chain (flushed first): BLEACH non-empty sets every DSCP to 0
+# (iptables' DSCP target), as a network that ignores markings does;
+# CLEARECN non-empty clears both ECN bits of every UDP datagram (the TOS
+# target with mask 0x03), as a middlebox that zeroes the TOS byte's low
+# bits does (TCP's ECN is the kernels' own and left alone). RRUL's marking
+# checks must name what was done (tests/lab/rrul_side_by_side.mjs).
+lab_marking() {
+  local dir="$1" bleach="$2" clearecn="$3" ns
+  if [ "$dir" = down ]; then ns="$LAB_NS_CLI"; else ns="$LAB_NS_SRV"; fi
+  if ! command -v iptables >/dev/null 2>&1; then
+    [ -z "$bleach$clearecn" ] && return 0
+    echo "lab_shape: bleach and clearecn need iptables (apt-get install iptables)" >&2
+    return 2
+  fi
+  ip netns exec "$ns" iptables -t mangle -F PREROUTING 2>/dev/null || true
+  [ -z "$bleach" ] || ip netns exec "$ns" iptables -t mangle -A PREROUTING -j DSCP --set-dscp 0 || return 2
+  [ -z "$clearecn" ] || ip netns exec "$ns" iptables -t mangle -A PREROUTING -p udp -j TOS --set-tos 0x00/0x03 || return 2
 }
 
 # lab_block_udp down|up: drops every UDP datagram travelling that way, in

@@ -99,7 +99,7 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP [CC_PAIR]
   local dir="$out/$scenario-$client-$(cc_label "$cc_pair")" url="http://$LAB_SRV_ADDR:8080" rc=0 i t_start t_end
   rm -rf "$dir"; mkdir -p "$dir/data"
   local why=""
-  [ "$client" = native ] && [ "$native_ok" = 0 ] && why="$native_why"
+  { [ "$client" = native ] || [ "$client" = rrul ]; } && [ "$native_ok" = 0 ] && why="$native_why"
   [ "$client" = household ] && [ "$household_ok" = 0 ] && why="$household_why"
   if [ -n "$why" ]; then
     echo "  $scenario/$client/$cc_pair: not run: $why"
@@ -150,9 +150,10 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP [CC_PAIR]
   sleep 0.5
   t_start=$(date +%s.%N)
   # In the background with `wait`, so that a signal reaches the trap at once.
-  if [ "$client" = native ] || [ "$client" = household ]; then
+  if [ "$client" = native ] || [ "$client" = household ] || [ "$client" = rrul ]; then
     local command=test
     [ "$client" = household ] && command=household
+    [ "$client" = rrul ] && command=rrul  # the lab has IPv4 only: the result says IPv6 was unreachable
     timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "$cli" "$command" "$url" --plan "$plan" --json "$dir/result.json" \
       >"$dir/client.log" 2>&1 &
   else

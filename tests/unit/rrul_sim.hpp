@@ -24,6 +24,7 @@ struct RrulSim {
   std::function<std::uint8_t(std::uint8_t)> path_up = [](std::uint8_t t) { return t; };
   std::function<std::uint8_t(std::uint8_t)> path_down = [](std::uint8_t t) { return t; };
   double client_machine_cpu = 0.4, server_machine_cpu = 0.4;  // under load
+  double client_waiting = 0.02;  // the client's thread waiting for a CPU, under load
   bool ipv6 = true;
 };
 
@@ -127,8 +128,9 @@ inline Result make_rrul_result(const RrulSim& sim) {
     raw.pages.push_back(p);
   }
   for (Micros at = 250'000; at <= end_us; at += 250'000) {
-    raw.client_cpu.push_back({at, 0.3, under_load(at) ? sim.client_machine_cpu : 0.05});
-    raw.server_cpu.push_back({at, 0.3, under_load(at) ? sim.server_machine_cpu : 0.05});
+    raw.client_cpu.push_back({at, 0.3, under_load(at) ? sim.client_machine_cpu : 0.05,
+                              under_load(at) ? sim.client_waiting : 0.0});
+    raw.server_cpu.push_back({at, 0.3, under_load(at) ? sim.server_machine_cpu : 0.05, std::nullopt});
   }
   raw.server_cpu_known = true;
   r.raw.rrul = std::move(raw);

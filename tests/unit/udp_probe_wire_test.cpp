@@ -35,7 +35,7 @@ TEST_CASE("a request: prefix, seq, token, client_send_us, reply_bytes, then zero
       0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,                                  //
       0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c,                                  // client_send_us
       0x34, 0x12,                                                                      // reply_bytes
-      0x00, 0x00,                                                                      // reserved
+      0x00, 0x00,                                                                      // reply_tos, flags: none asked
       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};                                 // padding
   INFO(kDocs);
   CHECK(std::equal(expected.begin(), expected.end(), datagram.begin(), datagram.end()));
@@ -45,6 +45,23 @@ TEST_CASE("a request: prefix, seq, token, client_send_us, reply_bytes, then zero
   CHECK(back->token == counting_token());
   CHECK(back->client_send_us == 0x0c0b0a0908070605ull);
   CHECK(back->reply_bytes == 0x1234);
+  CHECK_FALSE(back->reply_tos);
+}
+
+TEST_CASE("a request may ask its reply's TOS byte: byte 34, and bit 0 of byte 35 saying so") {
+  std::vector<std::uint8_t> datagram(uw::kG711DatagramBytes);
+  REQUIRE(uw::encode_request({7, counting_token(), 9, 0, std::uint8_t{0xb9}}, datagram));  // EF, ECT(1)
+  CHECK(datagram[34] == 0xb9);
+  CHECK(datagram[35] == 0x01);
+  auto back = uw::decode_request(datagram);
+  REQUIRE(back);
+  CHECK(back->reply_tos == std::optional<std::uint8_t>(0xb9));
+  // Byte 34 without the flag asks nothing (a request of an older client
+  // has zeros there).
+  datagram[35] = 0;
+  back = uw::decode_request(datagram);
+  REQUIRE(back);
+  CHECK_FALSE(back->reply_tos);
 }
 
 TEST_CASE("a reply: prefix, seq, reply_seq, requests_received, the three times, size, TOS, flags") {

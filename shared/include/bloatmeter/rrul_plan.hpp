@@ -43,12 +43,15 @@ struct RrulPageModel {
   std::int64_t total_bytes() const;
 };
 
-// A side whose machine was busy beyond `busy_limit` of all its cores in
-// more than `starved_fraction` of its samples under load could not drive
-// the test: the result is invalid.
+// A side could not drive the test (the result is invalid) when, in more
+// than `starved_fraction` of its samples under load, its machine was busy
+// beyond `busy_limit` of all its cores, or its test's thread spent more
+// than `wait_limit` of the time waiting for a CPU (a core shared with
+// other work: the machine may have idle cores elsewhere).
 struct RrulCpuParams {
   double busy_limit = 0.95;
   double starved_fraction = 0.25;
+  double wait_limit = 0.2;
 };
 
 struct RrulPlan {

@@ -104,11 +104,15 @@ struct RrulPageRecord {
 // Share of CPU a side used over the interval ending at at_us (client
 // clock; a server's samples are stamped when the client received them):
 // process, in cores (the test's own process; its event loop tops out at
-// 1); machine, the share of all the machine's cores that were busy.
+// 1); machine, the share of all the machine's cores that were busy;
+// waiting, the share of the time the test's own thread was ready to run
+// but waited for a CPU (the client's; absent where the system does not
+// say).
 struct RrulCpuSample {
   Micros at_us = 0;
   double process = 0;
   double machine = 0;
+  std::optional<double> waiting;
 };
 
 struct RrulRaw {

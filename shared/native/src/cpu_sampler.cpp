@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -29,6 +30,10 @@ CpuSampler::Times CpuSampler::read_times() {
       t.machine_known = true;
     }
   }
+  // /proc/thread-self/schedstat: "on-CPU ns, waited-on-a-runqueue ns, slices".
+  std::ifstream sched("/proc/thread-self/schedstat");
+  std::uint64_t on_cpu = 0, waited = 0;
+  if (sched >> on_cpu >> waited) t.run_delay_ns = waited;
   return t;
 }
 
@@ -43,6 +48,8 @@ std::optional<CpuShare> CpuSampler::sample() {
   if (now.machine_known && before.machine_known && now.total_ticks > before.total_ticks)
     share.machine = static_cast<double>(now.busy_ticks - before.busy_ticks) /
                     static_cast<double>(now.total_ticks - before.total_ticks);
+  if (now.run_delay_ns && before.run_delay_ns && *now.run_delay_ns >= *before.run_delay_ns)
+    share.waiting = std::min(1.0, static_cast<double>(*now.run_delay_ns - *before.run_delay_ns) / 1e9 / wall_s);
   return share;
 }
 
