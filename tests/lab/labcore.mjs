@@ -1,8 +1,9 @@
 // Pieces shared by the lab's checkers (compare.mjs, household_check.mjs,
-// side_by_side.mjs): the core's percentile, the summary's phase windows,
+// side_by_side.mjs, rrul_side_by_side.mjs): the core's percentile, the summary's phase windows,
 // ping logs and the windows cut from them, tc shapes, grades, loading a
 // result file.
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 export const BLOATED_MIN_MS = 50;  // a direction whose tbf buffer holds >= 50 ms is "bloated"
 
@@ -150,4 +151,25 @@ export function testOrigin(run, result, windows, c) {
   c(inRun, `meta.started_at (${result.meta.started_at}) is t = 0 of a test inside the client's run ` +
     `(test ${fmt(t0 - run.wall_start, 2)} s to ${fmt(t0 + lastEnd - run.wall_start, 2)} s after launch, client exited at ${fmt(run.wall_end - run.wall_start, 2)} s)`);
   return Number.isFinite(t0) ? t0 : null;
+}
+
+// A Flent run of flent_side_by_side.sh (its manifest line): the data file,
+// and its loaded window: the TCP streams run from DELAY = (TOTAL_LENGTH -
+// LENGTH) / 2 seconds after T0 for LENGTH seconds, the first second left
+// out (the streams ramping up). raw(name): the median of a series' raw
+// samples in the window; mean(name): the mean of its gridded values there.
+// Null when the run wrote no file.
+export function readFlentRun(run) {
+  if (!run || !run.flent || !existsSync(run.flent)) return null;
+  const d = JSON.parse(gunzipSync(readFileSync(run.flent)).toString('utf8'));
+  const m = d.metadata;
+  const t0 = Date.parse(m.T0) / 1000;
+  const delay = (m.TOTAL_LENGTH - m.LENGTH) / 2;
+  const from = t0 + delay + 1, to = t0 + delay + m.LENGTH;
+  const raw = (name) => median((d.raw_values?.[name] || []).filter((s) => s.t >= from && s.t < to && s.val != null).map((s) => s.val));
+  const mean = (name) => {
+    const ys = (d.results?.[name] || []).filter((y, i) => t0 + d.x_values[i] >= from && t0 + d.x_values[i] < to && y != null);
+    return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : null;
+  };
+  return { d, t0, delay, from, to, raw, mean };
 }

@@ -14,8 +14,7 @@
 // Prints a Markdown table and one line per check; exits 1 when a check
 // failed. No npm dependencies.
 import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { fmt, median, phaseWindows, pingWindow, readPing, rttTolerance } from './labcore.mjs';
+import { fmt, median, phaseWindows, pingWindow, readFlentRun, readPing, rttTolerance } from './labcore.mjs';
 
 const [bmPath, flentPath] = process.argv.slice(2);
 if (!bmPath || !flentPath) {
@@ -51,17 +50,9 @@ function bloatmeter(run) {
 }
 
 function flent(run) {
-  if (!run || !run.flent || !existsSync(run.flent)) return null;
-  const d = JSON.parse(gunzipSync(readFileSync(run.flent)).toString('utf8'));
-  const m = d.metadata;
-  const t0 = Date.parse(m.T0) / 1000;
-  const delay = (m.TOTAL_LENGTH - m.LENGTH) / 2;
-  const from = t0 + delay + 1, to = t0 + delay + m.LENGTH;
-  const raw = (name) => median((d.raw_values?.[name] || []).filter((s) => s.t >= from && s.t < to && s.val != null).map((s) => s.val));
-  const mean = (name) => {
-    const ys = (d.results?.[name] || []).filter((y, i) => t0 + d.x_values[i] >= from && t0 + d.x_values[i] < to && y != null);
-    return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : null;
-  };
+  const f = readFlentRun(run);
+  if (!f) return null;
+  const { d, t0, delay, from, to, raw, mean } = f;
   const udp = {};
   for (const [ours, theirs] of Object.entries(FLENT_CLASS)) udp[ours] = raw(`Ping (ms) UDP ${theirs}`);
   return { udp, mbps: (mean('TCP download sum') ?? 0) + (mean('TCP upload sum') ?? 0),

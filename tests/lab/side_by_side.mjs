@@ -9,8 +9,7 @@
 // left out (the streams ramping up), as bloatmeter's bidirectional phase
 // leaves out its first second. Prints a Markdown table. No npm dependencies.
 import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { fmt, median, phaseWindows, pingWindow, readPing } from './labcore.mjs';
+import { fmt, median, phaseWindows, pingWindow, readFlentRun, readPing } from './labcore.mjs';
 
 const [bmPath, flentPath] = process.argv.slice(2);
 if (!bmPath || !flentPath) {
@@ -34,17 +33,9 @@ function bloatmeter(run) {
 }
 
 function flent(run) {
-  if (!run || !run.flent || !existsSync(run.flent)) return null;
-  const d = JSON.parse(gunzipSync(readFileSync(run.flent)).toString('utf8'));
-  const m = d.metadata;
-  const t0 = Date.parse(m.T0) / 1000;
-  const delay = (m.TOTAL_LENGTH - m.LENGTH) / 2;
-  const from = t0 + delay + 1, to = t0 + delay + m.LENGTH;
-  const raw = (name) => median((d.raw_values?.[name] || []).filter((s) => s.t >= from && s.t < to && s.val != null).map((s) => s.val));
-  const mean = (name) => {
-    const ys = (d.results?.[name] || []).filter((y, i) => t0 + d.x_values[i] >= from && t0 + d.x_values[i] < to && y != null);
-    return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : null;
-  };
+  const f = readFlentRun(run);
+  if (!f) return null;
+  const { d, t0, delay, from, to, raw, mean } = f;
   const idle = median((d.raw_values?.['Ping (ms) ICMP'] || []).filter((s) => s.t < t0 + delay && s.val != null).map((s) => s.val));
   return {
     icmp: raw('Ping (ms) ICMP'), udp: raw('Ping (ms) UDP BE'), idle,
