@@ -63,7 +63,7 @@ const bm = lines(bmPath), fl = lines(flentPath);
 const scenarios = [...new Set([...bm.map((r) => r.scenario), ...fl.map((r) => r.scenario)])];
 console.log('\nRRUL under load: UDP request/response median RTT per class, ms; [reference ping in the same window]; ' +
   'TCP Mbit/s both directions summed.');
-console.log('\n| scenario | bloatmeter BE | CS1 | EF | Flent BE | BK | EF | bloatmeter Mbit/s | Flent Mbit/s | web score | composite | valid |');
+console.log('\n| scenario | bloatmeter BE | CS1 | EF | Flent BE | CS1 (BK) | EF | bloatmeter Mbit/s | Flent Mbit/s | web score | composite | valid |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const name of scenarios) {
   const b = bloatmeter(bm.find((r) => r.scenario === name));
@@ -72,7 +72,7 @@ for (const name of scenarios) {
   check(f !== null, `${name}: flent rrul finished and wrote its data file`);
   const cell = (v, ref) => `${fmt(v)}${ref !== undefined ? ` [${fmt(ref)}]` : ''}`;
   console.log(`| ${name} | ${b ? cell(b.rr.BE, b.ping) : '-'} | ${b ? fmt(b.rr.CS1) : '-'} | ${b ? fmt(b.rr.EF) : '-'} | ` +
-    `${f ? cell(f.udp.BE, f.ping) : '-'} | ${f ? fmt(f.udp.BK) : '-'} | ${f ? fmt(f.udp.EF) : '-'} | ` +
+    `${f ? cell(f.udp.BE, f.ping) : '-'} | ${f ? fmt(f.udp.CS1) : "-"} | ${f ? fmt(f.udp.EF) : '-'} | ` +
     `${b ? fmt(b.mbps) : '-'} | ${f ? fmt(f.mbps) : '-'} | ${b ? fmt(b.score.web, 0) : '-'} | ${b ? fmt(b.score.composite) : '-'} | ` +
     `${b ? (b.valid ? 'yes' : 'no') : '-'} |`);
   if (!b || !f) continue;
