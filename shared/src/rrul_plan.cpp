@@ -153,7 +153,8 @@ RrulPlan rrul_plan_from(const JsonReader& in) {
   only_keys(cpu, {"comment", "busy_limit", "starved_fraction", "wait_limit"});
   plan.cpu.busy_limit = number_in(cpu, "busy_limit", 0.01, 1.0);
   plan.cpu.starved_fraction = number_in(cpu, "starved_fraction", 0.0, 1.0);
-  plan.cpu.wait_limit = number_in(cpu, "wait_limit", 0.01, 1.0);
+  // Absent from results written before the thread's wait was judged.
+  if (cpu.has("wait_limit")) plan.cpu.wait_limit = number_in(cpu, "wait_limit", 0.01, 1.0);
 
   const auto score = in.object("score");
   only_keys(score, {"comment", "floor_ms", "loss_limit"});
