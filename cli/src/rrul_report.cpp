@@ -109,13 +109,14 @@ void print_rrul(const Result& result, std::ostream& out) {
   }
   out << "\n\n";
 
-  out << "Load (Mbit/s, payload; wire with headers and ACKs, estimated)";
+  out << "Load (Mbit/s: the load flows' payload + the realtime, VoIP and web components' = all the test carried; "
+         "wire with headers and ACKs, estimated)";
   if (result.raw.rrul && result.raw.rrul->pace_mbps)
     out << ", each flow capped at " << *result.raw.rrul->pace_mbps << " Mbit/s (--pace-mbps)";
   out << ":\n";
   for (const auto& l : s.load)
-    line(out, "  %-8s %9.1f (wire %.1f)  EF %s%s, CS1 %s%s", std::string(to_string(l.direction)).c_str(),
-         l.payload_mbps, l.wire_mbps, percent(l.ef_share ? std::optional<double>(*l.ef_share * 100) : std::nullopt).c_str(),
+    line(out, "  %-8s %9.1f + %.1f = %.1f (wire %.1f)  EF %s%s, CS1 %s%s", std::string(to_string(l.direction)).c_str(),
+         l.payload_mbps, l.components_mbps, l.payload_mbps + l.components_mbps, l.wire_mbps, percent(l.ef_share ? std::optional<double>(*l.ef_share * 100) : std::nullopt).c_str(),
          l.ef_ideal ? "" : " (over the ideal 30 %)",
          percent(l.cs1_share ? std::optional<double>(*l.cs1_share * 100) : std::nullopt).c_str(),
          l.cs1_ideal ? "" : " (not within 0.5-5 %)");

@@ -1,10 +1,12 @@
 #include "bloatmeter/flent_export.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 
 #include "bloatmeter/rrul_plan.hpp"
+#include "bloatmeter/rrul_series.hpp"
 #include "bloatmeter/throughput_window.hpp"
 #include "bloatmeter/udp_series.hpp"
 #include "bloatmeter/version.hpp"
@@ -85,18 +87,14 @@ std::optional<json> flent_document(const Result& r) {
     const std::string prefix = dir == Direction::Upload ? "TCP upload " : "TCP download ";
     std::map<std::string, std::vector<std::optional<double>>> per_class;
     std::vector<std::optional<double>> sum(points);
-    for (const auto& flow : raw.tcp_flows) {
-      if (flow.direction != dir) continue;
-      auto& series = per_class[flent_class(flow.cls)];
-      series.resize(points);
-      for (const auto& t : r.raw.throughput) {
-        if (t.stream != flow.id || t.direction != dir || t.duration_us <= 0) continue;
-        const auto i = static_cast<std::size_t>(t.start_us / step);
-        if (i >= points) continue;
-        const double mbps = static_cast<double>(t.bytes) * 8.0 / static_cast<double>(t.duration_us);
-        series[i] = series[i].value_or(0) + mbps;
-        sum[i] = sum[i].value_or(0) + mbps;
-      }
+    for (DscpClass cls : {DscpClass::Be, DscpClass::Cs1, DscpClass::Cs5, DscpClass::Ef}) {
+      const bool ran = std::any_of(raw.tcp_flows.begin(), raw.tcp_flows.end(),
+                                   [&](const RrulTcpFlowRecord& f) { return f.direction == dir && f.cls == cls; });
+      if (!ran) continue;
+      auto series = rrul_class_throughput(r, dir, cls, step, points);
+      for (std::size_t i = 0; i < points; ++i)
+        if (series[i]) sum[i] = sum[i].value_or(0) + *series[i];
+      per_class[flent_class(cls)] = std::move(series);
     }
     // As Flent's own "average" runner: over the classes with a value there.
     std::vector<std::optional<double>> avg(points);
@@ -128,15 +126,10 @@ std::optional<json> flent_document(const Result& r) {
     const std::string name = "Ping (ms) UDP " + flent_class(flow.cls);
     std::vector<std::optional<double>> series(points);
     json samples = json::array();
-    std::vector<bool> seen(flow.udp.request_sent_us.size(), false);
-    for (const auto& reply : flow.udp.replies) {
-      if (seen[reply.seq]) continue;
-      seen[reply.seq] = true;
-      const Micros sent = flow.udp.request_sent_us[reply.seq];
-      const double rtt = static_cast<double>(reply.received_us - sent - (reply.server_send_us - reply.server_recv_us)) / 1000.0;
-      const auto i = static_cast<std::size_t>(std::llround(static_cast<double>(sent) / static_cast<double>(step)));
-      if (i < points) series[i] = rtt;
-      samples.push_back({{"t", *t0 + static_cast<double>(sent) / 1e6}, {"val", rtt}, {"seq", reply.seq}});
+    for (const auto& trip : udp_round_trips(flow.udp)) {
+      const auto i = static_cast<std::size_t>(std::llround(static_cast<double>(trip.sent_us) / static_cast<double>(step)));
+      if (i < points) series[i] = trip.rtt_ms;
+      samples.push_back({{"t", *t0 + static_cast<double>(trip.sent_us) / 1e6}, {"val", trip.rtt_ms}, {"seq", trip.seq}});
     }
     raw_values[name] = samples;
     add_series(name, series, "ms");

@@ -13,11 +13,6 @@
 namespace bloatmeter {
 namespace {
 
-std::optional<double> median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return percentile_sorted(values, 50);
-}
-
 // A flow's records in sequence order, each sequence number once (the first
 // record of a duplicate counts).
 std::vector<const TimedMessage*> by_seq(const std::vector<TimedMessage>& records) {

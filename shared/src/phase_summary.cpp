@@ -9,11 +9,6 @@
 namespace bloatmeter::detail {
 namespace {
 
-std::optional<double> median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return percentile_sorted(values, 50);
-}
-
 bool is_valid(const PhaseSummary& s, double min_answered_ratio) {
   // An empty graded phase proves nothing, so it cannot be valid; an empty
   // ungraded one (a warm-up nobody probed) is not judged.

@@ -2,15 +2,11 @@
 
 #include <algorithm>
 
+#include "bloatmeter/stats.hpp"
 #include "bloatmeter/udp_series.hpp"
 
 namespace bloatmeter::detail {
 namespace {
-
-std::optional<double> median_of(std::vector<double> values) {
-  const auto stats = summarize(values);
-  return stats ? std::optional<double>(stats->median) : std::nullopt;
-}
 
 double ms(Micros us) { return static_cast<double>(us) / 1000.0; }
 
@@ -70,12 +66,8 @@ UdpDirectionSummary voip_direction(const UdpDirectionCounts& counts, const std::
 
 std::vector<double> rrul_udp_rtts_ms(const UdpRaw& raw, std::uint32_t first, std::uint32_t end) {
   std::vector<double> out;
-  std::vector<bool> seen(raw.request_sent_us.size(), false);
-  for (const auto& r : raw.replies) {
-    if (r.seq < first || r.seq >= end || seen[r.seq]) continue;
-    seen[r.seq] = true;
-    out.push_back(ms(r.received_us - raw.request_sent_us[r.seq] - (r.server_send_us - r.server_recv_us)));
-  }
+  for (const auto& trip : udp_round_trips(raw))
+    if (trip.seq >= first && trip.seq < end) out.push_back(trip.rtt_ms);
   return out;
 }
 

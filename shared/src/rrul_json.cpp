@@ -251,6 +251,7 @@ json rrul_summary_to_json(const RrulSummary& s) {
   for (const auto& l : s.load)
     load.push_back({{"direction", to_string(l.direction)},
                     {"payload_mbps", l.payload_mbps},
+                    {"components_mbps", l.components_mbps},
                     {"wire_mbps", l.wire_mbps},
                     {"ef_share", opt(l.ef_share)},
                     {"cs1_share", opt(l.cs1_share)},

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bloatmeter/phase_windows.hpp"
+#include "bloatmeter/stats.hpp"
 #include "bloatmeter/udp_series.hpp"
 #include "rrul_flow_figures.hpp"
 #include "figure_text.hpp"
@@ -16,11 +17,6 @@ using detail::summarize_rrul_pages;
 using detail::summarize_rrul_tcp_flows;
 using detail::summarize_rrul_tcp_rr;
 using detail::summarize_rrul_udp_flow;
-
-std::optional<double> median_of(const std::vector<double>& values) {
-  const auto stats = summarize(values);
-  return stats ? std::optional<double>(stats->median) : std::nullopt;
-}
 
 const PhaseWindow* window_named(const std::vector<PhaseWindow>& windows, const char* name) {
   for (const auto& w : windows)
@@ -117,10 +113,13 @@ RrulDelayRise delay_rise(const std::vector<RrulUdpFlowSummary>& flows, IpFamily 
 // Each direction's payload and wire rate over the load's measured window:
 // TCP data with its headers (at the flow's own segment size when known),
 // the ACKs that data drew from the other direction, and the UDP datagrams.
+// The other components' payload apart: the UDP datagrams each way, and the
+// bodies of the pages started in the window (with their headers and ACKs
+// on the wire), since they share the line with the load flows.
 std::vector<RrulDirectionLoad> direction_loads(const Result& result, const std::vector<RrulTcpFlowSummary>& flows,
                                                const PhaseWindow& load, const RrulPlan& plan) {
   const double seconds = static_cast<double>(load.measured_length_us()) / 1e6;
-  double payload[2] = {0, 0}, wire[2] = {0, 0};
+  double payload[2] = {0, 0}, components[2] = {0, 0}, wire[2] = {0, 0};
   const auto index = [](Direction d) { return d == Direction::Download ? 0 : 1; };
   const auto& raw = *result.raw.rrul;
   for (std::size_t i = 0; i < flows.size() && i < raw.tcp_flows.size(); ++i) {
@@ -140,6 +139,19 @@ std::vector<RrulDirectionLoad> direction_loads(const Result& result, const std::
       if (r.seq >= first && r.seq < end) ++replies;
     wire[index(Direction::Upload)] += udp_wire_bytes(bytes, end - first, f.family, plan.wire);
     wire[index(Direction::Download)] += udp_wire_bytes(bytes, static_cast<double>(replies), f.family, plan.wire);
+    components[index(Direction::Upload)] += bytes * (end - first);
+    components[index(Direction::Download)] += bytes * static_cast<double>(replies);
+  }
+  {
+    // The pages go over the primary family (page_fetch.cpp).
+    double page_bytes = 0;
+    for (const auto& page : raw.pages)
+      if (page.started_us >= load.measured_start_us && page.started_us < load.end_us)
+        page_bytes += static_cast<double>(page.bytes);
+    const auto w = estimate_tcp_wire(page_bytes, primary_family(raw), plan.wire);
+    components[index(Direction::Download)] += w.payload_bytes;
+    wire[index(Direction::Download)] += w.data_wire_bytes;
+    wire[index(Direction::Upload)] += w.ack_wire_bytes;
   }
   std::vector<RrulTcpFlow> figures;
   for (const auto& f : flows) figures.push_back(f.figures);
@@ -150,6 +162,7 @@ std::vector<RrulDirectionLoad> direction_loads(const Result& result, const std::
     l.direction = d;
     if (seconds > 0) {
       l.payload_mbps = payload[index(d)] * 8.0 / seconds / 1e6;
+      l.components_mbps = components[index(d)] * 8.0 / seconds / 1e6;
       l.wire_mbps = wire[index(d)] * 8.0 / seconds / 1e6;
     }
     for (const auto& s : shares)

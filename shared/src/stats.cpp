@@ -16,6 +16,11 @@ std::optional<double> percentile_sorted(std::span<const double> sorted, double p
   return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
 }
 
+std::optional<double> median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return percentile_sorted(values, 50);
+}
+
 std::optional<double> jitter(std::span<const double> in_order) {
   if (in_order.size() < 2) return std::nullopt;
   double total = 0;

@@ -120,4 +120,17 @@ const UdpPhaseSummary* UdpSeriesSummary::phase(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<UdpRoundTrip> udp_round_trips(const UdpRaw& raw) {
+  std::vector<UdpRoundTrip> out;
+  std::vector<bool> seen(raw.request_sent_us.size(), false);
+  for (const auto& r : raw.replies) {
+    if (r.seq >= seen.size() || seen[r.seq]) continue;
+    seen[r.seq] = true;
+    const Micros sent = raw.request_sent_us[r.seq];
+    const Micros held = r.server_send_us - r.server_recv_us;
+    out.push_back({r.seq, sent, static_cast<double>(r.received_us - sent - held) / 1000.0});
+  }
+  return out;
+}
+
 }  // namespace bloatmeter

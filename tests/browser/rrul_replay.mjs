@@ -38,6 +38,17 @@ export async function rrulReplayTests(browser, server, args, shot) {
   for (const cls of ['BE IPv4', 'CS1 IPv4', 'EF IPv4', 'BE IPv6', 'CS1 IPv6', 'EF IPv6'])
     check(new RegExp(`${cls}: delay rise -?[0-9.]+ ms, jitter [0-9.]+ ms, loss [0-9.]+ %, marking preserved\\.`).test(mirror),
       `the equalizer states ${cls}'s delay, jitter, loss and marking`);
+  // The round-trip distribution per class: its median under load is the
+  // report's "RTT load" of the class's request/response flow (first family).
+  for (const cls of ['EF', 'CS1', 'BE']) {
+    const row = stdout.split('\n').find((l) => new RegExp(`^\\s+rr\\s+${cls}\\s+IPv4\\s`).test(l));
+    const reported = row ? row.trim().split(/\s+/)[4] : undefined;
+    const shown = (mirror.match(new RegExp(`Round trips ${cls} loaded: median ([0-9.]+) ms, 95th percentile ([0-9.]+) ms\\.`)) || []);
+    check(reported !== undefined && shown[1] !== undefined && Math.abs(Number(shown[1]) - Number(reported)) <= 0.11 &&
+          Number(shown[2]) >= Number(shown[1]),
+      `the ${cls} round-trip distribution under load has the report's median (${shown[1]} vs ${reported} ms) and a 95th percentile above it (${shown[2]})`);
+  }
+  check(/Round trips idle \(all classes\): median [0-9.]+ ms/.test(mirror), 'the idle round-trip distribution is drawn beside them');
   await page.screenshot({ path: shot('rrul-replay-desktop.png') });
   await page.mouse.wheel(0, 1400);
   await page.waitForTimeout(600);

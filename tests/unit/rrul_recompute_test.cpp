@@ -74,11 +74,19 @@ TEST_CASE("RRUL recompute: the chosen delays, rates and page times come back fro
   REQUIRE(s.load.size() == 2);
   for (const auto& l : s.load) {
     CHECK(l.payload_mbps == doctest::Approx(80.0));
-    CHECK(l.wire_mbps > l.payload_mbps);  // headers, ACKs and the UDP flows
+    CHECK(l.wire_mbps > l.payload_mbps + l.components_mbps);  // headers, ACKs
     REQUIRE(l.cs1_share);
     CHECK(*l.cs1_share == doctest::Approx(0.25));
     CHECK_FALSE(l.cs1_ideal);
   }
+  // The other components over the 4 s window, per family: VoIP 3 x 400 x
+  // 172 bytes and the realtime flows 3 x 20 x 64 each way (every request
+  // answered), and downstream the 4 pages started in it, 126 kB each.
+  const double families = s.udp_flows.size() / 6.0;
+  const double udp_mbps = families * (3 * 400 * 172 + 3 * 20 * 64) * 8 / 4e6;
+  CHECK(s.load[1].direction == Direction::Upload);
+  CHECK(s.load[1].components_mbps == doctest::Approx(udp_mbps));
+  CHECK(s.load[0].components_mbps == doctest::Approx(udp_mbps + 4 * 126'000 * 8 / 4e6));
   CHECK(has_penalty(s, RrulPenaltyId::Cs1AsBe));
   CHECK_FALSE(has_penalty(s, RrulPenaltyId::SynSlew));
   CHECK_FALSE(has_penalty(s, RrulPenaltyId::NoIpv6));

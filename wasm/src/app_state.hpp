@@ -46,6 +46,7 @@ struct ResultViewModel {
   TimeChart latency{"latency"};
   TimeChart throughput{"throughput"};  // RRUL: the download per class
   TimeChart upload{"upload"};          // RRUL only: the upload per class
+  TimeChart latency_cdf{"latency-cdf"};  // RRUL only: round trips' CDF per class (x in ms, y in %)
   std::vector<BoxStats> boxes;
   // Household results only: each user's charts, in the summary's user
   // order (household_results_view.cpp builds them).

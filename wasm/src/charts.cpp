@@ -52,7 +52,7 @@ void draw_time_chart(const TimeChart& c, const Theme& th, ImVec2 size) {
   float y_max = c.y_min_top;
   for (const auto& s : c.series)
     for (const auto& pt : s.points) y_max = std::max(y_max, pt.v);
-  y_max = nice_ceiling(y_max * 1.05f);
+  y_max = c.y_top > 0 ? c.y_top : nice_ceiling(y_max * 1.05f);
   const float t_max = c.t_max > 0 ? c.t_max : 1;
   auto X = [&](float t) { return a.x + std::clamp(t / t_max, 0.0f, 1.0f) * w; };
   auto Y = [&](float v) { return b.y - std::clamp(v / y_max, 0.0f, 1.0f) * h; };
@@ -76,8 +76,10 @@ void draw_time_chart(const TimeChart& c, const Theme& th, ImVec2 size) {
     dl->AddText(ImVec2(a.x - ts.x - th.pt(6), Y(v) - ts.y * 0.5f), to_u32(p.text_muted), lbl.c_str());
   }
   dl->AddText(ImVec2(origin.x, origin.y - th.pt(6)), to_u32(p.text_muted), c.unit.c_str());
-  for (float t = 0; t <= t_max + 1e-3f; t += t_max > 20 ? 10 : (t_max > 8 ? 2 : 1)) {
-    const std::string lbl = axis_label(t) + " s";
+  // About eight x labels, on round values.
+  const float x_step = nice_ceiling(t_max / 8);
+  for (float t = 0; t <= t_max + 1e-3f; t += x_step) {
+    const std::string lbl = axis_label(t) + " " + c.x_unit;
     const ImVec2 ts = ImGui::CalcTextSize(lbl.c_str());
     dl->AddText(ImVec2(std::min(X(t) - ts.x * 0.5f, b.x - ts.x), b.y + th.pt(4)), to_u32(p.text_muted), lbl.c_str());
   }
@@ -110,7 +112,7 @@ void draw_time_chart(const TimeChart& c, const Theme& th, ImVec2 size) {
     dl->AddLine(ImVec2(X(t), a.y), ImVec2(X(t), b.y), to_u32(p.text, 0.5f), 1.0f);
     std::string text;
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%.1f s", t);
+    std::snprintf(buf, sizeof buf, "%.1f %s", t, c.x_unit.c_str());
     text = buf;
     for (const auto& s : c.series)
       if (const auto* pt = nearest(s, t); pt && std::fabs(pt->t - t) < t_max * 0.05f) {

@@ -1,7 +1,8 @@
 #pragma once
-// Time-series charts drawn with ImGui's draw lists (ImPlot is not packaged):
-// lines over time with shaded phase bands, a hover read-out, and a
-// per-phase distribution (box) chart.
+// Charts drawn with ImGui's draw lists (ImPlot is not packaged): lines over
+// time with shaded phase bands and a hover read-out (the same chart draws a
+// distribution's CDF, its x axis in ms), and a per-phase distribution (box)
+// chart.
 #include <string>
 #include <vector>
 
@@ -12,7 +13,7 @@
 namespace bloatmeter::web {
 
 struct ChartPoint {
-  float t;  // seconds since the test started
+  float t;  // x: seconds since the test started (a CDF: the value, in the chart's x_unit)
   float v;
 };
 
@@ -34,8 +35,10 @@ struct TimeChart {
   explicit TimeChart(const char* chart_id) : id(chart_id) {}
   const char* id;         // ImGui id, unique per chart
   std::string unit;       // "ms", "Mbit/s"
-  float t_max = 0;      // x axis length (seconds)
+  std::string x_unit = "s";  // a CDF's: "ms"
+  float t_max = 0;      // x axis length (in x_unit)
   float y_min_top = 0;  // the y axis reaches at least this
+  float y_top = 0;      // when set, the y axis ends exactly here (a CDF's 100 %)
   std::vector<ChartBand> bands;
   std::vector<ChartSeries> series;
 

@@ -5,6 +5,9 @@
 #include <cstdio>
 
 #include "bloatmeter/rrul_plan.hpp"
+#include "bloatmeter/rrul_series.hpp"
+#include "bloatmeter/stats.hpp"
+#include "bloatmeter/udp_series.hpp"
 #include "charts.hpp"
 #include "results_view.hpp"
 #include "text_format.hpp"
@@ -81,6 +84,24 @@ std::vector<EqualizerRow> equalizer(const RrulSummary& s) {
 
 std::string score_text(std::optional<double> v) { return v ? strf("%.0f", *v) : kDash; }
 
+// A sample's CDF as a chart series: x the value (ms), y the percentage of
+// samples at or below it.
+ChartSeries cdf_series(std::string name, ImVec4 color, std::vector<double> values) {
+  ChartSeries s{std::move(name), color, {}, false, 0};
+  std::sort(values.begin(), values.end());
+  const auto n = values.size();
+  for (std::size_t i = 0; i < n; ++i)
+    s.points.push_back({static_cast<float>(values[i]), 100.0f * static_cast<float>(i + 1) / static_cast<float>(n)});
+  return s;
+}
+
+// Where the x axis must reach for a CDF: its 99th percentile (a lone
+// outlier would squash the rest against the axis).
+float cdf_reach(const ChartSeries& cdf) {
+  const auto i = std::min(cdf.points.size() - 1, cdf.points.size() * 99 / 100);
+  return cdf.points[i].t;
+}
+
 }  // namespace
 
 bool is_rrul(const Result& r) { return r.meta.mode == kRrulMode; }
@@ -112,43 +133,52 @@ ResultViewModel prepare_rrul_view(const Result& r, const Palette& p) {
   std::optional<IpFamily> primary;
   for (const auto& f : raw.families)
     if (f.state == RrulFamilyState::Used && !primary) primary = f.family;
-  // Round trips of the UDP request/response flows, first family, per class.
+  // Round trips of the UDP request/response flows, first family, per class:
+  // over time, and their distribution under load (the measured window,
+  // after the discarded span) beside the idle phases' (all classes).
+  const auto load_it = std::find_if(r.raw.phases.begin(), r.raw.phases.end(),
+                                    [](const PhaseRecord& ph) { return ph.name == kRrulLoad; });
+  const PhaseRecord* load_phase = load_it == r.raw.phases.end() ? nullptr : &*load_it;
+  std::vector<double> idle_ms;
+  float cdf_top = 0.5f;  // ms: a LAN's round trips still get an axis of their own
   for (const auto& f : raw.udp_flows) {
     if (f.kind != RrulUdpKind::RequestResponse || (primary && f.family != *primary)) continue;
     ChartSeries s{std::string(to_string(f.cls)) + " round trip", class_color(p, f.cls), {}, false,
                   static_cast<float>(f.udp.interval_us) * 3.0f / 1e6f};
-    std::vector<bool> seen(f.udp.request_sent_us.size(), false);
-    for (const auto& reply : f.udp.replies) {
-      if (seen[reply.seq]) continue;
-      seen[reply.seq] = true;
-      const Micros sent = f.udp.request_sent_us[reply.seq];
-      s.points.push_back({static_cast<float>(sent) / 1e6f,
-                          static_cast<float>(reply.received_us - sent - (reply.server_send_us - reply.server_recv_us)) /
-                              1000.0f});
+    std::vector<double> loaded_ms;
+    for (const auto& trip : udp_round_trips(f.udp)) {
+      s.points.push_back({static_cast<float>(trip.sent_us) / 1e6f, static_cast<float>(trip.rtt_ms)});
+      if (load_phase && trip.sent_us >= load_phase->start_us + skip && trip.sent_us < load_phase->end_us)
+        loaded_ms.push_back(trip.rtt_ms);
+      else if (!load_phase || trip.sent_us < load_phase->start_us || trip.sent_us >= load_phase->end_us)
+        idle_ms.push_back(trip.rtt_ms);
     }
+    auto cdf = cdf_series(std::string(to_string(f.cls)) + " loaded", class_color(p, f.cls), std::move(loaded_ms));
+    if (!cdf.points.empty()) cdf_top = std::max(cdf_top, cdf_reach(cdf));
+    vm.latency_cdf.series.push_back(std::move(cdf));
     std::sort(s.points.begin(), s.points.end(), [](const ChartPoint& a, const ChartPoint& b) { return a.t < b.t; });
     vm.latency.series.push_back(std::move(s));
   }
+  {
+    auto idle = cdf_series("idle (all classes)", p.text_muted, std::move(idle_ms));
+    if (!idle.points.empty()) cdf_top = std::max(cdf_top, cdf_reach(idle));
+    vm.latency_cdf.series.insert(vm.latency_cdf.series.begin(), std::move(idle));
+  }
+  vm.latency_cdf.set_axes("%", nice_ceiling(cdf_top * 1.2f), 100);
+  vm.latency_cdf.x_unit = "ms";
+  vm.latency_cdf.y_top = 100;
   // Throughput per class and direction (both families together).
   const Micros step = r.plan.throughput_interval_us;
   for (Direction d : {Direction::Download, Direction::Upload}) {
     auto& chart = d == Direction::Download ? vm.throughput : vm.upload;
     for (DscpClass c : {DscpClass::Be, DscpClass::Cs1, DscpClass::Cs5, DscpClass::Ef}) {
-      std::vector<double> bins(static_cast<std::size_t>(r.plan.total_duration_us() / std::max<Micros>(step, 1)) + 2, -1);
-      for (const auto& flow : raw.tcp_flows) {
-        if (flow.direction != d || flow.cls != c) continue;
-        for (const auto& t : r.raw.throughput) {
-          if (t.stream != flow.id || t.direction != d || t.duration_us <= 0) continue;
-          const auto i = static_cast<std::size_t>(t.start_us / std::max<Micros>(step, 1));
-          if (i >= bins.size()) continue;
-          bins[i] = std::max(bins[i], 0.0) + static_cast<double>(t.bytes) * 8.0 / static_cast<double>(t.duration_us);
-        }
-      }
+      const auto bins = rrul_class_throughput(r, d, c, step,
+                                              static_cast<std::size_t>(r.plan.total_duration_us() / std::max<Micros>(step, 1)) + 2);
       ChartSeries s{std::string(to_string(c)), class_color(p, c), {}, false, static_cast<float>(step) * 2.5f / 1e6f};
       for (std::size_t i = 0; i < bins.size(); ++i)
-        if (bins[i] >= 0)
+        if (bins[i])
           s.points.push_back({static_cast<float>((static_cast<double>(i) + 0.5) * static_cast<double>(step) / 1e6),
-                              static_cast<float>(bins[i])});
+                              static_cast<float>(*bins[i])});
       if (!s.points.empty()) chart.series.push_back(std::move(s));
     }
   }
@@ -240,6 +270,9 @@ Action draw_rrul_results(const ShownResult& shown, const Theme& t, float width) 
   section_title(t, "Round trips (UDP request/response)");
   legend(t, shown.view.latency.series, width);
   draw_time_chart(shown.view.latency, t, ImVec2(width, t.pt(wide ? 180 : 140)));
+  section_title(t, "Round-trip distribution");
+  legend(t, shown.view.latency_cdf.series, width);
+  draw_time_chart(shown.view.latency_cdf, t, ImVec2(width, t.pt(wide ? 180 : 150)));
   section_title(t, "Download per class");
   legend(t, shown.view.throughput.series, width);
   draw_time_chart(shown.view.throughput, t, ImVec2(width, t.pt(wide ? 150 : 120)));
@@ -251,8 +284,9 @@ Action draw_rrul_results(const ShownResult& shown, const Theme& t, float width) 
   section_title(t, "Bandwidth shares and penalties");
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   for (const auto& l : s.load)
-    ImGui::Text("%s: %.1f Mbit/s (%.1f on the wire); EF %s, CS1 %s", l.direction == Direction::Download ? "Download" : "Upload",
-                l.payload_mbps, l.wire_mbps, maybe(l.ef_share ? std::optional<double>(*l.ef_share * 100) : std::nullopt, "%.0f %%").c_str(),
+    ImGui::Text("%s: load flows %.1f Mbit/s, with the other components %.1f (%.1f on the wire); EF %s, CS1 %s",
+                l.direction == Direction::Download ? "Download" : "Upload", l.payload_mbps,
+                l.payload_mbps + l.components_mbps, l.wire_mbps, maybe(l.ef_share ? std::optional<double>(*l.ef_share * 100) : std::nullopt, "%.0f %%").c_str(),
                 maybe(l.cs1_share ? std::optional<double>(*l.cs1_share * 100) : std::nullopt, "%.0f %%").c_str());
   if (s.penalties.empty()) ImGui::TextColored(p.good, "No penalties.");
   for (const auto& pen : s.penalties) ImGui::TextColored(p.warn, "%s", pen.detail.c_str());
@@ -276,6 +310,13 @@ std::string describe_rrul_result(const ShownResult& shown) {
     out += std::string(to_string(e.cls)) + " " + family_name(e.family) + ": delay rise " + maybe(e.rise_ms, "%.1f ms") +
            ", jitter " + maybe(e.jitter_ms, "%.1f ms") + ", loss " + maybe(e.loss_percent, "%.2f %%") + ", marking " +
            e.marking + ". ";
+  // The distribution chart's figures: each line's median and 95th percentile.
+  for (const auto& cdf : shown.view.latency_cdf.series) {
+    std::vector<double> sorted;
+    for (const auto& pt : cdf.points) sorted.push_back(pt.t);
+    out += "Round trips " + cdf.name + ": median " + maybe(percentile_sorted(sorted, 50), "%.1f ms") +
+           ", 95th percentile " + maybe(percentile_sorted(sorted, 95), "%.1f ms") + ". ";
+  }
   if (s.penalties.empty()) out += "No penalties.";
   for (const auto& pen : s.penalties) out += "Penalty " + std::string(to_string(pen.id)) + ": " + pen.detail + " ";
   return out + describe_confidence_and_origin(shown);

@@ -68,8 +68,9 @@ struct RrulTcpFlowSummary {
 // (rrul_wire.hpp).
 struct RrulDirectionLoad {
   Direction direction = Direction::Download;
-  double payload_mbps = 0;
-  double wire_mbps = 0;  // this direction's data and UDP packets, and the ACKs of the other direction's data
+  double payload_mbps = 0;     // the TCP load flows' payload
+  double components_mbps = 0;  // the other components' payload: UDP datagrams, and downstream the page bodies
+  double wire_mbps = 0;  // all of this direction's data and UDP packets with headers, and the ACKs of the other direction's data
   std::optional<double> ef_share, cs1_share;
   bool cs1_ideal = false, ef_ideal = false;
 };

@@ -13,6 +13,10 @@ namespace bloatmeter {
 // Empty input has no percentile.
 std::optional<double> percentile_sorted(std::span<const double> sorted, double p);
 
+// The median of samples in any order (percentile_sorted's 50th after
+// sorting a copy). Empty input has none.
+std::optional<double> median_of(std::vector<double> values);
+
 // Mean absolute difference of consecutive samples, in arrival order: the
 // jitter a real-time stream feels. Fewer than two samples have none.
 std::optional<double> jitter(std::span<const double> in_order);

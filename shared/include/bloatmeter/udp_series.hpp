@@ -1,6 +1,7 @@
 #pragma once
 // The UDP series' figures (docs/method.md §3, "A second series over UDP"),
 // derived from raw.udp alone, as every summary figure is from raw samples.
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -28,5 +29,17 @@ std::pair<std::uint32_t, std::uint32_t> udp_seqs_sent_in(const std::vector<Micro
                                                           Micros to_us);
 // one direction's counts and one-way delays as the summary shows them.
 UdpDirectionSummary udp_direction_summary(const UdpDirectionCounts& counts, const std::vector<double>& one_way_ms);
+
+// One answered request's round trip: its first reply's arrival less its
+// sending, less the time the server held it (its receive to its send), so
+// the figure is the network's alone.
+struct UdpRoundTrip {
+  std::uint32_t seq = 0;
+  Micros sent_us = 0;  // client clock
+  double rtt_ms = 0;
+};
+// Every answered request's round trip, in the order the replies arrived
+// (a duplicate reply adds nothing).
+std::vector<UdpRoundTrip> udp_round_trips(const UdpRaw& raw);
 
 }  // namespace bloatmeter
