@@ -39,23 +39,21 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$plan" in
-  quick) client_limit=90 ;;
-  standard) client_limit=150 ;;
-  *) echo "side-by-side: unknown plan $plan" >&2; exit 2 ;;
-esac
-
 # shellcheck source=netns.sh
 source "$here/netns.sh"
 # shellcheck source=runner.sh
 source "$here/runner.sh"
+client_limit="$(plan_client_limit "$plan")" || { echo "side-by-side: unknown plan $plan" >&2; exit 2; }
 lab_require || exit 1
 for tool in flent netperf netserver irtt; do
   command -v "$tool" >/dev/null || { echo "side-by-side: no $tool: run bash tests/lab/setup-flent.sh" >&2; exit 1; }
 done
-[ -x "$server" ] || { echo "side-by-side: no server at $server (bash scripts/build.sh)" >&2; exit 1; }
-native_check
-if [ "$client" != browser ] && [ "$native_ok" = 0 ]; then echo "side-by-side: $native_why" >&2; exit 1; fi
+if [ "$client" = browser ]; then
+  [ -x "$server" ] || { echo "side-by-side: no server at $server (bash scripts/build.sh)" >&2; exit 1; }
+  native_check
+else
+  native_lab_ready side-by-side || exit 1
+fi
 
 mkdir -p "$out"
 manifest="$out/manifest.jsonl"
@@ -69,6 +67,17 @@ flent_pids=()
 run_flent() {  # run_flent SCENARIO
   local scenario="$1" dir="$out/$1-flent" rc=0 t_start t_end
   rm -rf "$dir"; mkdir -p "$dir"
+  # The same congestion control as the bloatmeter run beside it (run_one's
+  # pair, LAB_CC or CUBIC both ends): until 2026-12-07 Flent's netperf ran
+  # the namespaces' default (this machine's BBR) beside a CUBIC bloatmeter,
+  # and the two tools' queues were not comparable.
+  local cc_cli cc_srv
+  cc_cli="$(cc_of "" client)" cc_srv="$(cc_of "" server)"
+  if ! set_cc "$cc_cli" "$cc_srv"; then
+    restore_cc
+    echo "  $scenario/flent: not run: cannot set TCP congestion control $cc_cli/$cc_srv"
+    return
+  fi
   ip netns exec "$LAB_NS_SRV" timeout 300 netserver -D -L "$LAB_SRV_ADDR" >"$dir/netserver.log" 2>&1 &
   flent_pids+=($!)
   ip netns exec "$LAB_NS_SRV" timeout 300 irtt server -b "$LAB_SRV_ADDR" >"$dir/irtt.log" 2>&1 &
@@ -90,11 +99,12 @@ run_flent() {  # run_flent SCENARIO
   flent_pids=()
   lab_kill_ns "$LAB_NS_SRV"
   lab_kill_ns "$LAB_NS_CLI"
+  restore_cc
   local file
   file="$(ls "$dir"/rrul-*.flent.gz 2>/dev/null | head -n1)"
-  echo "  $scenario/flent: exit $rc in $(awk -v a="$t_start" -v b="$t_end" 'BEGIN{printf "%.1f", b-a}') s${file:+, $(basename "$file")}"
-  printf '{"scenario":"%s","flent":"%s","ping":"%s/ping.log","wall_start":%s,"wall_end":%s,"exit_code":%s}\n' \
-    "$scenario" "$file" "$dir" "$t_start" "$t_end" "$rc" >>"$flent_manifest"
+  echo "  $scenario/flent: exit $rc in $(awk -v a="$t_start" -v b="$t_end" 'BEGIN{printf "%.1f", b-a}') s${file:+, $(basename "$file")}; TCP congestion control $cc_cli (client) / $cc_srv (server)"
+  printf '{"scenario":"%s","flent":"%s","ping":"%s/ping.log","cc":"%s/%s","wall_start":%s,"wall_end":%s,"exit_code":%s}\n' \
+    "$scenario" "$file" "$dir" "$cc_cli" "$cc_srv" "$t_start" "$t_end" "$rc" >>"$flent_manifest"
   sleep 1
 }
 lab_on_exit() {

@@ -15,6 +15,9 @@
 # CLIENT: browser (headless Chromium), native (`bloatmeter test`), household
 # (`bloatmeter household`, the four simulated users).
 
+# client_prefix: words run before the client inside its namespace (a
+# caller's `taskset -c N`, rrul_starved.sh); empty by default.
+client_prefix=()
 srv_pid=""
 ping_pid=""
 client_pid=""
@@ -66,6 +69,23 @@ native_check() {
   fi
   "$cli" test --help >/dev/null 2>&1 || { native_ok=0; native_why="'bloatmeter test --help' fails: the native client has no test command"; }
   "$cli" household --help >/dev/null 2>&1 || { household_ok=0; household_why="'bloatmeter household --help' fails: the native client has no household command"; }
+}
+
+# The client's time limit for a plan, in seconds (nothing for an unknown plan).
+plan_client_limit() {
+  case "$1" in
+    quick) echo 90 ;;
+    standard) echo 150 ;;
+    *) return 1 ;;
+  esac
+}
+
+# For the scripts that run the native client: is there a server and a
+# client to run? Prints why not, prefixed with WHO, and returns 1.
+native_lab_ready() {  # native_lab_ready WHO
+  [ -x "$server" ] || { echo "$1: no server at $server (bash scripts/build.sh)" >&2; return 1; }
+  native_check
+  [ "$native_ok" = 1 ] || { echo "$1: $native_why" >&2; return 1; }
 }
 
 stop_pid() {  # stop_pid PID SIGNAL: signal it, wait up to 5 s, then KILL
@@ -154,7 +174,7 @@ run_one() {  # run_one SCENARIO CLIENT DOWN UP [CC_PAIR]
     local command=test
     [ "$client" = household ] && command=household
     [ "$client" = rrul ] && command=rrul  # the lab has IPv4 only: the result says IPv6 was unreachable
-    timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "$cli" "$command" "$url" --plan "$plan" --json "$dir/result.json" \
+    timeout "$client_limit" ip netns exec "$LAB_NS_CLI" "${client_prefix[@]}" "$cli" "$command" "$url" --plan "$plan" --json "$dir/result.json" \
       >"$dir/client.log" 2>&1 &
   else
     timeout "$client_limit" ip netns exec "$LAB_NS_CLI" node "$here/browser_run.mjs" "$url/" "$dir/result.json" --plan "$plan" \
