@@ -178,25 +178,29 @@ std::vector<RrulDirectionLoad> direction_loads(const Result& result, const std::
 }
 
 // A side is starved when, in more than starved_fraction of its samples
-// taken during the load, its machine was busy beyond busy_limit (no core
-// was left idle, so its timers and sockets waited for CPU), or its test's
-// thread waited for a CPU beyond wait_limit of the time (its core shared
-// with other work while the machine had idle ones). Its process alone may
-// use several cores, one thread per job, without starving.
-std::optional<std::string> cpu_starved(const std::vector<RrulCpuSample>& samples, const PhaseWindow& load,
+// taken during the test (every phase: the idle phases' figures are the
+// ideal the loaded ones are scaled against, and a client pinned beside
+// busy programs read its idle jitter 26 times too high while its load
+// figures moved little; docs/lab.md), its machine was busy beyond
+// busy_limit (no core was left idle, so its timers and sockets waited for
+// CPU), or its test's thread waited for a CPU beyond wait_limit of the time
+// (its core shared with other work while the machine had idle ones). Its
+// process alone may use several cores, one thread per job, without
+// starving.
+std::optional<std::string> cpu_starved(const std::vector<RrulCpuSample>& samples, Micros from_us, Micros to_us,
                                        const RrulCpuParams& p, const char* side) {
   std::size_t n = 0, busy = 0;
   for (const auto& s : samples) {
-    if (!load.contains(s.at_us)) continue;
+    if (s.at_us < from_us || s.at_us >= to_us) continue;
     ++n;
     if (s.machine >= p.busy_limit || s.waiting.value_or(0) > p.wait_limit) ++busy;
   }
   if (n == 0 || static_cast<double>(busy) <= p.starved_fraction * static_cast<double>(n)) return std::nullopt;
   return std::string("The ") + side + " was short of CPU (its machine busy beyond " +
-         figure_text("%.0f", p.busy_limit * 100) + " %, or its thread waiting for a core " +
+         figure_text("%.0f", p.busy_limit * 100) + " %, or its thread waiting for a core more than " +
          figure_text("%.0f", p.wait_limit * 100) + " % of the time) in " +
          std::to_string(busy) + " of " + std::to_string(n) +
-         " samples under load: it could not drive the test, so the figures may be its own.";
+         " samples during the test: it could not drive the test, so the figures may be its own.";
 }
 
 RrulValidity validity(const Result& result, const PhaseWindow* load, const RrulPlan& plan) {
@@ -208,8 +212,13 @@ RrulValidity validity(const Result& result, const PhaseWindow* load, const RrulP
   if (!load) {
     v.reasons.push_back("The load phase never ran.");
   } else {
-    if (auto r = cpu_starved(raw.client_cpu, *load, plan.cpu, "client")) v.reasons.push_back(*r);
-    if (auto r = cpu_starved(raw.server_cpu, *load, plan.cpu, "server")) v.reasons.push_back(*r);
+    Micros from_us = load->start_us, to_us = load->end_us;  // widened to every phase that ran
+    for (const auto& ph : result.raw.phases) {
+      from_us = std::min(from_us, ph.start_us);
+      to_us = std::max(to_us, ph.end_us);
+    }
+    if (auto r = cpu_starved(raw.client_cpu, from_us, to_us, plan.cpu, "client")) v.reasons.push_back(*r);
+    if (auto r = cpu_starved(raw.server_cpu, from_us, to_us, plan.cpu, "server")) v.reasons.push_back(*r);
     std::vector<double> lag;
     for (const auto& l : result.raw.client_lag)
       if (load->contains(l.at_us)) lag.push_back(l.lag_ms);

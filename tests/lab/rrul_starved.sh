@@ -4,7 +4,7 @@
 # runs twice: as it normally runs, then pinned (taskset) to one core that
 # BUSY busy loops also hold, as on a machine whose other work takes the
 # CPU. The first result must be valid; the second invalid with a reason
-# naming the client's CPU. The busy loops are bounded (timeout) and killed
+# naming the client's CPU. The busy loops are bounded (each its own clock) and killed
 # after the run. Not part of the test suite (about 45 s).
 #
 #   bash tests/lab/rrul_starved.sh [--plan quick|standard] [--busy N] [--out DIR]
@@ -58,8 +58,11 @@ mv "$out/managed-rrul-cubic" "$out/normal"
 
 core=$(( $(nproc) - 1 ))
 echo "rrul-starved: the client pinned to CPU $core beside $busy busy loops"
+# Each loop is one process (taskset execs bash), bounded by its own clock,
+# so killing its PID stops it: a `timeout` in between would leave its
+# child spinning when killed.
 for _ in $(seq "$busy"); do
-  taskset -c "$core" timeout $((client_limit + 30)) bash -c 'while :; do :; done' &
+  taskset -c "$core" bash -c 'end=$((SECONDS + $0)); while [ "$SECONDS" -lt "$end" ]; do :; done' $((client_limit + 30)) &
   busy_pids+=($!)
 done
 client_prefix=(taskset -c "$core")

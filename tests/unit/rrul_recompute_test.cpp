@@ -156,6 +156,19 @@ TEST_CASE("RRUL recompute: a side short of CPU makes the result invalid, with it
   REQUIRE(s.validity.reasons.size() == 1);
   CHECK(s.validity.reasons[0].find("The client was short of CPU") != std::string::npos);
 
+  // Its idle phases count too: they are the ideal the loaded figures are
+  // scaled against. Waiting 15 % of the time there (4 of the test's 9
+  // seconds) is starved; 5 % everywhere is not.
+  sim = bloated();
+  sim.client_waiting_idle = 0.15;
+  s = recompute_rrul(make_rrul_result(sim));
+  CHECK_FALSE(s.validity.valid);
+  REQUIRE(s.validity.reasons.size() == 1);
+  CHECK(s.validity.reasons[0].find("samples during the test") != std::string::npos);
+  sim = bloated();
+  sim.client_waiting = sim.client_waiting_idle = 0.05;
+  CHECK(recompute_rrul(make_rrul_result(sim)).validity.valid);
+
   result = make_rrul_result(bloated());
   result.raw.aborted = true;
   result.raw.abort_reason = "the connection to the test server was lost";

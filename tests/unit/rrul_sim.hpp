@@ -25,6 +25,7 @@ struct RrulSim {
   std::function<std::uint8_t(std::uint8_t)> path_down = [](std::uint8_t t) { return t; };
   double client_machine_cpu = 0.4, server_machine_cpu = 0.4;  // under load
   double client_waiting = 0.02;  // the client's thread waiting for a CPU, under load
+  double client_waiting_idle = 0.0;  // and in the idle phases
   bool ipv6 = true;
 };
 
@@ -129,7 +130,7 @@ inline Result make_rrul_result(const RrulSim& sim) {
   }
   for (Micros at = 250'000; at <= end_us; at += 250'000) {
     raw.client_cpu.push_back({at, 0.3, under_load(at) ? sim.client_machine_cpu : 0.05,
-                              under_load(at) ? sim.client_waiting : 0.0});
+                              under_load(at) ? sim.client_waiting : sim.client_waiting_idle});
     raw.server_cpu.push_back({at, 0.3, under_load(at) ? sim.server_machine_cpu : 0.05, std::nullopt});
   }
   raw.server_cpu_known = true;
