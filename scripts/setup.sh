@@ -18,7 +18,7 @@ packages=(
   dpkg-dev python3
   flent python3-matplotlib
   iproute2 iputils-ping tcpdump iptables
-  clang-14 libfuzzer-14-dev
+  clang-14 libfuzzer-14-dev lld-14
   systemd
   prometheus
   lintian mmdebstrap
