@@ -371,9 +371,7 @@ int run_rrul(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   auto families = reach_families(*run, *options, endpoints);
   if (run->stops.received()) return kExitAborted;
-  std::optional<IpFamily> primary;
-  for (const auto& f : families)
-    if (f.state == RrulFamilyState::Used && !primary) primary = f.family;
+  const auto primary = rrul_primary_family(families);
   if (!primary) {
     err << "bloatmeter rrul: cannot reach " << run->url.origin() << ":";
     for (const auto& f : families)

@@ -117,9 +117,7 @@ std::optional<json> flent_document(const Result& r) {
 
   // Pings: the UDP request/response flows of the first family, each round
   // trip on the grid point of its send time and in the raw values.
-  std::optional<IpFamily> primary;
-  for (const auto& f : raw.families)
-    if (f.state == RrulFamilyState::Used && !primary) primary = f.family;
+  const auto primary = rrul_primary_family(raw.families);
   std::vector<std::vector<std::optional<double>>> pings;
   for (const auto& flow : raw.udp_flows) {
     if (flow.kind != RrulUdpKind::RequestResponse || (primary && flow.family != *primary)) continue;

@@ -87,11 +87,7 @@ std::optional<double> udp_loss_loaded(const std::vector<RrulUdpFlowSummary>& flo
   return worst;
 }
 
-IpFamily primary_family(const RrulRaw& raw) {
-  for (const auto& f : raw.families)
-    if (f.state == RrulFamilyState::Used) return f.family;
-  return IpFamily::V4;
-}
+IpFamily primary_family(const RrulRaw& raw) { return rrul_primary_family(raw.families).value_or(IpFamily::V4); }
 
 // The one-way delay rise under load of the primary family's best-effort
 // VoIP flow (the traffic with no priority), each direction.

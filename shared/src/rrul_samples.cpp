@@ -25,4 +25,10 @@ std::optional<RrulUdpKind> rrul_udp_kind_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<IpFamily> rrul_primary_family(const std::vector<RrulFamilyRecord>& families) {
+  for (const auto& f : families)
+    if (f.state == RrulFamilyState::Used) return f.family;
+  return std::nullopt;
+}
+
 }  // namespace bloatmeter

@@ -130,9 +130,7 @@ ResultViewModel prepare_rrul_view(const Result& r, const Palette& p) {
   }
   if (!r.raw.rrul) return vm;
   const auto& raw = *r.raw.rrul;
-  std::optional<IpFamily> primary;
-  for (const auto& f : raw.families)
-    if (f.state == RrulFamilyState::Used && !primary) primary = f.family;
+  const auto primary = rrul_primary_family(raw.families);
   // Round trips of the UDP request/response flows, first family, per class:
   // over time, and their distribution under load (the measured window,
   // after the discarded span) beside the idle phases' (all classes).

@@ -129,4 +129,9 @@ struct RrulRaw {
   std::optional<int> pace_mbps;
 };
 
+// The primary family: the first of `families` that carried flows (the
+// client records IPv4 first). The pages go over it, and the figures drawn
+// for one family only are its. None when no family was used.
+std::optional<IpFamily> rrul_primary_family(const std::vector<RrulFamilyRecord>& families);
+
 }  // namespace bloatmeter
