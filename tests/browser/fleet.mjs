@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { check, clickAction, clickControl, controlLabels, mirrorOf, openPage, startServer } from './harness.mjs';
+import { check, clickAction, clickControl, controlLabels, mirrorOf, openPage, section, startServer } from './harness.mjs';
 import { signIn } from './operator.mjs';
 
 const fleetKey = 'e2e-fleet-home-key-8d1c55e0';
@@ -63,7 +63,7 @@ export async function fleetTests(browser, args, shot) {
       `connect_origins=${home} ${near} ${down}\n`);
     servers.push(siteServer);
 
-    console.log('fleet: the nearest of three servers, the list, a pick');
+    section('fleet: the nearest of three servers, the list, a pick');
     {
       const { page, errors } = await openPage(browser, site + '/', { width: 1280, height: 800 },
         { deviceScaleFactor: 2, beforeLoad: slowHome(home) });
@@ -91,7 +91,7 @@ export async function fleetTests(browser, args, shot) {
       check(unexpected(errors).length === 0, `no other console errors (${unexpected(errors).join(' | ')})`);
     }
 
-    console.log('fleet: a phone');
+    section('fleet: a phone');
     {
       const { page, errors } = await openPage(browser, site + '/', { width: 360, height: 640 },
         { deviceScaleFactor: 3, isMobile: true, hasTouch: true, beforeLoad: slowHome(home) });
@@ -102,7 +102,7 @@ export async function fleetTests(browser, args, shot) {
       check(unexpected(errors).length === 0, `no other console errors on a phone (${unexpected(errors).join(' | ')})`);
     }
 
-    console.log('fleet: a test on the nearest server, stored on the home');
+    section('fleet: a test on the nearest server, stored on the home');
     {
       const { page, errors } = await openPage(browser, site + '/?autostart=1&plan=quick', { width: 1280, height: 800 },
         { beforeLoad: slowHome(home) });
@@ -140,7 +140,7 @@ export async function fleetTests(browser, args, shot) {
       check(unexpected(operatorErrors).length === 0, `no other console errors (${unexpected(operatorErrors).join(' | ')})`);
     }
 
-    console.log('fleet: an invalid list');
+    section('fleet: an invalid list');
     {
       writeList({ format: 'bloatmeter-servers', version: 1, servers: [{ name: 'Home', url: 'home.example', telemetry_home: true }] });
       const { page, errors } = await openPage(browser, site + '/', { width: 1280, height: 800 });

@@ -128,6 +128,18 @@ const openContexts = new Set();
 
 // Closes every page opened so far: a page left open keeps drawing and would
 // compete for the CPU with the next test's measurements.
+// Prints a section's title, and how long the section before it took (where
+// the suite's minutes go: docs/testing.md). section(null) ends the last one.
+let sectionTitle = null;
+let sectionStart = 0;
+export function section(title) {
+  const now = Date.now();
+  if (sectionTitle !== null) console.log(`  (${((now - sectionStart) / 1000).toFixed(1)} s: ${sectionTitle})`);
+  sectionTitle = title;
+  sectionStart = now;
+  if (title !== null) console.log(title);
+}
+
 export async function closePages() {
   for (const c of openContexts) await c.close();
   openContexts.clear();

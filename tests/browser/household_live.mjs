@@ -3,11 +3,11 @@
 // to completion, the saved file, the server's stored summary, an abort.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { check, clickAction, openPage, startServer } from './harness.mjs';
+import { check, clickAction, openPage, section, startServer } from './harness.mjs';
 import { householdFigures } from './household_replay.mjs';
 
 export async function householdLiveTests(browser, server, args, shot) {
-  console.log('household: the mode switch, then a quick run in the browser');
+  section('household: the mode switch, then a quick run in the browser');
   const { page, errors } = await openPage(browser, server.url + '?plan=quick', { width: 1280, height: 800 });
   await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
   await clickAction(page, 'Virtual household test');
@@ -78,7 +78,7 @@ export async function householdLiveTests(browser, server, args, shot) {
 
 // A server that dies while the users run: the run stops, marked aborted.
 export async function householdAbortTest(browser, args, shot) {
-  console.log('household: the connection is lost while the users run');
+  section('household: the connection is lost while the users run');
   // No grace on SIGTERM (--drain-seconds 0): the server goes at once, as a
   // crash or a pulled cable would take it.
   const doomed = await startServer(args.server, args['web-root'], ['--drain-seconds', '0']);
@@ -92,7 +92,7 @@ export async function householdAbortTest(browser, args, shot) {
   await page.screenshot({ path: shot('household-aborted-desktop.png') });
   check(!/restarted/.test(mirror), `a server gone at once is not told as a restart (${mirror.slice(0, 120)}…)`);
 
-  console.log('household: the server restarts while the users run');
+  section('household: the server restarts while the users run');
   // SIGTERM with a 2 s grace: still running when it ends, the user lanes
   // and the probe lane are closed with 1012 (Service Restart).
   const restarting = await startServer(args.server, args['web-root'], ['--drain-seconds', '2']);

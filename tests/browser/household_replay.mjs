@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { check, clickAction, measured, openPage } from './harness.mjs';
+import { check, clickAction, measured, openPage, section } from './harness.mjs';
 
 const run = promisify(execFile);
 const gradeRe = '(A\\+|A|B|C|D|F|none)';
@@ -36,7 +36,7 @@ async function replay(page, file) {
 }
 
 export async function householdReplayTests(browser, server, args, shot) {
-  console.log('household: a result made by the native client, replayed');
+  section('household: a result made by the native client, replayed');
   const cli = args.cli || path.resolve(path.dirname(args.server), '../cli/bloatmeter');
   check(existsSync(cli), `the native client is built (${cli})`);
   const file = path.join(args.artifacts, 'household-result.json');
@@ -71,7 +71,7 @@ export async function householdReplayTests(browser, server, args, shot) {
   await page.screenshot({ path: shot('household-replay-phone.png') });
   check(errors.length === 0, `no console errors in the household replay (${errors.join(' | ')})`);
 
-  console.log('household: stored by the server, opened by a share link, on a phone');
+  section('household: stored by the server, opened by a share link, on a phone');
   const posted = await fetch(server.url + 'api/results', { method: 'POST', body: readFileSync(file) });
   const stored = await posted.json();
   check(posted.status === 201 && stored.overall === hh.grade && stored.summary.household.grade === hh.grade,
@@ -93,7 +93,7 @@ export async function householdReplayTests(browser, server, args, shot) {
     `Save as PNG on a phone gives the whole one-column view (${phoneSize.w}x${phoneSize.h} at pixel ratio 3)`);
   check(phoneErrors.length === 0, `no console errors on the phone (${phoneErrors.join(' | ')})`);
 
-  console.log('household: replay from disk, with no server');
+  section('household: replay from disk, with no server');
   const { page: offline, errors: offlineErrors } = await openPage(browser, 'file://' + path.resolve(args['web-root'], 'index.html'), { width: 1280, height: 800 });
   await offline.waitForFunction(() => ['ready', 'error', 'ui'].includes(document.body.dataset.state), null, { timeout: 30000 });
   check(measured(await replay(offline, file)) === measured(mirror), 'the page opened from disk replays the same household result');

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, clickAction, clickControl, mirrorOf, openPage } from './harness.mjs';
+import { check, clickAction, clickControl, mirrorOf, openPage, section } from './harness.mjs';
 
 export const operatorKey = 'e2e-operator-key-2f9c41d7';
 
@@ -28,7 +28,7 @@ export async function signIn(page, key, viaEnter) {
 }
 
 export async function operatorTests(browser, server, args, shot) {
-  console.log('operator view: the tests this server stored, for its operator');
+  section('operator view: the tests this server stored, for its operator');
   const started = Date.now();
   // One result of known figures besides the suite's runs.
   const posted = await fetch(server.url + 'api/results', { method: 'POST', body: readFileSync(fixture),
@@ -127,7 +127,7 @@ export async function operatorTests(browser, server, args, shot) {
   const unexpected = errors.filter((e) => !e.includes('401'));
   check(unexpected.length === 0, `no other console errors (${unexpected.join(' | ')})`);
 
-  console.log('operator view: on a phone');
+  section('operator view: on a phone');
   const { page: phone, errors: phoneErrors } = await openPage(browser, server.url + '#operator', { width: 360, height: 640 },
     { deviceScaleFactor: 3, isMobile: true, hasTouch: true });
   await phone.waitForSelector('body[data-state="operator-key"]', { timeout: 30000 });

@@ -9,12 +9,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { check, openPage } from './harness.mjs';
+import { check, openPage, section } from './harness.mjs';
 
 const run = promisify(execFile);
 
 export async function rrulReplayTests(browser, server, args, shot) {
-  console.log('rrul: a result file replayed');
+  section('rrul: a result file replayed');
   const text = gunzipSync(readFileSync(new URL('../fixtures/rrul-quick.json.gz', import.meta.url))).toString();
   const file = path.join(args.artifacts, 'rrul-quick.json');
   writeFileSync(file, text);

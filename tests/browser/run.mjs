@@ -2,7 +2,7 @@
 // in headless Chromium. Screenshots go to --artifacts.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { check, clickAction, closePages, launchBrowser, openPage, parseArgs, startServer, summary } from './harness.mjs';
+import { check, clickAction, closePages, launchBrowser, openPage, parseArgs, section, startServer, summary } from './harness.mjs';
 import { fleetTests } from './fleet.mjs';
 import { householdAbortTest, householdLiveTests } from './household_live.mjs';
 import { householdReplayTests } from './household_replay.mjs';
@@ -18,7 +18,7 @@ const { browser, close } = await launchBrowser();
 const shot = (name) => path.join(args.artifacts, name);
 
 try {
-  console.log('skeleton: desktop, high-DPI');
+  section('skeleton: desktop, high-DPI');
   {
     const { page, errors } = await openPage(browser, server.url, { width: 1280, height: 800 }, { deviceScaleFactor: 2 });
     await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
@@ -44,7 +44,7 @@ try {
   }
 
   await closePages();
-  console.log('skeleton: phone, touch');
+  section('skeleton: phone, touch');
   {
     const { page, errors } = await openPage(browser, server.url, { width: 360, height: 640 },
       { deviceScaleFactor: 3, isMobile: true, hasTouch: true });
@@ -54,7 +54,7 @@ try {
   }
 
   await closePages();
-  console.log('skeleton: server gone');
+  section('skeleton: server gone');
   {
     const { page, errors } = await openPage(browser, server.url, { width: 800, height: 600 });
     await page.route('**/api/health', (route) => route.abort('connectionrefused'));
@@ -70,7 +70,7 @@ try {
   }
 
   await closePages();
-  console.log('busy server: a second tab when the server may run one test');
+  section('busy server: a second tab when the server may run one test');
   {
     // Two tabs of one customer against a server that may run one test at a
     // time (max_tests=1): the second is told the server is busy and when to
@@ -97,7 +97,7 @@ try {
   }
 
   await closePages();
-  console.log('restarting server: a tab opened while it drains, a test its restart cuts');
+  section('restarting server: a tab opened while it drains, a test its restart cuts');
   {
     // SIGTERM with a 15 s grace (--drain-seconds) while a test runs: a tab
     // opened meanwhile is told the server is restarting; the running test
@@ -157,6 +157,7 @@ try {
   console.log('  FAIL ' + (e.stack || e));
   check(false, 'the browser test ran to the end');
 } finally {
+  section(null);
   await close();
   await server.stop();
 }

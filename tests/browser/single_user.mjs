@@ -6,7 +6,7 @@ import path from 'node:path';
 import { withHeldProbes } from '../fixtures/held_probes.mjs';
 import { withUdpSeries } from '../fixtures/udp_series.mjs';
 import { withOwnDelay } from '../fixtures/own_delay.mjs';
-import { check, clickAction, measured, openPage, startServer } from './harness.mjs';
+import { check, clickAction, measured, openPage, section, startServer } from './harness.mjs';
 
 const gradeRe = /Overall grade (A\+|A|B|C|D|F)\./;
 
@@ -22,7 +22,7 @@ function figures(mirror) {
 }
 
 export async function singleUserTests(browser, server, args, shot) {
-  console.log('single user: a quick test runs to completion');
+  section('single user: a quick test runs to completion');
   const { page, errors } = await openPage(browser, server.url + '?autostart=1&plan=quick', { width: 1280, height: 800 });
   await page.waitForSelector('body[data-state="running"]', { timeout: 30000 });
   await page.waitForFunction(() => /Phase: Download,/.test(document.getElementById('status-mirror').textContent), null, { timeout: 20000 });
@@ -91,7 +91,7 @@ export async function singleUserTests(browser, server, args, shot) {
   await page.screenshot({ path: shot('single-results-phone.png') });
   check(errors.length === 0, `no console errors during the test (${errors.join(' | ')})`);
 
-  console.log('single user: replay of the saved file');
+  section('single user: replay of the saved file');
   const { page: replay, errors: replayErrors } = await openPage(browser, server.url, { width: 1280, height: 800 });
   await replay.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
   await replay.setInputFiles('#file-input', savedPath);
@@ -100,7 +100,7 @@ export async function singleUserTests(browser, server, args, shot) {
   await replay.screenshot({ path: shot('single-replay-desktop.png') });
   check(replayErrors.length === 0, `no console errors in replay (${replayErrors.join(' | ')})`);
 
-  console.log('single user: replay from disk, with no server');
+  section('single user: replay from disk, with no server');
   const { page: offline, errors: offlineErrors } = await openPage(browser, 'file://' + path.resolve(args['web-root'], 'index.html'), { width: 1280, height: 800 });
   await offline.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state) || document.body.dataset.state === 'ui', null, { timeout: 30000 });
   await offline.setInputFiles('#file-input', savedPath);
@@ -108,7 +108,7 @@ export async function singleUserTests(browser, server, args, shot) {
   check(measured(await offline.textContent('#status-mirror')) === measured(mirror), 'the page opened from disk replays the same result');
   check(offlineErrors.length === 0, `no console errors offline (${offlineErrors.join(' | ')})`);
 
-  console.log('single user: a malformed file gets a clear error');
+  section('single user: a malformed file gets a clear error');
   await replay.setInputFiles('#file-input', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"bloatmeter-result","version":7}') });
   await replay.waitForFunction(() => /not a readable bloatmeter result/.test(document.getElementById('status-mirror').textContent), null, { timeout: 5000 })
     .then(() => check(true, 'a wrong-version file is refused with a reason'), () => check(false, 'a wrong-version file is refused with a reason'));
@@ -116,7 +116,7 @@ export async function singleUserTests(browser, server, args, shot) {
 
   // Probes held up by a loss (tests/fixtures/held_probes.mjs): the page
   // recomputes, counts and says so.
-  console.log('single user: a replayed result with probes held up by a loss');
+  section('single user: a replayed result with probes held up by a loss');
   await replay.setInputFiles('#file-input', { name: 'held.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withHeldProbes())) });
   const heldText = await replay.waitForFunction(() => {
     const t = document.getElementById('status-mirror').textContent;
@@ -134,7 +134,7 @@ export async function singleUserTests(browser, server, args, shot) {
 
   // A native client's file with its UDP series (tests/fixtures/udp_series.mjs):
   // shown as loss and one-way delay each way, apart, and the grade unmoved.
-  console.log('single user: a replayed native result with a UDP series');
+  section('single user: a replayed native result with a UDP series');
   await replay.setInputFiles('#file-input', { name: 'udp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withUdpSeries())) });
   const udpText = await replay.waitForFunction(() => {
     const t = document.getElementById('status-mirror').textContent;
@@ -151,7 +151,7 @@ export async function singleUserTests(browser, server, args, shot) {
   // A client that delayed its own probes under upload (tests/fixtures/own_delay.mjs):
   // the grade stays the measured one (A), and the page says how much was the
   // device's and that the phase would be A+ without it.
-  console.log('single user: a replayed result whose client added its own delay');
+  section('single user: a replayed result whose client added its own delay');
   await replay.setInputFiles('#file-input', { name: 'own.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(withOwnDelay())) });
   const ownText = await replay.waitForFunction(() => {
     const t = document.getElementById('status-mirror').textContent;
@@ -172,7 +172,7 @@ export async function singleUserTests(browser, server, args, shot) {
 // A server that dies mid-test: the test stops, the partial result is shown
 // marked aborted, nothing invented.
 export async function abortTest(browser, args, shot) {
-  console.log('single user: the connection is lost mid-test');
+  section('single user: the connection is lost mid-test');
   // No grace on SIGTERM (--drain-seconds 0): the server goes at once, as a
   // crash or a pulled cable would take it.
   const doomed = await startServer(args.server, args['web-root'], ['--drain-seconds', '0']);

@@ -9,13 +9,13 @@
 #include "bloatmeter/household_measure.hpp"
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_recompute.hpp"
+#include "default_profile.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
 constexpr Micros kServerAhead = 3'600'000'000LL;  // the server's clock reads an hour ahead
 constexpr Micros kIdleUp = 5 * kMs, kIdleDown = 5 * kMs, kEcho = 100;
 
@@ -23,7 +23,7 @@ const ProfileSet& profiles() {
   static const ProfileSet set = default_profiles();
   return set;
 }
-const UserProfile& profile(const char* id) { return *profiles().find(id); }
+using bloatmeter::test::profile;
 
 // A 2 s baseline of probes over an idle 5 ms + 5 ms path.
 std::vector<ProbeRecord> baseline(bool server_times = true) {

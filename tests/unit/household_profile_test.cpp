@@ -6,13 +6,13 @@
 
 #include "bloatmeter/household_plan.hpp"
 #include "bloatmeter/household_profile_json.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 using nlohmann::json;
 
 namespace {
 
-constexpr Micros kSecond = 1'000'000;
 
 const UserProfile& user(const ProfileSet& set, const char* id) {
   const auto* u = set.find(id);
@@ -28,7 +28,7 @@ std::string problem_after(const std::function<void(ProfileSet&)>& edit) {
 }
 
 // The error parse_profiles() gives after `edit` on the defaults' JSON.
-std::string parse_error_after(const std::function<void(json&)>& edit) {
+std::string profiles_parse_error_after(const std::function<void(json&)>& edit) {
   json doc = to_json(default_profiles());
   edit(doc);
   const auto parsed = parse_profiles(doc.dump());
@@ -206,26 +206,26 @@ TEST_CASE("a minimal hand-written profile set parses with defaults") {
 TEST_CASE("malformed profile documents get errors that name the field") {
   CHECK(parse_profiles("{").error() == "not valid JSON");
   CHECK(parse_profiles("[]").error() == "document: expected an object");
-  CHECK(parse_error_after([](json& d) { d["format"] = "bloatmeter-result"; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["format"] = "bloatmeter-result"; }) ==
         "format: expected \"bloatmeter-household-profiles\"");
-  CHECK(parse_error_after([](json& d) { d["version"] = 2; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["version"] = 2; }) ==
         "version: unsupported profiles version (this build reads version 1)");
-  CHECK(parse_error_after([](json& d) { d["users"][1]["download"]["pattern"] = "wavy"; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][1]["download"]["pattern"] = "wavy"; }) ==
         "users[1].download.pattern: expected off, tick, constant, burst or greedy");
-  CHECK(parse_error_after([](json& d) { d["users"][1].erase("role"); }) == "users[1].role: missing");
-  CHECK(parse_error_after([](json& d) { d["users"][0]["download"]["tick_hz"] = "60"; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][1].erase("role"); }) == "users[1].role: missing");
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][0]["download"]["tick_hz"] = "60"; }) ==
         "users[0].download.tick_hz: expected a number");
-  CHECK(parse_error_after([](json& d) { d["users"][0]["download"]["tick_hz"] = -1; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][0]["download"]["tick_hz"] = -1; }) ==
         "users[0].download.tick_hz: must be positive and at most 1000");
-  CHECK(parse_error_after([](json& d) { d["users"][0]["grading"][0]["metric"] = "vibes"; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][0]["grading"][0]["metric"] = "vibes"; }) ==
         "users[0].grading[0].metric: unknown metric 'vibes'");
-  CHECK(parse_error_after([](json& d) { d["users"][0]["grading"][0]["bands"][0]["grade"] = "A++"; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][0]["grading"][0]["bands"][0]["grade"] = "A++"; }) ==
         "users[0].grading[0].bands[0].grade: expected a grade (A+, A, B, C, D or F)");
-  CHECK(parse_error_after([](json& d) { d["users"][3]["upload"]["message_bytes"] = -5; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["users"][3]["upload"]["message_bytes"] = -5; }) ==
         "users[3].upload.message_bytes: must not be negative");
-  CHECK(parse_error_after([](json& d) { d["greedy"] = true; }) ==
+  CHECK(profiles_parse_error_after([](json& d) { d["greedy"] = true; }) ==
         "users[3].download.pattern: a greedy set makes this user's download greedy");
-  CHECK(parse_error_after([](json& d) { d["users"] = json::array(); }) == "users: a household needs at least one user");
+  CHECK(profiles_parse_error_after([](json& d) { d["users"] = json::array(); }) == "users: a household needs at least one user");
 }
 
 TEST_CASE("household plans: a probes-only baseline, then every user together") {

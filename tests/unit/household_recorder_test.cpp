@@ -5,14 +5,14 @@
 #include "bloatmeter/household_recorder.hpp"
 
 #include "default_profile.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-constexpr Micros kMs = 1000;
 
-const UserProfile& profile(const char* id) { return test::default_profile(id); }
+using bloatmeter::test::profile;
 
 PacedMessage message(std::uint32_t seq, std::uint32_t bytes) { return PacedMessage{seq, bytes, 0, 0, false, false}; }
 

@@ -12,6 +12,7 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "household_sim.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 using bloatmeter::testing::HouseholdSim;
@@ -20,8 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
 
 Result simulated(SimLink link, HouseholdPlan plan = quick_household_plan()) {
   Result r = HouseholdSim(std::move(plan), link).run();

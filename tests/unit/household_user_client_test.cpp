@@ -9,14 +9,14 @@
 #include "bloatmeter/household_user_client.hpp"
 
 #include "default_profile.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-constexpr Micros kMs = 1000;
 
-const UserProfile& profile(const char* id) { return test::default_profile(id); }
+using bloatmeter::test::profile;
 
 std::span<const std::uint8_t> bytes_of(const auto& array) { return {array.data(), array.size()}; }
 

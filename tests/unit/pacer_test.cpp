@@ -7,13 +7,12 @@
 
 #include "bloatmeter/household_profile.hpp"
 #include "bloatmeter/pacer.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
 
 std::uint64_t total_bytes(const std::vector<PacedMessage>& ms) {
   std::uint64_t n = 0;

@@ -6,13 +6,12 @@
 #include <string>
 
 #include "bloatmeter/household_plan.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
 
 void check_phase(const PhasePlan& plan, std::size_t i, const char* name, const char* label, Micros duration_us,
                  PhaseLoad load, bool graded, bool warmup, Micros grade_skip_us) {

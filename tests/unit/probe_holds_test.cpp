@@ -6,6 +6,7 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "synthetic_run.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 using bloatmeter::testing::ProbeFate;
@@ -13,7 +14,6 @@ using bloatmeter::testing::SyntheticRun;
 
 namespace {
 
-constexpr Micros kMs = 1000;
 constexpr Micros kServerAhead = 3'600'000'000;  // the server's clock, an hour ahead
 
 ProbeRecord answered(std::uint32_t seq, Micros sent, Micros server_recv, Micros received) {

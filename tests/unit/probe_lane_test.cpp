@@ -2,13 +2,13 @@
 
 #include "bloatmeter/probe_lane.hpp"
 #include "synthetic_run.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 using bloatmeter::testing::constant_rtt;
 using bloatmeter::testing::SyntheticRun;
 
 namespace {
-constexpr Micros kMs = 1000;
 }
 
 TEST_CASE("probes in send order, equal send times by sequence number") {

@@ -6,6 +6,7 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_limits.hpp"
 #include "synthetic_run.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 using bloatmeter::testing::constant_rtt;
@@ -14,8 +15,6 @@ using bloatmeter::testing::SyntheticRun;
 
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
 constexpr Micros kThreeHours = 3LL * 3600 * kSecond;
 
 // A fixed plan for these tests (the quick plan's shape with 2 s warm-ups):

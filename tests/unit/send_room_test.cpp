@@ -10,13 +10,12 @@
 #include "bloatmeter/household_profile.hpp"
 #include "bloatmeter/pacer.hpp"
 #include "bloatmeter/send_room.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-constexpr Micros kMs = 1000;
-constexpr Micros kSecond = 1'000'000;
 
 // A sender's system send queue (a TCP socket's unsent bytes) that drains
 // at the rate the line gives this connection. Each message's wait in it,

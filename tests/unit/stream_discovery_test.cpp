@@ -4,11 +4,11 @@
 #include <functional>
 
 #include "bloatmeter/stream_discovery.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 
 namespace {
-constexpr Micros kSecond = 1'000'000;
 constexpr Micros kTick = 250'000;
 
 // Drives discovery through a warm-up starting at `start` as a client would:

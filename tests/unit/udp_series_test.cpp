@@ -8,6 +8,7 @@
 #include "bloatmeter/recompute.hpp"
 #include "bloatmeter/result_json.hpp"
 #include "synthetic_run.hpp"
+#include "test_time.hpp"
 
 using namespace bloatmeter;
 using bloatmeter::testing::constant_rtt;
@@ -15,7 +16,6 @@ using bloatmeter::testing::SyntheticRun;
 
 namespace {
 
-constexpr Micros kMs = 1000;
 constexpr Micros kServerAhead = 5'000'000'000LL;  // the server's clock: 5000 s ahead
 
 // What became of one UDP request.

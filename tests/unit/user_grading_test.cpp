@@ -4,15 +4,13 @@
 
 #include "bloatmeter/household_sentence.hpp"
 #include "bloatmeter/user_grading.hpp"
+#include "default_profile.hpp"
 
 using namespace bloatmeter;
 
 namespace {
 
-const UserProfile& profile(const char* id) {
-  static const ProfileSet set = default_profiles();
-  return *set.find(id);
-}
+using bloatmeter::test::profile;
 
 // Grades `s` as summarize_user() does and fills in its sentence.
 UserSummary graded(const UserProfile& p, UserSummary s) {
