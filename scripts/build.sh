@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Builds everything (or the presets named: bash scripts/build.sh native wasm):
-# the native targets (server, CLI, tests), the browser
+# Builds everything: the native targets (server, CLI, tests), the browser
 # client (WASM) into build/web, and the sanitize build (clang-14, ASan +
 # UBSan: the core and server tests again, and the libFuzzer targets of
 # tests/fuzz/) in build/sanitize. One build at a time: the machine is small.
@@ -11,11 +10,7 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emscripten needs acorn from here
 jobs="${BLOATMETER_JOBS:-$(nproc)}"
 # Each preset's time is printed: the suite's budget (docs/testing.md) is
 # mostly compiling.
-# Presets to build: the arguments, or all three (scripts/test.sh builds the
-# sanitize tree while the package test runs).
-presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(native wasm sanitize)
-for preset in "${presets[@]}"; do
+for preset in native wasm sanitize; do
   began=$(date +%s)
   [ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" >/dev/null
   cmake --build "build/$preset" -j "$jobs"

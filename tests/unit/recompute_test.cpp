@@ -359,6 +359,44 @@ TEST_CASE("not saturated: the last warm-up second is held against the best earli
   CHECK(has_flag(recompute(dip_then_rise.result), Flag::NotSaturated));
 }
 
+TEST_CASE("not saturated: a last warm-up second over the best is held against the phase that followed") {
+  // The quick plan: upload warm-up 8-11 s, upload phase 11-14 s; counts per 250 ms.
+  const auto per_quarter = [](double gbps) { return static_cast<std::uint64_t>(gbps * 1e9 / 8 / 4); };
+  const auto warmup = [&](SyntheticRun& run) {
+    // The lab's unshaped link under Reno, where the CPU sets the rate:
+    // seconds of 19.9, 18.3, then 21.7 Gbit/s (8 % over the best before).
+    run.throughput(Direction::Upload, 8 * kSecond, 9 * kSecond, 1, per_quarter(19.9))
+        .throughput(Direction::Upload, 9 * kSecond, 10 * kSecond, 1, per_quarter(18.3))
+        .throughput(Direction::Upload, 10 * kSecond, 11 * kSecond, 1, per_quarter(21.7));
+  };
+  // The phase after it ran at 20.5 Gbit/s, 3 % over the best earlier second: a swing.
+  SyntheticRun swing(quick_plan());
+  warmup(swing);
+  swing.throughput(Direction::Upload, 11 * kSecond, 14 * kSecond, 1, per_quarter(20.5));
+  CHECK_FALSE(has_flag(recompute(swing.result), Flag::NotSaturated));
+
+  // The phase after it ran at 23 Gbit/s, 16 % over: the load was still rising.
+  SyntheticRun rising(quick_plan());
+  warmup(rising);
+  rising.throughput(Direction::Upload, 11 * kSecond, 14 * kSecond, 1, per_quarter(23.0));
+  CHECK(has_flag(recompute(rising.result), Flag::NotSaturated));
+
+  // No counts in the phase after it (or no such phase: a test aborted in its
+  // warm-up): the warm-up is judged alone, and its last second rose.
+  SyntheticRun alone(quick_plan());
+  warmup(alone);
+  CHECK(has_flag(recompute(alone.result), Flag::NotSaturated));
+  alone.result.raw.phases.resize(4);  // baseline, download warm-up and phase, upload warm-up
+  alone.result.raw.aborted = true;
+  CHECK(has_flag(recompute(alone.result), Flag::NotSaturated));
+
+  // A phase that did not rise is never confirmed by the one after it.
+  SyntheticRun flat(quick_plan());
+  flat.throughput(Direction::Upload, 8 * kSecond, 11 * kSecond, 1, per_quarter(20.0))
+      .throughput(Direction::Upload, 11 * kSecond, 14 * kSecond, 1, per_quarter(30.0));
+  CHECK_FALSE(has_flag(recompute(flat.result), Flag::NotSaturated));
+}
+
 TEST_CASE("client delay: the idle direction's rise in a phase loading one direction") {
   // A clean line (1 ms each way) and a client that adds its own delay under
   // upload: its echo comes in 3.9 ms late, its request leaves 2.4 ms late.
@@ -439,6 +477,7 @@ TEST_CASE("not saturated: an hour-long warm-up in the shortest spans is judged i
   plan.stream_add_interval_us = kMinStreamAddIntervalUs;
   plan.phases[1].duration_us = kMaxTestUs / 2;
   run.result.raw.phases[1].end_us = run.result.raw.phases[1].start_us + kMaxTestUs / 2;
+  run.result.raw.phases.resize(2);  // nothing ran after it: the warm-up is judged alone
   const Micros start = run.result.raw.phases[1].start_us;
   const Micros end = run.result.raw.phases[1].end_us;
   for (int i = 0; i < 100'000; ++i)
