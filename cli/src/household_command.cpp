@@ -41,6 +41,7 @@ namespace bloatmeter::cli {
 namespace {
 
 
+// Its own lines; usage_with_shared_options() adds the rest.
 constexpr const char* kHouseholdUsage = R"(Usage: bloatmeter household URL [options]
 
 Runs the virtual household test against a bloatmeter server: a baseline on
@@ -51,19 +52,6 @@ for what it needs; then the household grade and network fairness.
   URL              the server, http://host[:port] or https://host[:port]
   --plan NAME      quick (2 s + 10 s) or standard (5 s + 30 s, the default)
   --greedy         the computer's download takes all it can get
-  --json FILE      write the result file (the browser's format) to FILE
-  --no-udp         no UDP series (by default one runs beside the test when
-                   the server has a UDP lane: loss and one-way delay each
-                   way, not graded)
-  --submit         after the test, hand the result to the server's operator
-                   (POST /api/results; the server stores it and answers with
-                   its id and grade; an aborted run's partial result too)
-  --insecure       accept any TLS certificate (self-signed test servers)
-  --help           print this help
-
-Ctrl-C stops the test; the partial result is kept, marked aborted.
-Exit codes: 0 done, 2 bad command line, 3 server unreachable, 4 test
-aborted, 6 not submitted (--submit; the result is kept in a file, named).
 )";
 
 constexpr auto kMaxPaceSleep = std::chrono::milliseconds(5);
@@ -397,7 +385,8 @@ void print_household(const Result& result, std::ostream& out) {
 
 int run_household(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   int exit_code = kExitDone;
-  const auto options = parse_run_command(args, "household", OptionSet{.greedy = true}, kHouseholdUsage, out, err, exit_code);
+  const std::string usage = usage_with_shared_options(kHouseholdUsage);
+  const auto options = parse_run_command(args, "household", OptionSet{.greedy = true}, usage.c_str(), out, err, exit_code);
   if (!options) return exit_code;
   HouseholdPlan plan;
   if (!household_plan_by_name(options->plan, options->greedy, plan)) {

@@ -86,4 +86,22 @@ std::string iso_utc_ms(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::string usage_with_shared_options(const char* own_lines) {
+  static constexpr const char* kShared = R"(  --json FILE      write the result file (the browser's format) to FILE
+  --no-udp         no UDP series (by default one runs beside the test when
+                   the server has a UDP lane: loss and one-way delay each
+                   way, not graded)
+  --submit         after the test, hand the result to the server's operator
+                   (POST /api/results; the server stores it and answers with
+                   its id and grade; an aborted run's partial result too)
+  --insecure       accept any TLS certificate (self-signed test servers)
+  --help           print this help
+
+Ctrl-C stops the test; the partial result is kept, marked aborted.
+Exit codes: 0 done, 2 bad command line, 3 server unreachable, 4 test
+aborted, 6 not submitted (--submit; the result is kept in a file, named).
+)";
+  return std::string(own_lines) + kShared;
+}
+
 }  // namespace bloatmeter::cli

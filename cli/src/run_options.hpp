@@ -32,6 +32,12 @@ struct OptionSet {
   bool rrul = false;    // -4, -6, --flent, --pace-mbps (rrul); --no-udp is not offered
 };
 
+// A command's usage text (its own lines, up to its last option of its own)
+// followed by the lines of the options `test` and `household` share
+// (--json, --no-udp, --submit, --insecure, --help) and their closing
+// paragraph on Ctrl-C and exit codes.
+std::string usage_with_shared_options(const char* own_lines);
+
 // `command` names the command in the hint for a missing URL; `allow_greedy`
 // accepts --greedy. Nothing and a reason in `error` for bad arguments.
 std::optional<RunOptions> parse_run_options(const std::vector<std::string>& args, const char* command,

@@ -32,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+// Its own lines; usage_with_shared_options() adds the rest.
 constexpr const char* kTestUsage = R"(Usage: bloatmeter test URL [options]
 
 Runs the single-user bufferbloat test against a bloatmeter server: idle
@@ -39,19 +40,6 @@ latency, then latency while downloading, uploading and both, graded A+ to F.
 
   URL              the server, http://host[:port] or https://host[:port]
   --plan NAME      quick (17 s) or standard (40 s, the default)
-  --json FILE      write the result file (the browser's format) to FILE
-  --no-udp         no UDP series (by default one runs beside the test when
-                   the server has a UDP lane: loss and one-way delay each
-                   way, not graded)
-  --submit         after the test, hand the result to the server's operator
-                   (POST /api/results; the server stores it and answers with
-                   its id and grade; an aborted run's partial result too)
-  --insecure       accept any TLS certificate (self-signed test servers)
-  --help           print this help
-
-Ctrl-C stops the test; the partial result is kept, marked aborted.
-Exit codes: 0 done, 2 bad command line, 3 server unreachable, 4 test
-aborted, 6 not submitted (--submit; the result is kept in a file, named).
 )";
 
 constexpr int kLoadThreads = 2;
@@ -79,7 +67,8 @@ class NativeSingleUserTransport : public SingleUserTransport {
 
 int run_single_user(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   int exit_code = kExitDone;
-  const auto options = parse_run_command(args, "test", OptionSet{}, kTestUsage, out, err, exit_code);
+  const std::string usage = usage_with_shared_options(kTestUsage);
+  const auto options = parse_run_command(args, "test", OptionSet{}, usage.c_str(), out, err, exit_code);
   if (!options) return exit_code;
   PhasePlan plan;
   if (!plan_by_name(options->plan, plan)) {
