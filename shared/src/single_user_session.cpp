@@ -6,9 +6,6 @@ namespace bloatmeter {
 
 namespace {
 std::size_t dir_index(Direction d) { return d == Direction::Download ? 0 : 1; }
-bool loads(PhaseLoad l, Direction d) {
-  return l == PhaseLoad::Both || (d == Direction::Download ? l == PhaseLoad::Download : l == PhaseLoad::Upload);
-}
 constexpr Micros kLiveStepUs = 250'000;
 // How long after a second ends its upload counts are all in: the server
 // reports every 250 ms, and a report takes a one-way trip (StreamDiscovery).
@@ -59,7 +56,7 @@ void SingleUserSession::enter_phase(std::size_t index, Micros t) {
   live_.phase_index = static_cast<int>(index);
   for (Direction d : {Direction::Download, Direction::Upload}) {
     const auto i = dir_index(d);
-    if (!loads(ph.load, d)) {
+    if (!phase_loads(ph.load, d)) {
       set_streams(d, 0, t);
       continue;
     }

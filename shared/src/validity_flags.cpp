@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bloatmeter/stats.hpp"
+#include "bloatmeter/throughput_window.hpp"
 #include "own_delay.hpp"
 
 namespace bloatmeter::detail {
@@ -15,16 +16,6 @@ std::optional<double> percentile_of(std::vector<double> values, double p) {
 
 bool too_few_probes(const std::vector<PhaseSummary>& summaries) {
   return std::any_of(summaries.begin(), summaries.end(), [](const PhaseSummary& s) { return s.graded && !s.valid; });
-}
-
-// Bytes of `direction` whose interval starts in [from_us, to_us); none
-// when no interval does (nothing was counted, which is not zero bytes).
-std::optional<double> bytes_between(const Result& r, Direction direction, Micros from_us, Micros to_us) {
-  std::optional<double> bytes;
-  for (const auto& interval : r.raw.throughput)
-    if (interval.direction == direction && interval.start_us >= from_us && interval.start_us < to_us)
-      bytes = bytes.value_or(0) + static_cast<double>(interval.bytes);
-  return bytes;
 }
 
 // Throughput of `direction` in the warm-up's last stream_add_interval_us
@@ -77,14 +68,10 @@ bool still_rising(const Result& r, const PhaseWindow& w, const PhaseWindow* next
   const auto over_best = [&](double per_span) { return (per_span - static_cast<double>(*best)) / static_cast<double>(*best); };
   if (over_best(static_cast<double>(*last)) <= threshold) return false;
   if (!next || next->end_us - next->start_us < span) return true;
-  const auto next_bytes = bytes_between(r, direction, next->start_us, next->end_us);
+  const auto next_bytes = bytes_in_window(r.raw.throughput, direction, next->start_us, next->end_us);
   if (!next_bytes) return true;
   const double next_spans = static_cast<double>(next->end_us - next->start_us) / static_cast<double>(span);
-  return over_best(*next_bytes / next_spans) > threshold;
-}
-
-bool loads(PhaseLoad load, Direction direction) {
-  return load == PhaseLoad::Both || load == (direction == Direction::Download ? PhaseLoad::Download : PhaseLoad::Upload);
+  return over_best(static_cast<double>(*next_bytes) / next_spans) > threshold;
 }
 
 bool not_saturated(const Result& r, const std::vector<PhaseWindow>& windows) {
@@ -92,9 +79,9 @@ bool not_saturated(const Result& r, const std::vector<PhaseWindow>& windows) {
     const auto& w = windows[i];
     if (!w.spec.warmup) continue;
     for (const auto direction : {Direction::Download, Direction::Upload}) {
-      if (!loads(w.spec.load, direction)) continue;
+      if (!phase_loads(w.spec.load, direction)) continue;
       const PhaseWindow* next = nullptr;
-      if (i + 1 < windows.size() && !windows[i + 1].spec.warmup && loads(windows[i + 1].spec.load, direction))
+      if (i + 1 < windows.size() && !windows[i + 1].spec.warmup && phase_loads(windows[i + 1].spec.load, direction))
         next = &windows[i + 1];
       if (still_rising(r, w, next, direction)) return true;
     }

@@ -126,8 +126,6 @@ export async function launchUnwatched(url, viewport) {
 
 const openContexts = new Set();
 
-// Closes every page opened so far: a page left open keeps drawing and would
-// compete for the CPU with the next test's measurements.
 // Prints a section's title, and how long the section before it took (where
 // the suite's minutes go: docs/testing.md). section(null) ends the last one.
 let sectionTitle = null;
@@ -140,6 +138,8 @@ export function section(title) {
   if (title !== null) console.log(title);
 }
 
+// Closes every page opened so far: a page left open keeps drawing and would
+// compete for the CPU with the next test's measurements.
 export async function closePages() {
   for (const c of openContexts) await c.close();
   openContexts.clear();

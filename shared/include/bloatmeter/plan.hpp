@@ -9,6 +9,11 @@ namespace bloatmeter {
 enum class Direction { Download, Upload };
 enum class PhaseLoad { None, Download, Upload, Both };
 
+// A phase with load `load` moves data in `direction`.
+constexpr bool phase_loads(PhaseLoad load, Direction direction) {
+  return load == PhaseLoad::Both || load == (direction == Direction::Download ? PhaseLoad::Download : PhaseLoad::Upload);
+}
+
 // One phase of a test: how long, which load runs, whether it is graded.
 struct PhaseSpec {
   std::string name;   // stable id: "baseline", "download_warmup", ...
